@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// `npm run example`: replays the event-stream incident. Serves the bundled registry documents
+// (fixtures/event-stream/registry) on 127.0.0.1 and runs the real CLI on the bundled lockfiles,
+// with a throw-away cache. Extra arguments go to `depguard diff` (e.g. -- --format json).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startRegistry } from './fixture-registry.mjs';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const scenario = path.join(root, 'fixtures', 'event-stream');
+const registry = await startRegistry(path.join(scenario, 'registry'));
+const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'depguard-example-'));
+const args = [
+  path.join(root, 'bin', 'depguard.js'),
+  'diff',
+  '--base', path.relative(process.cwd(), path.join(scenario, 'base', 'package-lock.json')),
+  '--head', path.relative(process.cwd(), path.join(scenario, 'head', 'package-lock.json')),
+  '--registry', registry.url,
+  '--cache-dir', cache,
+  ...process.argv.slice(2),
+];
+const child = spawn(process.execPath, args, { stdio: 'inherit' });
+child.on('close', async (code) => {
+  await registry.close();
+  fs.rmSync(cache, { recursive: true, force: true });
+  // The demo itself succeeded; say what the exit code would mean in CI instead of failing npm.
+  const meaning = { 0: 'nothing at or above --fail-on', 1: 'findings at or above --fail-on: in CI this blocks the merge', 2: 'a usage or input error', 3: 'some packages could not be checked' };
+  console.log(`\n(example) depguard exited with ${code}: ${meaning[code] ?? 'unexpected'}`);
+  process.exitCode = code === 0 || code === 1 ? 0 : code ?? 1;
+});

@@ -1,0 +1,135 @@
+// A registry on 127.0.0.1 that serves fixture documents the way the public registry does:
+// GET /<name> (full document), GET /<name>/<version|tag>, GET /<name>/-/<file>.tgz.
+// Tarballs are made on the fly from each version's manifest (deterministically, so the
+// `dist.integrity` written by make-fixtures.mjs matches). Used by the tests, `npm run example`,
+// the fixture generator and the benchmark; never by depguard itself.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import crypto from 'node:crypto';
+
+/** A .tgz holding package/package.json (and package/binding.gyp when the manifest says gypfile). */
+export function packTarball(manifest) {
+  const files = [['package/package.json', JSON.stringify(tarballManifest(manifest), null, 2)]];
+  if (manifest.gypfile) files.push(['package/binding.gyp', '{"targets":[]}']);
+  const blocks = [];
+  for (const [name, content] of files) {
+    const body = Buffer.from(content);
+    const header = Buffer.alloc(512);
+    header.write(name, 0, 100, 'utf8');
+    header.write('0000644\0', 100);
+    header.write('0000000\0', 108);
+    header.write('0000000\0', 116);
+    header.write(body.length.toString(8).padStart(11, '0') + '\0', 124);
+    header.write('00000000000\0', 136);
+    header.write('        ', 148);
+    header.write('0', 156);
+    header.write('ustar\0' + '00', 257);
+    let sum = 0;
+    for (const byte of header) sum += byte;
+    header.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+    blocks.push(header, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return zlib.gzipSync(Buffer.concat(blocks), { level: 9 });
+}
+
+function tarballManifest(m) {
+  const out = {};
+  for (const k of ['name', 'version', 'description', 'license', 'main', 'repository', 'dependencies', 'optionalDependencies', 'peerDependencies', 'scripts', 'bin', 'engines', 'gypfile']) {
+    if (m[k] !== undefined) out[k] = m[k];
+  }
+  return out;
+}
+
+export function integrityOf(buffer) {
+  return 'sha512-' + crypto.createHash('sha512').update(buffer).digest('base64');
+}
+
+export function shasumOf(buffer) {
+  return crypto.createHash('sha1').update(buffer).digest('hex');
+}
+
+/** Reads every *.json packument in `dir` into a Map by package name. */
+export function loadDocuments(dir) {
+  const docs = new Map();
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+    const doc = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+    docs.set(doc.name, doc);
+  }
+  return docs;
+}
+
+/**
+ * Starts the registry. `docs` is a Map of name -> packument (or a directory of them).
+ * Options: `token` (demand `Authorization: Bearer <token>`), `fault(req)` returning one of
+ * 'reset' | 'hang' | 'truncate' | 'invalid-json' | <HTTP status number> | undefined.
+ */
+export async function startRegistry(docs, options = {}) {
+  const documents = typeof docs === 'string' ? loadDocuments(docs) : docs;
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    requests.push({ method: req.method, path: url.pathname, authorization: req.headers.authorization });
+    if (options.token && req.headers.authorization !== `Bearer ${options.token}`) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'authentication required' }));
+      return;
+    }
+    const fault = options.fault?.(req, url);
+    if (fault === 'reset') return void req.socket.destroy();
+    if (fault === 'hang') return;
+    if (typeof fault === 'number') {
+      res.writeHead(fault, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: `fault ${fault}` }));
+      return;
+    }
+    const parts = decodeURIComponent(url.pathname).slice(1).split('/');
+    const scoped = parts[0]?.startsWith('@');
+    const name = scoped ? parts.slice(0, 2).join('/') : parts[0];
+    const rest = parts.slice(scoped ? 2 : 1);
+    const doc = documents.get(name);
+    let body = null;
+    let type = 'application/json';
+    if (doc && rest[0] === '-' && rest[1]?.endsWith('.tgz')) {
+      const version = rest[1].slice(name.split('/').pop().length + 1, -'.tgz'.length);
+      const manifest = doc.versions?.[version];
+      if (manifest) {
+        body = packTarball(manifest);
+        type = 'application/octet-stream';
+      }
+    } else if (doc && rest.length && rest[0]) {
+      const manifest = doc.versions?.[doc['dist-tags']?.[rest[0]] ?? rest[0]];
+      body = manifest ? JSON.stringify(manifest) : null;
+    } else if (doc) {
+      body = JSON.stringify(doc);
+    }
+    if (body === null) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'Not found' }));
+      return;
+    }
+    if (fault === 'invalid-json') body = '{"name": "' + name + '", "versions": {';
+    if (fault === 'truncate') {
+      const buf = Buffer.from(body);
+      res.writeHead(200, { 'content-type': type, 'content-length': buf.length });
+      res.write(buf.subarray(0, Math.floor(buf.length / 2)));
+      setTimeout(() => req.socket.destroy(), 10);
+      return;
+    }
+    res.writeHead(200, { 'content-type': type });
+    res.end(body);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,17 @@
+import type { DiffResult } from '../result.js';
+import { atLeast, type Severity } from '../severity.js';
+
+/** Documented exit codes (README, `depguard --help`). */
+export const EXIT = {
+  ok: 0,
+  findings: 1,
+  usage: 2,
+  incomplete: 3,
+} as const;
+
+/** 1 when a finding reaches --fail-on; else 3 when a changed package could not be checked; else 0. */
+export function exitCodeFor(result: DiffResult, failOn: Severity, allowIncomplete: boolean): number {
+  if (result.findings.some((f) => atLeast(f.severity, failOn))) return EXIT.findings;
+  if (result.unavailable.length > 0 && !allowIncomplete) return EXIT.incomplete;
+  return EXIT.ok;
+}

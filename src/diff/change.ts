@@ -1,0 +1,49 @@
+import type { PackageNode } from '../lockfile/snapshot.js';
+
+export type ChangeKind = 'added' | 'removed' | 'upgraded' | 'downgraded' | 'source-changed';
+
+/** One step of a dependency path: the project root, a workspace or a package. */
+export interface PathStep {
+  readonly name: string;
+  readonly version: string;
+}
+
+/** What the lockfile says about one side of a change. */
+export interface LockedPackage {
+  readonly version: string;
+  readonly resolved: string | null;
+  readonly integrity: string | null;
+  readonly hasInstallScript: boolean;
+  /** Dependencies its lockfile entry declares, by name: spec. */
+  readonly dependencies: Readonly<Record<string, string>>;
+  readonly locations: readonly string[];
+}
+
+/** One package name@version that is new, gone, or different between base and head. */
+export interface Change {
+  readonly kind: ChangeKind;
+  /** The registry name (an npm: alias is resolved to the package it installs). */
+  readonly name: string;
+  /** Installed-as names that differ from `name`. */
+  readonly aliases: readonly string[];
+  readonly before: LockedPackage | null;
+  readonly after: LockedPackage | null;
+  /** The name appears nowhere in the base tree. */
+  readonly newName: boolean;
+  /** Some copy is a dependency of the project root or a workspace. */
+  readonly direct: boolean;
+  /** Every copy is only needed for development / only optional. */
+  readonly dev: boolean;
+  readonly optional: boolean;
+  /** Shortest dependency paths that bring it in (head side; base side for removals). */
+  readonly paths: readonly (readonly PathStep[])[];
+}
+
+export function changeVersion(change: Change): string {
+  return (change.after ?? change.before)?.version ?? '';
+}
+
+/** Only registry-installed packages are compared: the root, workspaces and links are the project's own. */
+export function isPackage(node: PackageNode): boolean {
+  return !node.isRoot && !node.isLink && !node.isWorkspace && node.location.includes('node_modules/');
+}

@@ -1,0 +1,49 @@
+/**
+ * Known failures. The CLI prints `message` on one line (no stack) and exits with `exitCode`.
+ * Anything that is not a DepguardError is a bug and keeps its stack.
+ */
+export abstract class DepguardError extends Error {
+  abstract readonly exitCode: 2 | 3;
+}
+
+/** Bad flags, unreadable or malformed input, unknown git revision: exit 2. */
+export class UsageError extends DepguardError {
+  readonly exitCode = 2 as const;
+  override readonly name = 'UsageError';
+}
+
+/** A lockfile that cannot be read or parsed: exit 2. */
+export class LockfileError extends DepguardError {
+  readonly exitCode = 2 as const;
+  override readonly name = 'LockfileError';
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+  }
+}
+
+/** Git could not give us what we asked for (not a repo, unknown revision): exit 2. */
+export class GitError extends DepguardError {
+  readonly exitCode = 2 as const;
+  override readonly name = 'GitError';
+}
+
+/** Configuration (.npmrc, policy file) that cannot be used: exit 2. */
+export class ConfigError extends DepguardError {
+  readonly exitCode = 2 as const;
+  override readonly name = 'ConfigError';
+}
+
+/** Registry metadata for a package could not be obtained (network, HTTP status, bad body). */
+export class RegistryError extends DepguardError {
+  readonly exitCode = 3 as const;
+  override readonly name = 'RegistryError';
+  constructor(
+    readonly packageName: string,
+    readonly reason: string,
+  ) {
+    super(`${packageName}: ${reason}`);
+  }
+}

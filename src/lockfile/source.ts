@@ -1,0 +1,98 @@
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LockfileError, UsageError } from '../errors.js';
+import { repoRoot, showFile } from './git.js';
+
+/** Where one side of a diff comes from. */
+export type LockSource =
+  | { readonly kind: 'file'; readonly file: string }
+  | { readonly kind: 'git'; readonly rev: string; readonly file: string }
+  | { readonly kind: 'index'; readonly file: string }
+  /** No lockfile at all: the empty tree (audit, or a base revision before the lockfile existed). */
+  | { readonly kind: 'empty'; readonly label: string };
+
+/** A lockfile's text, with the package.json that sat beside it when there was one. */
+export interface LockfileText {
+  readonly label: string;
+  readonly fileName: string;
+  readonly lockfile: string | null;
+  readonly packageJson: string | null;
+}
+
+const LOCKFILE_NAMES = ['npm-shrinkwrap.json', 'package-lock.json'];
+
+/** The lockfile npm would use in `dir`: npm-shrinkwrap.json wins over package-lock.json. */
+export function findLockfile(dir: string): string {
+  for (const name of LOCKFILE_NAMES) {
+    const candidate = path.join(dir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new UsageError(`no package-lock.json or npm-shrinkwrap.json in ${dir} (choose one with --lockfile PATH)`);
+}
+
+/**
+ * Turns a --base/--head value into a source: an existing file is a lockfile path, anything else
+ * is a git revision of the repository holding `lockfile`.
+ */
+export function parseSourceSpec(spec: string, lockfile: () => string, cwd: string): LockSource {
+  const asPath = path.resolve(cwd, spec);
+  if (existsSync(asPath)) {
+    if (statSync(asPath).isDirectory()) return { kind: 'file', file: findLockfile(asPath) };
+    return { kind: 'file', file: asPath };
+  }
+  return { kind: 'git', rev: spec, file: lockfile() };
+}
+
+export function describeSource(source: LockSource, cwd: string): string {
+  switch (source.kind) {
+    case 'file':
+      return path.relative(cwd, source.file) || source.file;
+    case 'git':
+      return `${source.rev}:${path.relative(cwd, source.file)}`;
+    case 'index':
+      return `index:${path.relative(cwd, source.file)}`;
+    case 'empty':
+      return source.label;
+  }
+}
+
+export async function readSource(source: LockSource, cwd: string, maxBytes: number): Promise<LockfileText> {
+  const label = describeSource(source, cwd);
+  switch (source.kind) {
+    case 'empty':
+      return { label, fileName: 'package-lock.json', lockfile: null, packageJson: null };
+    case 'file': {
+      let size: number;
+      try {
+        size = statSync(source.file).size;
+      } catch {
+        throw new LockfileError(label, 'no such file');
+      }
+      if (size > maxBytes) throw new LockfileError(label, `is ${mb(size)}, over the ${mb(maxBytes)} limit (raise it with --max-lockfile-size)`);
+      const lockfile = await readFile(source.file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new LockfileError(label, `cannot be read (${error.code ?? error.message})`);
+      });
+      const beside = path.join(path.dirname(source.file), 'package.json');
+      const packageJson = existsSync(beside) ? await readFile(beside, 'utf8').catch(() => null) : null;
+      return { label, fileName: path.basename(source.file), lockfile, packageJson };
+    }
+    case 'git':
+    case 'index': {
+      const root = await repoRoot(path.dirname(source.file));
+      const rel = path.relative(root, source.file).split(path.sep).join('/');
+      const rev = source.kind === 'git' ? source.rev : '';
+      const lockfile = await showFile(root, rev, rel);
+      if (lockfile !== null && Buffer.byteLength(lockfile) > maxBytes) {
+        throw new LockfileError(label, `is ${mb(Buffer.byteLength(lockfile))}, over the ${mb(maxBytes)} limit (raise it with --max-lockfile-size)`);
+      }
+      const pkgRel = path.posix.join(path.posix.dirname(rel), 'package.json');
+      const packageJson = lockfile === null ? null : await showFile(root, rev, pkgRel);
+      return { label, fileName: path.basename(source.file), lockfile, packageJson };
+    }
+  }
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,124 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { PathStep } from '../diff/change.js';
+import type { Finding } from '../engine.js';
+import type { DiffResult } from '../result.js';
+import { atLeast, severityRank, type Severity } from '../severity.js';
+import { forTerminal as safe } from './sanitize.js';
+
+export interface TextOptions {
+  readonly color: boolean;
+  readonly failOn: Severity;
+  /** List every change, not only those with findings. */
+  readonly verbose?: boolean;
+}
+
+const MAX_LISTED_CHANGES = 40;
+
+export function formatText(result: DiffResult, options: TextOptions): string {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const lines: string[] = [];
+  const sev = (s: Severity): string => paint(c, s)(s.toUpperCase().padEnd(8));
+  lines.push(c.bold(`depguard diff ${safe(result.base)} -> ${safe(result.head)}`));
+  const k = result.summary.changes;
+  const total = result.changes.length;
+  lines.push(
+    total === 0
+      ? 'No package changes.'
+      : `${total} change${total === 1 ? '' : 's'}: ${[
+          [k.added, 'added'],
+          [k.upgraded, 'upgraded'],
+          [k.downgraded, 'downgraded'],
+          [k.removed, 'removed'],
+          [k['source-changed'], 'source changed'],
+        ]
+          .filter(([n]) => n)
+          .map(([n, label]) => `${n} ${label}`)
+          .join(', ')}`,
+  );
+
+  const groups = groupByPackage(result.findings);
+  for (const group of groups) {
+    const f0 = group[0]!;
+    const top = group.map((f) => f.severity).reduce((a, b) => (severityRank(b) > severityRank(a) ? b : a));
+    const version = f0.previousVersion && f0.previousVersion !== f0.package.version ? `${safe(f0.previousVersion)} -> ${safe(f0.package.version)}` : safe(f0.package.version);
+    const where = [f0.change, f0.direct ? 'direct' : 'transitive', f0.dev ? 'dev' : ''].filter(Boolean).join(', ');
+    lines.push('', `${sev(top)} ${c.bold(safe(f0.package.name))} ${version}  ${c.dim(`(${where})`)}`);
+    for (const f of group) {
+      lines.push(`  ${paint(c, f.severity)(f.severity.padEnd(8))} ${f.ruleId.padEnd(20)} ${safe(f.message)}`);
+      if (f.escalation) lines.push(`  ${' '.repeat(8)} ${' '.repeat(20)} ${c.dim(`raised from ${f.escalation.from}: ${f.escalation.reason}`)}`);
+    }
+    for (const p of f0.paths.slice(0, 3)) lines.push(`  ${c.dim('path')} ${renderPath(p)}`);
+  }
+
+  const quiet = result.changes.filter((ch) => !result.findings.some((f) => f.package.name === ch.name && f.package.version === (ch.version ?? ch.previousVersion)));
+  if (quiet.length && (options.verbose || quiet.length <= MAX_LISTED_CHANGES)) {
+    lines.push('', c.bold('Changes without findings'));
+    for (const ch of quiet) {
+      const v = ch.kind === 'removed' ? safe(ch.previousVersion ?? '') : ch.previousVersion ? `${safe(ch.previousVersion)} -> ${safe(ch.version ?? '')}` : safe(ch.version ?? '');
+      lines.push(`  ${ch.kind.padEnd(14)} ${safe(ch.name)} ${v}`);
+    }
+  } else if (quiet.length) {
+    lines.push('', `${quiet.length} changes without findings (--verbose lists them).`);
+  }
+
+  if (result.unavailable.length) {
+    lines.push('', c.bold(c.yellow('Could not be checked (registry metadata unavailable)')));
+    for (const u of result.unavailable) lines.push(`  ${safe(u.package.name)}@${safe(u.package.version)}: ${safe(u.reason)}`);
+  }
+  if (result.skipped.length) {
+    lines.push('', c.bold('Checks not made'));
+    const byReason = new Map<string, Set<string>>();
+    for (const s of result.skipped) {
+      const key = `${s.ruleId}: ${s.reason}`;
+      const set = byReason.get(key) ?? new Set<string>();
+      set.add(s.package.name);
+      byReason.set(key, set);
+    }
+    for (const [reason, pkgs] of byReason) {
+      const list = [...pkgs].slice(0, 5).map((p) => safe(p)).join(', ');
+      lines.push(`  ${safe(reason)} (${pkgs.size} package${pkgs.size === 1 ? '' : 's'}: ${list}${pkgs.size > 5 ? ', …' : ''})`);
+    }
+  }
+
+  lines.push('', verdict(c, result, options.failOn));
+  return `${lines.join('\n')}\n`;
+}
+
+function verdict(c: ChalkInstance, result: DiffResult, failOn: Severity): string {
+  const blocking = result.findings.filter((f) => atLeast(f.severity, failOn));
+  const packages = new Set(blocking.map((f) => `${f.package.name}@${f.package.version}`));
+  if (packages.size) return c.bold(c.red(`depguard: FAIL: ${packages.size} package${packages.size === 1 ? '' : 's'} with findings at or above ${failOn}`));
+  if (result.unavailable.length) return c.bold(c.yellow(`depguard: INCOMPLETE: ${result.unavailable.length} changed package${result.unavailable.length === 1 ? '' : 's'} could not be checked`));
+  return c.bold(c.green(`depguard: PASS: no findings at or above ${failOn}`));
+}
+
+function groupByPackage(findings: readonly Finding[]): Finding[][] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = `${f.package.name}@${f.package.version}`;
+    const g = groups.get(key);
+    if (g) g.push(f);
+    else groups.set(key, [f]);
+  }
+  const top = (g: Finding[]): number => Math.max(...g.map((f) => severityRank(f.severity)));
+  return [...groups.values()].sort((a, b) => top(b) - top(a));
+}
+
+export function renderPath(path: readonly PathStep[]): string {
+  return path.map((s, i) => (i === 0 ? safe(s.name) : `${safe(s.name)}@${safe(s.version)}`)).join(' > ');
+}
+
+function paint(c: ChalkInstance, s: Severity): ChalkInstance {
+  switch (s) {
+    case 'critical':
+      return c.bgRed.white.bold;
+    case 'high':
+      return c.red.bold;
+    case 'medium':
+      return c.yellow;
+    case 'low':
+      return c.cyan;
+    case 'info':
+      return c.gray;
+  }
+}

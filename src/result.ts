@@ -1,0 +1,85 @@
+import type { Change, PathStep } from './diff/change.js';
+import type { Finding, Skipped, Unavailable } from './engine.js';
+import { SEVERITIES, severityRank, type Severity } from './severity.js';
+
+export const SCHEMA_VERSION = 1;
+
+/** A change as reported: plain data, stable field order. */
+export interface ChangeRecord {
+  readonly kind: Change['kind'];
+  readonly name: string;
+  readonly version: string | null;
+  readonly previousVersion: string | null;
+  readonly aliases: readonly string[];
+  readonly newName: boolean;
+  readonly direct: boolean;
+  readonly dev: boolean;
+  readonly optional: boolean;
+  readonly resolved: string | null;
+  readonly previousResolved: string | null;
+  readonly integrity: string | null;
+  readonly previousIntegrity: string | null;
+  readonly paths: readonly (readonly PathStep[])[];
+}
+
+export interface DiffResult {
+  readonly schemaVersion: number;
+  readonly command: 'diff';
+  readonly base: string;
+  readonly head: string;
+  readonly summary: {
+    readonly changes: Readonly<Record<Change['kind'], number>>;
+    readonly findings: Readonly<Record<Severity, number>>;
+    readonly highest: Severity | null;
+  };
+  readonly changes: readonly ChangeRecord[];
+  readonly findings: readonly Finding[];
+  readonly skipped: readonly Skipped[];
+  readonly unavailable: readonly Unavailable[];
+}
+
+export function toChangeRecord(c: Change): ChangeRecord {
+  return {
+    kind: c.kind,
+    name: c.name,
+    version: c.after?.version ?? null,
+    previousVersion: c.before?.version ?? null,
+    aliases: c.aliases,
+    newName: c.newName,
+    direct: c.direct,
+    dev: c.dev,
+    optional: c.optional,
+    resolved: c.after?.resolved ?? null,
+    previousResolved: c.before?.resolved ?? null,
+    integrity: c.after?.integrity ?? null,
+    previousIntegrity: c.before?.integrity ?? null,
+    paths: c.paths,
+  };
+}
+
+export function buildResult(
+  base: string,
+  head: string,
+  changes: readonly Change[],
+  evaluation: { findings: readonly Finding[]; skipped: readonly Skipped[]; unavailable: readonly Unavailable[] },
+): DiffResult {
+  const kinds = { added: 0, removed: 0, upgraded: 0, downgraded: 0, 'source-changed': 0 };
+  for (const c of changes) kinds[c.kind]++;
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  let highest: Severity | null = null;
+  for (const f of evaluation.findings) {
+    bySeverity[f.severity]++;
+    if (highest === null || severityRank(f.severity) > severityRank(highest)) highest = f.severity;
+  }
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    command: 'diff',
+    base,
+    head,
+    summary: { changes: kinds, findings: bySeverity, highest },
+    changes: changes.map(toChangeRecord),
+    findings: evaluation.findings,
+    skipped: evaluation.skipped,
+    unavailable: evaluation.unavailable,
+  };
+}

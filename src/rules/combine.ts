@@ -1,0 +1,70 @@
+import { maxSeverity, severityRank, type Severity } from '../severity.js';
+import type { Draft, Trait } from './rule.js';
+
+/**
+ * Signals on the same package and update that together mean more than each alone.
+ * Every group in `when` must be matched by at least one trait; the findings that carry a
+ * matching trait are raised to `severity`. Documented in docs/rules/scoring.md.
+ */
+export interface Combination {
+  readonly id: string;
+  readonly when: readonly (readonly Trait[])[];
+  readonly severity: Severity;
+  readonly reason: string;
+}
+
+const NEWCOMER: readonly Trait[] = ['publisher:new', 'publisher:recent'];
+
+export const COMBINATIONS: readonly Combination[] = [
+  {
+    id: 'newcomer-ships-new-code',
+    when: [NEWCOMER, ['payload:new-dependency']],
+    severity: 'critical',
+    reason: 'a publisher new to the package shipped a new dependency in the same release (the event-stream pattern)',
+  },
+  {
+    id: 'newcomer-revives-dormant-package',
+    when: [NEWCOMER, ['release:dormant']],
+    severity: 'high',
+    reason: 'a publisher new to the package released it after a long dormancy',
+  },
+  {
+    id: 'newcomer-takes-over',
+    when: [NEWCOMER, ['maintainers:replaced']],
+    severity: 'high',
+    reason: 'a publisher new to the package released it while every previous maintainer left',
+  },
+];
+
+export interface Escalation {
+  readonly combination: string;
+  readonly reason: string;
+  readonly from: Severity;
+}
+
+export interface CombinedDraft {
+  readonly ruleId: string;
+  readonly draft: Draft;
+  readonly severity: Severity;
+  readonly escalation?: Escalation;
+}
+
+/** Applies COMBINATIONS to the findings of one change. Pure; order preserved. */
+export function combine(findings: readonly { ruleId: string; draft: Draft }[]): CombinedDraft[] {
+  const present = new Set(findings.flatMap((f) => f.draft.traits));
+  const out: CombinedDraft[] = findings.map((f) => ({ ...f, severity: f.draft.severity }));
+  for (const combo of COMBINATIONS) {
+    if (!combo.when.every((group) => group.some((t) => present.has(t)))) continue;
+    const involved = new Set(combo.when.flat());
+    out.forEach((f, i) => {
+      if (!f.draft.traits.some((t) => involved.has(t))) return;
+      if (severityRank(combo.severity) <= severityRank(f.severity)) return;
+      out[i] = {
+        ...f,
+        severity: maxSeverity(f.severity, combo.severity),
+        escalation: { combination: combo.id, reason: combo.reason, from: f.escalation?.from ?? f.draft.severity },
+      };
+    });
+  }
+  return out;
+}

@@ -1,0 +1,38 @@
+import { defineRule, pass, unchecked, type Trait } from './rule.js';
+import type { Person } from '../registry/facts.js';
+
+export const maintainersChanged = defineRule({
+  id: 'maintainers-changed',
+  title: 'Maintainers added or removed between the two versions',
+  defaultSeverity: 'low',
+  needsMetadata: true,
+  appliesTo: (change) => change.before !== null && change.after !== null && change.kind !== 'source-changed',
+  check({ before, after }) {
+    if (!before || !after) return unchecked('the registry does not list both versions');
+    if (!before.maintainers || !after.maintainers) return unchecked('the registry sent no per-version maintainers for these versions');
+    const old = names(before.maintainers);
+    const now = names(after.maintainers);
+    const added = [...now].filter((n) => !old.has(n)).sort();
+    const removed = [...old].filter((n) => !now.has(n)).sort();
+    if (added.length === 0 && removed.length === 0) return pass;
+    const replaced = old.size > 0 && removed.length === old.size;
+    const traits: Trait[] = [];
+    if (added.length) traits.push('maintainers:added');
+    if (replaced) traits.push('maintainers:replaced');
+    const parts = [added.length ? `added ${added.join(', ')}` : '', removed.length ? `removed ${removed.join(', ')}` : ''].filter(Boolean);
+    return {
+      findings: [
+        {
+          severity: replaced ? 'medium' : added.length ? 'low' : 'info',
+          traits,
+          evidence: { added, removed, previousMaintainers: [...old].sort(), maintainers: [...now].sort() },
+          message: `maintainers changed between ${before.version} and ${after.version}: ${parts.join('; ')}${replaced ? ' (none of the previous maintainers remain)' : ''}`,
+        },
+      ],
+    };
+  },
+});
+
+function names(people: readonly Person[]): Set<string> {
+  return new Set(people.map((p) => p.name.toLowerCase()));
+}

@@ -1,0 +1,74 @@
+import { DAY, days, defineRule, isoDate, pass, unchecked, type Draft } from './rule.js';
+import { compareVersions } from '../versions.js';
+import type { PackageFacts, VersionFacts } from '../registry/facts.js';
+
+/** An account whose first release of this package is younger than this is "recent". */
+const RECENT = 42 * DAY;
+/** Without publish times, an account with at least this many earlier releases is established. */
+const ESTABLISHED_RELEASES = 3;
+
+export const publisherChanged = defineRule({
+  id: 'publisher-changed',
+  title: 'New version published by a different account',
+  defaultSeverity: 'medium',
+  needsMetadata: true,
+  appliesTo: (change) => change.before !== null && change.after !== null && change.kind !== 'source-changed',
+  check({ facts, before, after }) {
+    if (!facts || !before || !after) return unchecked('the registry does not list both versions');
+    if (!before.publisher || !after.publisher) return unchecked('the registry sent no publisher (_npmUser) for these versions');
+    if (sameAccount(before.publisher.name, after.publisher.name)) return pass;
+    const history = priorReleasesBy(facts, after);
+    const first = history[0];
+    const tenure = first?.publishedAt !== undefined && after.publishedAt !== undefined ? after.publishedAt - first.publishedAt : undefined;
+    const wasMaintainer = (before.maintainers ?? []).some((m) => sameAccount(m.name, after.publisher!.name));
+    const evidence = {
+      publisher: after.publisher.name,
+      previousPublisher: before.publisher.name,
+      earlierReleasesByPublisher: history.length,
+      firstReleaseByPublisher: first ? first.version : null,
+      firstReleaseDate: isoDate(first?.publishedAt) ?? null,
+      publisherTenureDays: tenure === undefined ? null : days(tenure),
+      wasMaintainerOfPreviousVersion: wasMaintainer,
+    };
+    let draft: Draft;
+    if (history.length === 0) {
+      draft = {
+        severity: 'medium',
+        traits: ['publisher:new'],
+        evidence,
+        message: `published by ${after.publisher.name}, who had never published ${facts.name} before (you had ${before.version}, published by ${before.publisher.name})`,
+      };
+    } else if (tenure !== undefined ? tenure < RECENT : history.length < ESTABLISHED_RELEASES) {
+      draft = {
+        severity: 'medium',
+        traits: ['publisher:recent'],
+        evidence,
+        message: `published by ${after.publisher.name}, who first published ${facts.name} ${tenure !== undefined ? `only ${days(tenure)} days earlier` : `only ${history.length} release(s) earlier`} (you had ${before.version}, published by ${before.publisher.name})`,
+      };
+    } else {
+      draft = {
+        severity: 'info',
+        traits: ['publisher:established'],
+        evidence,
+        message: `published by ${after.publisher.name}, a long-standing publisher of ${facts.name} (${history.length} earlier releases), not by ${before.publisher.name} who published ${before.version}`,
+      };
+    }
+    return { findings: [draft] };
+  },
+});
+
+function sameAccount(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** Releases of this package by the new version's publisher, published before it (oldest first). */
+function priorReleasesBy(facts: PackageFacts, after: VersionFacts): VersionFacts[] {
+  const name = after.publisher!.name;
+  const byTime = after.publishedAt !== undefined;
+  const earlier = [...facts.versions.values()].filter((v) => {
+    if (v.version === after.version || !v.publisher || !sameAccount(v.publisher.name, name)) return false;
+    if (byTime) return v.publishedAt !== undefined && v.publishedAt < after.publishedAt!;
+    return compareVersions(v.version, after.version) < 0;
+  });
+  return earlier.sort((a, b) => (byTime ? a.publishedAt! - b.publishedAt! : compareVersions(a.version, b.version)));
+}

@@ -1,0 +1,73 @@
+import type { Change } from '../diff/change.js';
+import type { PackageFacts, VersionFacts } from '../registry/facts.js';
+import type { Severity } from '../severity.js';
+
+/** Named facts about a finding that the combination step reads (see docs/rules/scoring.md). */
+export type Trait =
+  | 'publisher:new'
+  | 'publisher:recent'
+  | 'publisher:established'
+  | 'maintainers:added'
+  | 'maintainers:replaced'
+  | 'payload:new-dependency'
+  | 'package:young'
+  | 'package:sparse-history'
+  | 'release:dormant'
+  | 'release:downgrade'
+  | 'release:skip-ahead'
+  | 'release:odd-prerelease'
+  | 'release:out-of-order';
+
+/** What a rule reports; the engine adds the package, the paths and the rule id. */
+export interface Draft {
+  readonly severity: Severity;
+  readonly message: string;
+  readonly evidence: Readonly<Record<string, unknown>>;
+  readonly traits: readonly Trait[];
+}
+
+export interface RuleContext {
+  readonly change: Change;
+  /** Registry facts for the package; undefined when the change has no registry metadata. */
+  readonly facts?: PackageFacts;
+  readonly before?: VersionFacts;
+  readonly after?: VersionFacts;
+  /** Milliseconds since the epoch: "now" for every age computed in this run. */
+  readonly now: number;
+}
+
+export interface RuleOutcome {
+  readonly findings: readonly Draft[];
+  /** Set when the rule could not be (fully) evaluated, with the missing input. */
+  readonly unchecked?: string;
+}
+
+export interface Rule {
+  readonly id: string;
+  readonly title: string;
+  readonly defaultSeverity: Severity;
+  /** Whether the rule reads registry metadata (otherwise it runs on the lockfile alone). */
+  readonly needsMetadata: boolean;
+  appliesTo(change: Change): boolean;
+  check(ctx: RuleContext): RuleOutcome;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+export const pass: RuleOutcome = { findings: [] };
+
+export function unchecked(reason: string): RuleOutcome {
+  return { findings: [], unchecked: reason };
+}
+
+export const DAY = 86_400_000;
+
+export function days(ms: number): number {
+  return Math.floor(ms / DAY);
+}
+
+export function isoDate(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : new Date(ms).toISOString().slice(0, 10);
+}
