@@ -78,12 +78,12 @@ for (const scenario of scenarios) {
   if (only.length && !only.includes(scenario.id)) continue;
   const dir = path.join(root, 'fixtures', scenario.id);
   fs.rmSync(path.join(dir, 'registry'), { recursive: true, force: true });
-  fs.mkdirSync(path.join(dir, 'registry'), { recursive: true });
+  if (!scenario.registryFrom) fs.mkdirSync(path.join(dir, 'registry'), { recursive: true });
   const docs = new Map();
   for (const spec of scenario.packages) {
     const doc = buildPackument(spec);
     docs.set(doc.name, doc);
-    fs.writeFileSync(path.join(dir, 'registry', `${encodeURIComponent(doc.name)}.json`), JSON.stringify(doc, null, 2) + '\n');
+    if (!scenario.registryFrom) fs.writeFileSync(path.join(dir, 'registry', `${encodeURIComponent(doc.name)}.json`), JSON.stringify(doc, null, 2) + '\n');
   }
   const registry = await startRegistry(docs);
   try {

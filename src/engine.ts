@@ -1,4 +1,4 @@
-import { changeVersion, type Change, type PathStep } from './diff/change.js';
+import { changeVersion, isInRangeUpdate, type Change, type PathStep } from './diff/change.js';
 import { RegistryError } from './errors.js';
 import { mapLimit, type MetadataClient } from './registry/client.js';
 import type { PackageFacts } from './registry/facts.js';
@@ -102,7 +102,7 @@ export async function evaluate(changes: readonly Change[], options: EvaluateOpti
       if (outcome.unchecked && !failure && !notFromRegistry.has(change)) skipped.push({ ruleId: rule.id, package: ref, reason: outcome.unchecked });
       for (const draft of outcome.findings) drafts.push({ ruleId: rule.id, draft });
     }
-    for (const c of combine(drafts)) {
+    for (const c of combine(drafts, isInRangeUpdate(change))) {
       findings.push({
         ruleId: c.ruleId,
         severity: c.severity,

@@ -1,3 +1,4 @@
+import semver from 'semver';
 import type { PackageNode } from '../lockfile/snapshot.js';
 
 export type ChangeKind = 'added' | 'removed' | 'upgraded' | 'downgraded' | 'source-changed';
@@ -46,4 +47,16 @@ export function changeVersion(change: Change): string {
 /** Only registry-installed packages are compared: the root, workspaces and links are the project's own. */
 export function isPackage(node: PackageNode): boolean {
   return !node.isRoot && !node.isLink && !node.isWorkspace && node.location.includes('node_modules/');
+}
+
+/**
+ * An update that a caret range on the old version would pick up by itself (3.3.4 -> 3.3.6, but
+ * not 1.x -> 2.0.0 or 0.1.x -> 0.2.0): the kind of release a hijacked package uses to spread,
+ * because nobody has to choose it.
+ */
+export function isInRangeUpdate(change: Change): boolean {
+  const from = change.before?.version;
+  const to = change.after?.version;
+  if (!from || !to || !semver.valid(from) || !semver.valid(to) || !semver.gt(to, from)) return false;
+  return semver.satisfies(to, `^${from}`, { includePrerelease: true });
 }

@@ -29,12 +29,21 @@ function index(snapshot: Snapshot): Side {
   }
   const direct = new Set<string>();
   const deps = new Map<string, Record<string, string>>();
+  const required = new Set<string>();
   for (const edge of snapshot.edges) {
+    if (edge.to !== null) required.add(edge.to);
     if (projectLocations.has(edge.from) && edge.to !== null) direct.add(edge.to);
     if (edge.type === 'dev' || edge.type === 'workspace') continue;
     let record = deps.get(edge.from);
     if (!record) deps.set(edge.from, (record = {}));
     record[edge.name] = edge.spec;
+  }
+  // A v1 lockfile read without its package.json has no root edges: then the top-level packages
+  // nothing else requires are the ones the project asked for.
+  if (!snapshot.edges.some((e) => e.from === '')) {
+    for (const node of snapshot.nodes) {
+      if (isPackage(node) && !node.location.slice('node_modules/'.length).includes('node_modules/') && !required.has(node.location)) direct.add(node.location);
+    }
   }
   let paths: Map<string, readonly PathStep[]> | undefined;
   return { byName, direct, deps, paths: () => (paths ??= shortestPaths(snapshot)) };

@@ -56,7 +56,7 @@ function toSnapshot(source: string, lockfileVersion: number, tree: Arborist.Node
     const isRoot = node.isProjectRoot;
     nodes.push({
       location: node.location,
-      name: isRoot ? node.packageName : node.name,
+      name: isRoot || !node.location.includes('node_modules') ? node.packageName : node.name,
       packageName: node.packageName ?? node.name,
       version: node.version ?? '',
       resolved: node.resolved ?? null,

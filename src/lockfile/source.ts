@@ -47,11 +47,11 @@ export function parseSourceSpec(spec: string, lockfile: () => string, cwd: strin
 export function describeSource(source: LockSource, cwd: string): string {
   switch (source.kind) {
     case 'file':
-      return path.relative(cwd, source.file) || source.file;
+      return shortPath(source.file, cwd);
     case 'git':
-      return `${source.rev}:${path.relative(cwd, source.file)}`;
+      return `${source.rev}:${shortPath(source.file, cwd)}`;
     case 'index':
-      return `index:${path.relative(cwd, source.file)}`;
+      return `index:${shortPath(source.file, cwd)}`;
     case 'empty':
       return source.label;
   }
@@ -91,6 +91,11 @@ export async function readSource(source: LockSource, cwd: string, maxBytes: numb
       return { label, fileName: path.basename(source.file), lockfile, packageJson };
     }
   }
+}
+
+function shortPath(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel === '' || rel.startsWith('..') ? file : rel;
 }
 
 function mb(bytes: number): string {

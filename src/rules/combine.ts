@@ -11,6 +11,11 @@ export interface Combination {
   readonly when: readonly (readonly Trait[])[];
   readonly severity: Severity;
   readonly reason: string;
+  /**
+   * Only for updates a caret range adopts by itself. A major release is chosen by a person
+   * editing package.json; real major releases by new maintainers are common and benign.
+   */
+  readonly inRangeOnly: boolean;
 }
 
 const NEWCOMER: readonly Trait[] = ['publisher:new', 'publisher:recent'];
@@ -21,18 +26,21 @@ export const COMBINATIONS: readonly Combination[] = [
     when: [NEWCOMER, ['payload:new-dependency']],
     severity: 'critical',
     reason: 'a publisher new to the package shipped a new dependency in the same release (the event-stream pattern)',
+    inRangeOnly: true,
   },
   {
     id: 'newcomer-revives-dormant-package',
     when: [NEWCOMER, ['release:dormant']],
     severity: 'high',
     reason: 'a publisher new to the package released it after a long dormancy',
+    inRangeOnly: true,
   },
   {
     id: 'newcomer-takes-over',
     when: [NEWCOMER, ['maintainers:replaced']],
     severity: 'high',
     reason: 'a publisher new to the package released it while every previous maintainer left',
+    inRangeOnly: true,
   },
 ];
 
@@ -50,10 +58,11 @@ export interface CombinedDraft {
 }
 
 /** Applies COMBINATIONS to the findings of one change. Pure; order preserved. */
-export function combine(findings: readonly { ruleId: string; draft: Draft }[]): CombinedDraft[] {
+export function combine(findings: readonly { ruleId: string; draft: Draft }[], inRange: boolean): CombinedDraft[] {
   const present = new Set(findings.flatMap((f) => f.draft.traits));
   const out: CombinedDraft[] = findings.map((f) => ({ ...f, severity: f.draft.severity }));
   for (const combo of COMBINATIONS) {
+    if (combo.inRangeOnly && !inRange) continue;
     if (!combo.when.every((group) => group.some((t) => present.has(t)))) continue;
     const involved = new Set(combo.when.flat());
     out.forEach((f, i) => {
