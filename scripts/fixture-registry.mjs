@@ -51,6 +51,58 @@ export function shasumOf(buffer) {
   return crypto.createHash('sha1').update(buffer).digest('hex');
 }
 
+/** Fills in what the public registry derives: _id, dist, time.created/modified, dist-tags. */
+export function buildPackument(spec) {
+  const versions = {};
+  const time = {};
+  for (const v of spec.versions) {
+    const manifest = {
+      name: spec.name,
+      version: v.version,
+      description: spec.description ?? `${spec.name} fixture`,
+      license: 'MIT',
+      ...(v.repository ?? spec.repository ? { repository: v.repository ?? spec.repository } : {}),
+      ...(v.dependencies ? { dependencies: v.dependencies } : {}),
+      ...(v.optionalDependencies ? { optionalDependencies: v.optionalDependencies } : {}),
+      ...(v.scripts ? { scripts: v.scripts } : {}),
+      ...(v.gypfile ? { gypfile: true } : {}),
+      ...(v.deprecated ? { deprecated: v.deprecated } : {}),
+      _id: `${spec.name}@${v.version}`,
+      ...(v.publisher === null ? {} : { _npmUser: v.publisher }),
+      ...(v.maintainers === null ? {} : { maintainers: v.maintainers }),
+      _npmVersion: v.npmVersion ?? '6.4.1',
+      _nodeVersion: '10.9.0',
+    };
+    const tgz = packTarball(manifest);
+    const file = `${spec.name.split('/').pop()}-${v.version}.tgz`;
+    manifest.dist = {
+      integrity: integrityOf(tgz),
+      shasum: shasumOf(tgz),
+      tarball: `https://registry.npmjs.org/${spec.name}/-/${file}`,
+      fileCount: 1,
+      unpackedSize: tgz.length,
+      ...(v.attestations ? { attestations: { url: `https://registry.npmjs.org/-/npm/v1/attestations/${spec.name}@${v.version}`, provenance: { predicateType: 'https://slsa.dev/provenance/v1' } } } : {}),
+    };
+    if (v.hasInstallScript) manifest.hasInstallScript = true;
+    versions[v.version] = manifest;
+    time[v.version] = v.time;
+  }
+  const times = Object.values(time).sort();
+  const latest = spec.latest ?? spec.versions.filter((v) => !v.version.includes('-')).at(-1).version;
+  return {
+    _id: spec.name,
+    _rev: '1-fixture',
+    name: spec.name,
+    description: spec.description ?? `${spec.name} fixture`,
+    'dist-tags': { latest, ...(spec.tags ?? {}) },
+    ...(spec.maintainers === null ? {} : { maintainers: spec.maintainers ?? spec.versions.at(-1).maintainers ?? [] }),
+    time: spec.omitTime ? undefined : { created: spec.created ?? times[0], modified: spec.modified ?? times.at(-1), ...time },
+    ...(spec.repository ? { repository: spec.repository } : {}),
+    license: 'MIT',
+    versions,
+  };
+}
+
 /** Reads every *.json packument in `dir` into a Map by package name. */
 export function loadDocuments(dir) {
   const docs = new Map();

@@ -33,7 +33,7 @@ function index(snapshot: Snapshot): Side {
   for (const edge of snapshot.edges) {
     if (edge.to !== null) required.add(edge.to);
     if (projectLocations.has(edge.from) && edge.to !== null) direct.add(edge.to);
-    if (edge.type === 'dev' || edge.type === 'workspace') continue;
+    if (edge.type !== 'prod' && edge.type !== 'optional') continue;
     let record = deps.get(edge.from);
     if (!record) deps.set(edge.from, (record = {}));
     record[edge.name] = edge.spec;

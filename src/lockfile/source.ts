@@ -41,6 +41,7 @@ export function parseSourceSpec(spec: string, lockfile: () => string, cwd: strin
     if (statSync(asPath).isDirectory()) return { kind: 'file', file: findLockfile(asPath) };
     return { kind: 'file', file: asPath };
   }
+  if (looksLikePath(spec)) throw new LockfileError(spec, 'no such file');
   return { kind: 'git', rev: spec, file: lockfile() };
 }
 
@@ -91,6 +92,11 @@ export async function readSource(source: LockSource, cwd: string, maxBytes: numb
       return { label, fileName: path.basename(source.file), lockfile, packageJson };
     }
   }
+}
+
+/** Git revisions may contain slashes (origin/main) but do not end like lockfiles or start like paths. */
+function looksLikePath(spec: string): boolean {
+  return /\.(json|ya?ml|lock|lockb)$/.test(spec) || /^(\.{0,2}\/|~\/|[a-zA-Z]:\\)/.test(spec);
 }
 
 function shortPath(file: string, cwd: string): string {

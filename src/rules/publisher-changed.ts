@@ -50,7 +50,7 @@ export const publisherChanged = defineRule({
         severity: 'info',
         traits: ['publisher:established'],
         evidence,
-        message: `published by ${after.publisher.name}, a long-standing publisher of ${facts.name} (${history.length} earlier releases), not by ${before.publisher.name} who published ${before.version}`,
+        message: `published by ${after.publisher.name}, a long-standing publisher of ${facts.name} (${history.length} earlier release${history.length === 1 ? '' : 's'}), not by ${before.publisher.name} who published ${before.version}`,
       };
     }
     return { findings: [draft] };

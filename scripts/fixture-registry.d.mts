@@ -1,0 +1,40 @@
+export interface VersionSpec {
+  version: string;
+  time: string;
+  publisher?: { name: string; email?: string; trustedPublisher?: { id: string; oidcConfigId?: string } } | null;
+  maintainers?: Array<{ name: string; email?: string }> | null;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  scripts?: Record<string, string>;
+  gypfile?: boolean;
+  hasInstallScript?: boolean;
+  deprecated?: string;
+  repository?: unknown;
+  attestations?: boolean;
+}
+export interface PackageSpec {
+  name: string;
+  versions: VersionSpec[];
+  latest?: string;
+  maintainers?: Array<{ name: string; email?: string }> | null;
+  created?: string;
+  modified?: string;
+  omitTime?: boolean;
+  repository?: unknown;
+}
+export type Packument = Record<string, any>;
+export type Fault = 'reset' | 'hang' | 'truncate' | 'invalid-json' | number | undefined;
+export interface Registry {
+  url: string;
+  requests: Array<{ method?: string; path: string; authorization?: string }>;
+  close(): Promise<void>;
+}
+export function packTarball(manifest: Record<string, unknown>): Buffer;
+export function integrityOf(buffer: Buffer): string;
+export function shasumOf(buffer: Buffer): string;
+export function buildPackument(spec: PackageSpec): Packument;
+export function loadDocuments(dir: string): Map<string, Packument>;
+export function startRegistry(
+  docs: string | Map<string, Packument>,
+  options?: { token?: string; fault?: (req: import('node:http').IncomingMessage, url: URL) => Fault },
+): Promise<Registry>;

@@ -1,0 +1,56 @@
+import { buildPackument, type PackageSpec, type VersionSpec } from '../../scripts/fixture-registry.mjs';
+import type { Change } from '../../src/diff/change.js';
+import { extractFacts } from '../../src/registry/facts.js';
+import type { RuleContext } from '../../src/rules/rule.js';
+
+export const NOW = Date.parse('2026-11-21T00:00:00Z');
+export const person = (name: string) => ({ name, email: `${name}@users.example` });
+
+/** `count` releases by `by`, `days` apart, starting at `start`: 1.0.0, 1.0.1, ... */
+export function releases(count: number, start: string, days: number, by: string, extra: Partial<VersionSpec> = {}): VersionSpec[] {
+  return Array.from({ length: count }, (_, i) => ({
+    version: `1.0.${i}`,
+    time: new Date(Date.parse(start) + i * days * 86_400_000).toISOString(),
+    publisher: person(by),
+    maintainers: [person(by)],
+    ...extra,
+  }));
+}
+
+export function upgrade(name: string, from: string, to: string, extra: Partial<Change> = {}): Change {
+  const locked = (version: string) => ({ version, resolved: null, integrity: null, hasInstallScript: false, dependencies: {}, locations: [`node_modules/${name}`] });
+  return {
+    kind: 'upgraded',
+    name,
+    aliases: [],
+    before: locked(from),
+    after: locked(to),
+    newName: false,
+    direct: true,
+    dev: false,
+    optional: false,
+    paths: [[{ name: 'app', version: '1.0.0' }, { name, version: to }]],
+    ...extra,
+  };
+}
+
+export function added(name: string, version: string): Change {
+  return { ...upgrade(name, version, version), kind: 'added', before: null, newName: true, direct: false, paths: [[{ name: 'app', version: '1.0.0' }, { name: 'parent', version: '1.0.0' }, { name, version }]] };
+}
+
+/** A rule context for `change`, with facts from a registry document built from `spec`. */
+export function context(change: Change, spec: PackageSpec | null, now = NOW): RuleContext {
+  const facts = spec ? extractFacts(buildPackument(spec), spec.name) : undefined;
+  return {
+    change,
+    facts,
+    before: change.before ? facts?.versions.get(change.before.version) : undefined,
+    after: change.after ? facts?.versions.get(change.after.version) : undefined,
+    now,
+  };
+}
+
+/** The document with `_npmUser`, per-version `maintainers` and trustworthy `time` stripped, as the mirror here does. */
+export function stripped(spec: PackageSpec): PackageSpec {
+  return { ...spec, maintainers: null, omitTime: true, versions: spec.versions.map((v) => ({ ...v, publisher: null, maintainers: null })) };
+}
