@@ -40,7 +40,7 @@ export function formatText(result: DiffResult, options: TextOptions): string {
   for (const group of groups) {
     const f0 = group[0]!;
     const top = group.map((f) => f.severity).reduce((a, b) => (severityRank(b) > severityRank(a) ? b : a));
-    const version = f0.previousVersion && f0.previousVersion !== f0.package.version ? `${safe(f0.previousVersion)} -> ${safe(f0.package.version)}` : safe(f0.package.version);
+    const version = versionText(f0.change, f0.previousVersion, f0.package.version);
     const where = [f0.change, f0.direct ? 'direct' : 'transitive', f0.dev ? 'dev' : ''].filter(Boolean).join(', ');
     lines.push('', `${sev(top)} ${c.bold(safe(f0.package.name))} ${version}  ${c.dim(`(${where})`)}`);
     for (const f of group) {
@@ -54,7 +54,7 @@ export function formatText(result: DiffResult, options: TextOptions): string {
   if (quiet.length && (options.verbose || quiet.length <= MAX_LISTED_CHANGES)) {
     lines.push('', c.bold('Changes without findings'));
     for (const ch of quiet) {
-      const v = ch.kind === 'removed' ? safe(ch.previousVersion ?? '') : ch.previousVersion ? `${safe(ch.previousVersion)} -> ${safe(ch.version ?? '')}` : safe(ch.version ?? '');
+      const v = versionText(ch.kind, ch.previousVersion, ch.version);
       lines.push(`  ${ch.kind.padEnd(14)} ${safe(ch.name)} ${v}`);
     }
   } else if (quiet.length) {
@@ -102,6 +102,14 @@ function groupByPackage(findings: readonly Finding[]): Finding[][] {
   }
   const top = (g: Finding[]): number => Math.max(...g.map((f) => severityRank(f.severity)));
   return [...groups.values()].sort((a, b) => top(b) - top(a));
+}
+
+/** "1.0.0 -> 1.1.0"; a second copy beside an old one is "2.0.3 (alongside 1.0.4)". */
+function versionText(kind: string, previous: string | null, version: string | null): string {
+  if (kind === 'removed' || version === null) return safe(previous ?? '');
+  if (previous === null || previous === version) return safe(version);
+  if (kind === 'added') return `${safe(version)} (alongside ${safe(previous)})`;
+  return `${safe(previous)} -> ${safe(version)}`;
 }
 
 export function renderPath(path: readonly PathStep[]): string {
