@@ -83,7 +83,8 @@ export function buildPackument(spec) {
       unpackedSize: tgz.length,
       ...(v.attestations ? { attestations: { url: `https://registry.npmjs.org/-/npm/v1/attestations/${spec.name}@${v.version}`, provenance: { predicateType: 'https://slsa.dev/provenance/v1' } } } : {}),
     };
-    if (v.hasInstallScript) manifest.hasInstallScript = true;
+    // the registry derives this for its abbreviated documents; npm records it in the lockfile
+    if (v.hasInstallScript ?? (v.gypfile || ['preinstall', 'install', 'postinstall'].some((k) => v.scripts?.[k]))) manifest.hasInstallScript = true;
     versions[v.version] = manifest;
     time[v.version] = v.time;
   }

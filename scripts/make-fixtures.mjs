@@ -31,7 +31,6 @@ for (const scenario of scenarios) {
   for (const spec of scenario.packages) {
     const doc = buildPackument(spec);
     docs.set(doc.name, doc);
-    if (!scenario.registryFrom) fs.writeFileSync(path.join(dir, 'registry', `${encodeURIComponent(doc.name)}.json`), JSON.stringify(doc, null, 2) + '\n');
   }
   const registry = await startRegistry(docs);
   try {
@@ -50,6 +49,8 @@ for (const scenario of scenarios) {
       let lock = fs.readFileSync(path.join(work, 'package-lock.json'), 'utf8');
       // npm records the registry it used; fixtures say what a lockfile made against the public registry says
       lock = lock.split(registry.url).join('https://registry.npmjs.org/');
+      // tampering a lockfile in a pull request is done by hand, after npm
+      if (side === 'head' && scenario.tamperHead) lock = JSON.stringify(scenario.tamperHead(JSON.parse(lock)), null, 2) + '\n';
       fs.writeFileSync(path.join(out, 'package-lock.json'), lock);
       fs.writeFileSync(path.join(out, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
       for (const [ws, manifest] of Object.entries(scenario.workspaces?.[side] ?? {})) {
@@ -60,6 +61,11 @@ for (const scenario of scenarios) {
     fs.rmSync(work, { recursive: true, force: true });
   } finally {
     await registry.close();
+  }
+  // what the registry says later: withdrawn versions, security placeholders
+  scenario.afterLock?.(docs);
+  if (!scenario.registryFrom) {
+    for (const doc of docs.values()) fs.writeFileSync(path.join(dir, 'registry', `${encodeURIComponent(doc.name)}.json`), JSON.stringify(doc, null, 2) + '\n');
   }
   console.log(`fixtures/${scenario.id}: ${docs.size} documents, base and head lockfiles`);
 }

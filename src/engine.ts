@@ -1,9 +1,13 @@
 import { changeVersion, isInRangeUpdate, type Change, type PathStep } from './diff/change.js';
 import { RegistryError } from './errors.js';
+import { isExpired, matchingIgnore, policySeverity, ruleEnabled, trustedCap } from './config/apply.js';
+import type { IgnoreEntry, Policy } from './config/policy.js';
+import type { Snapshot } from './lockfile/snapshot.js';
 import { mapLimit, type MetadataClient } from './registry/client.js';
 import type { PackageFacts } from './registry/facts.js';
 import { combine, type Escalation } from './rules/combine.js';
-import type { Rule } from './rules/rule.js';
+import type { ProjectRule } from './rules/lockfile-out-of-sync.js';
+import type { Draft, Rule, RuleSettings } from './rules/rule.js';
 import type { Severity } from './severity.js';
 
 export interface PackageRef {
@@ -16,7 +20,8 @@ export interface Finding {
   readonly severity: Severity;
   readonly package: PackageRef;
   readonly previousVersion: string | null;
-  readonly change: Change['kind'];
+  /** The kind of change, or 'project' for findings about package.json and the lockfile as a whole. */
+  readonly change: Change['kind'] | 'project';
   readonly direct: boolean;
   readonly dev: boolean;
   readonly message: string;
@@ -24,6 +29,12 @@ export interface Finding {
   readonly traits: readonly string[];
   readonly escalation?: Escalation;
   readonly paths: readonly (readonly PathStep[])[];
+}
+
+/** A finding the policy file's `ignore` covers: kept in the output, never counted. */
+export interface Suppressed {
+  readonly finding: Finding;
+  readonly ignore: IgnoreEntry;
 }
 
 /** A rule that could not be evaluated for a package, and what it lacked. */
@@ -41,20 +52,26 @@ export interface Unavailable {
 
 export interface Evaluation {
   readonly findings: Finding[];
+  readonly suppressed: Suppressed[];
+  readonly expiredIgnores: IgnoreEntry[];
   readonly skipped: Skipped[];
   readonly unavailable: Unavailable[];
 }
 
 export interface EvaluateOptions {
   readonly rules: readonly Rule[];
+  readonly projectRules: readonly ProjectRule[];
   readonly client: MetadataClient;
   readonly now: number;
   readonly concurrency: number;
+  readonly settings: RuleSettings;
+  readonly policy: Policy;
 }
 
-/** Fetches metadata for what changed (once per name), runs the rules, combines signals. */
-export async function evaluate(changes: readonly Change[], options: EvaluateOptions): Promise<Evaluation> {
-  const { rules, client } = options;
+/** Fetches metadata for what changed (once per name), runs the rules, combines signals, applies the policy. */
+export async function evaluate(changes: readonly Change[], trees: { base: Snapshot; head: Snapshot }, options: EvaluateOptions): Promise<Evaluation> {
+  const { client, policy, now } = options;
+  const rules = options.rules.filter((r) => ruleEnabled(policy, r.id));
   const relevant = changes.filter((c) => c.kind !== 'removed');
   const wanted = new Set<string>();
   const notFromRegistry = new Map<Change, string>();
@@ -63,10 +80,9 @@ export async function evaluate(changes: readonly Change[], options: EvaluateOpti
     if (source) notFromRegistry.set(change, source);
     else if (rules.some((r) => r.needsMetadata && r.appliesTo(change))) wanted.add(change.name);
   }
-  const names = [...wanted].sort();
   const facts = new Map<string, PackageFacts>();
   const failed = new Map<string, string>();
-  await mapLimit(names, options.concurrency, async (name) => {
+  await mapLimit([...wanted].sort(), options.concurrency, async (name) => {
     try {
       facts.set(name, await client.packageFacts(name));
     } catch (error) {
@@ -75,7 +91,7 @@ export async function evaluate(changes: readonly Change[], options: EvaluateOpti
     }
   });
 
-  const findings: Finding[] = [];
+  const all: Finding[] = [];
   const skipped: Skipped[] = [];
   const unavailable: Unavailable[] = [];
   for (const change of relevant) {
@@ -88,24 +104,27 @@ export async function evaluate(changes: readonly Change[], options: EvaluateOpti
       facts: pkgFacts,
       before: change.before ? pkgFacts?.versions.get(change.before.version) : undefined,
       after: change.after ? pkgFacts?.versions.get(change.after.version) : undefined,
-      now: options.now,
+      now,
+      settings: options.settings,
     };
-    const drafts = [];
+    const drafts: Array<{ ruleId: string; draft: Draft }> = [];
     for (const rule of rules) {
       if (!rule.appliesTo(change)) continue;
-      if (rule.needsMetadata && !pkgFacts) {
-        const why = notFromRegistry.get(change);
-        if (why) skipped.push({ ruleId: rule.id, package: ref, reason: `not installed from a registry (${why})` });
-        if (!why && !failure) continue;
+      const why = notFromRegistry.get(change);
+      if (rule.needsMetadata && !pkgFacts && why) {
+        skipped.push({ ruleId: rule.id, package: ref, reason: `not installed from a registry (${why})` });
+        continue;
       }
       const outcome = rule.check(ctx);
-      if (outcome.unchecked && !failure && !notFromRegistry.has(change)) skipped.push({ ruleId: rule.id, package: ref, reason: outcome.unchecked });
-      for (const draft of outcome.findings) drafts.push({ ruleId: rule.id, draft });
+      if (outcome.unchecked && !failure) skipped.push({ ruleId: rule.id, package: ref, reason: outcome.unchecked });
+      for (const draft of outcome.findings) {
+        drafts.push({ ruleId: rule.id, draft: { ...draft, severity: policySeverity(policy, rule.id, change.name, draft.severity) } });
+      }
     }
     for (const c of combine(drafts, isInRangeUpdate(change))) {
-      findings.push({
+      all.push({
         ruleId: c.ruleId,
-        severity: c.severity,
+        severity: trustedCap(policy, change.name, c.severity),
         package: ref,
         previousVersion: change.before?.version ?? null,
         change: change.kind,
@@ -119,7 +138,35 @@ export async function evaluate(changes: readonly Change[], options: EvaluateOpti
       });
     }
   }
-  return { findings, skipped, unavailable };
+  for (const rule of options.projectRules) {
+    if (!ruleEnabled(policy, rule.id)) continue;
+    const outcome = rule.check(trees.base, trees.head);
+    if (outcome.unchecked) skipped.push({ ruleId: rule.id, package: { name: trees.head.source, version: '' }, reason: outcome.unchecked });
+    for (const d of outcome.findings) {
+      all.push({
+        ruleId: rule.id,
+        severity: trustedCap(policy, d.dependency, policySeverity(policy, rule.id, d.dependency, d.severity)),
+        package: { name: d.dependency, version: d.version },
+        previousVersion: null,
+        change: 'project',
+        direct: true,
+        dev: false,
+        message: d.message,
+        evidence: d.evidence,
+        traits: [],
+        paths: [],
+      });
+    }
+  }
+
+  const findings: Finding[] = [];
+  const suppressed: Suppressed[] = [];
+  for (const finding of all) {
+    const ignore = matchingIgnore(policy, { ruleId: finding.ruleId, name: finding.package.name, version: finding.package.version }, now);
+    if (ignore) suppressed.push({ finding, ignore });
+    else findings.push(finding);
+  }
+  return { findings, suppressed, expiredIgnores: policy.ignore.filter((e) => isExpired(e, now)), skipped, unavailable };
 }
 
 /** git, file, link and remote-tarball sources have no registry document to compare. */

@@ -1,5 +1,6 @@
 import type { Change, PathStep } from './diff/change.js';
-import type { Finding, Skipped, Unavailable } from './engine.js';
+import type { IgnoreEntry } from './config/policy.js';
+import type { Evaluation, Finding, Skipped, Suppressed, Unavailable } from './engine.js';
 import { SEVERITIES, severityRank, type Severity } from './severity.js';
 
 export const SCHEMA_VERSION = 1;
@@ -34,8 +35,14 @@ export interface DiffResult {
   };
   readonly changes: readonly ChangeRecord[];
   readonly findings: readonly Finding[];
+  /** Findings an `ignore` entry of the policy covers: shown, never counted. */
+  readonly suppressed: readonly Suppressed[];
+  /** Policy `ignore` entries past their `expires` date: they no longer apply. */
+  readonly expiredIgnores: readonly IgnoreEntry[];
   readonly skipped: readonly Skipped[];
   readonly unavailable: readonly Unavailable[];
+  /** The policy file in force, and the cooldown used. */
+  readonly policy: { readonly source: string | null; readonly minReleaseAge: string; readonly minReleaseAgeSource: string };
 }
 
 export function toChangeRecord(c: Change): ChangeRecord {
@@ -61,7 +68,8 @@ export function buildResult(
   base: string,
   head: string,
   changes: readonly Change[],
-  evaluation: { findings: readonly Finding[]; skipped: readonly Skipped[]; unavailable: readonly Unavailable[] },
+  evaluation: Evaluation,
+  policy: DiffResult['policy'],
 ): DiffResult {
   const kinds = { added: 0, removed: 0, upgraded: 0, downgraded: 0, 'source-changed': 0 };
   for (const c of changes) kinds[c.kind]++;
@@ -79,7 +87,10 @@ export function buildResult(
     summary: { changes: kinds, findings: bySeverity, highest },
     changes: changes.map(toChangeRecord),
     findings: evaluation.findings,
+    suppressed: evaluation.suppressed,
+    expiredIgnores: evaluation.expiredIgnores,
     skipped: evaluation.skipped,
     unavailable: evaluation.unavailable,
+    policy,
   };
 }

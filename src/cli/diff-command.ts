@@ -5,10 +5,14 @@ import { UsageError } from '../errors.js';
 import { mergeBase, repoRoot } from '../lockfile/git.js';
 import { loadSnapshot } from '../lockfile/load.js';
 import { findLockfile, parseSourceSpec, readSource, type LockSource } from '../lockfile/source.js';
-import { readRegistryConfig } from '../registry/npmrc.js';
+import { readRegistryConfig, registryHosts } from '../registry/npmrc.js';
 import { defaultCacheDir, PacoteClient } from '../registry/pacote-client.js';
 import { buildResult, type DiffResult } from '../result.js';
-import { RULES } from '../rules/index.js';
+import { PROJECT_RULES, RULE_IDS, RULES } from '../rules/index.js';
+import { loadPolicy, locatePolicy } from '../config/load-policy.js';
+import type { Policy } from '../config/policy.js';
+import { DEFAULT_MIN_RELEASE_AGE_MS, projectReleaseAge } from '../config/release-age.js';
+import { formatDuration } from '../duration.js';
 import { isSeverity, type Severity } from '../severity.js';
 
 export interface DiffFlags {
@@ -17,7 +21,9 @@ export interface DiffFlags {
   staged?: boolean;
   lockfile?: string;
   format: string;
-  failOn: string;
+  failOn?: string;
+  config?: string;
+  asOf?: string;
   registry?: string;
   cacheDir?: string;
   concurrency: string;
@@ -37,17 +43,30 @@ export interface ParsedDiffFlags {
   readonly failOn: Severity;
   readonly concurrency: number;
   readonly maxLockfileBytes: number;
+  readonly now: number;
 }
 
-export function parseDiffFlags(flags: DiffFlags): ParsedDiffFlags {
+/** Checks the flags; --fail-on falls back to the policy's failOn, then high. */
+export function parseDiffFlags(flags: DiffFlags, policy: Policy, now: number): ParsedDiffFlags {
   if (flags.format !== 'text' && flags.format !== 'json') throw new UsageError(`--format must be text or json, not '${flags.format}'`);
-  if (!isSeverity(flags.failOn)) throw new UsageError(`--fail-on must be one of info, low, medium, high, critical, not '${flags.failOn}'`);
+  const failOn = flags.failOn ?? policy.failOn ?? 'high';
+  if (!isSeverity(failOn)) throw new UsageError(`--fail-on must be one of info, low, medium, high, critical, not '${failOn}'`);
   const concurrency = Number(flags.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be an integer from 1 to 64`);
   const mb = Number(flags.maxLockfileSize);
   if (!Number.isFinite(mb) || mb <= 0) throw new UsageError(`--max-lockfile-size must be a positive number of megabytes`);
   if (flags.staged && (flags.base !== undefined || flags.head !== undefined)) throw new UsageError('--staged compares HEAD with the index: it cannot be combined with --base or --head');
-  return { format: flags.format, failOn: flags.failOn, concurrency, maxLockfileBytes: Math.floor(mb * 1024 * 1024) };
+  let asOf = now;
+  if (flags.asOf !== undefined) {
+    asOf = Date.parse(flags.asOf);
+    if (Number.isNaN(asOf)) throw new UsageError(`--as-of must be a date (YYYY-MM-DD or an ISO time), not '${flags.asOf}'`);
+  }
+  return { format: flags.format, failOn, concurrency, maxLockfileBytes: Math.floor(mb * 1024 * 1024), now: asOf };
+}
+
+/** The policy file of the project: --config, else next to --lockfile, else in the current directory. */
+export function projectDirOf(flags: DiffFlags, cwd: string): string {
+  return flags.lockfile ? path.dirname(path.resolve(cwd, flags.lockfile)) : cwd;
 }
 
 /** Decides what the two sides are, from flags and the workflow we are in. */
@@ -69,15 +88,22 @@ export async function resolveSides(flags: DiffFlags, environment: Environment): 
   return { base, head };
 }
 
-export async function runDiff(flags: DiffFlags, parsed: ParsedDiffFlags, environment: Environment): Promise<DiffResult> {
+export async function runDiff(flags: DiffFlags, environment: Environment): Promise<{ result: DiffResult; parsed: ParsedDiffFlags }> {
   const { cwd, env } = environment;
+  const projectDir = projectDirOf(flags, cwd);
+  const policy = loadPolicy(locatePolicy(projectDir, flags.config ? path.resolve(cwd, flags.config) : undefined), RULE_IDS);
+  const parsed = parseDiffFlags(flags, policy, environment.now);
   const sides = await resolveSides(flags, environment);
   const [baseText, headText] = await Promise.all([readSource(sides.base, cwd, parsed.maxLockfileBytes), readSource(sides.head, cwd, parsed.maxLockfileBytes)]);
   if (headText.lockfile === null) throw new UsageError(`${headText.label} does not exist`);
   const [base, head] = await Promise.all([loadSnapshot(baseText), loadSnapshot(headText)]);
   const changes = diffTrees(base, head);
-  const config = readRegistryConfig({ projectDir: cwd, env, registry: flags.registry });
+  const config = readRegistryConfig({ projectDir, env, registry: flags.registry });
   const client = new PacoteClient({ config, cacheDir: flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : defaultCacheDir(env) });
-  const evaluation = await evaluate(changes, { rules: RULES, client, now: environment.now, concurrency: parsed.concurrency });
-  return buildResult(baseText.lockfile === null ? `${baseText.label} (no lockfile)` : baseText.label, headText.label, changes, evaluation);
+  const releaseAge = policy.minReleaseAgeMs !== undefined ? { ms: policy.minReleaseAgeMs, source: `${policy.source} minReleaseAge` } : (projectReleaseAge(projectDir) ?? { ms: DEFAULT_MIN_RELEASE_AGE_MS, source: 'depguard default' });
+  const settings = { minReleaseAgeMs: releaseAge.ms, minReleaseAgeSource: releaseAge.source, registryHosts: registryHosts(config) };
+  const evaluation = await evaluate(changes, { base, head }, { rules: RULES, projectRules: PROJECT_RULES, client, now: parsed.now, concurrency: parsed.concurrency, settings, policy });
+  const baseLabel = baseText.lockfile === null ? `${baseText.label} (no lockfile)` : baseText.label;
+  const result = buildResult(baseLabel, headText.label, changes, evaluation, { source: policy.source, minReleaseAge: formatDuration(releaseAge.ms), minReleaseAgeSource: releaseAge.source });
+  return { result, parsed };
 }

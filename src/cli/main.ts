@@ -3,8 +3,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { DepguardError } from '../errors.js';
 import { formatJson } from '../report/json.js';
 import { formatText } from '../report/text.js';
-import { runDiff, parseDiffFlags, type DiffFlags } from './diff-command.js';
+import { runDiff, type DiffFlags } from './diff-command.js';
 import { EXIT, exitCodeFor } from './exit-code.js';
+import { registerPolicyCommands } from './policy-commands.js';
 import { DIFF_OPTIONS, type OptionSpec } from './options.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -47,12 +48,12 @@ function program(): Command {
       .exitOverride(),
     DIFF_OPTIONS,
   ).action(async (flags: DiffFlags) => {
-    const parsed = parseDiffFlags(flags);
-    const result = await runDiff(flags, parsed, { cwd: process.cwd(), env: process.env, now: Date.now() });
+    const { result, parsed } = await runDiff(flags, { cwd: process.cwd(), env: process.env, now: Date.now() });
     const out = parsed.format === 'json' ? formatJson(result) : formatText(result, { color: useColor(process.env, process.stdout), failOn: parsed.failOn, verbose: flags.verbose });
     process.stdout.write(out);
     process.exitCode = exitCodeFor(result, parsed.failOn, Boolean(flags.allowIncomplete));
   });
+  registerPolicyCommands(cli, (text) => process.stdout.write(text));
   return cli;
 }
 

@@ -59,3 +59,11 @@ export async function mergeBase(root: string, ref: string): Promise<string> {
   }
   throw new GitError(`GITHUB_BASE_REF is '${ref}' but neither origin/${ref} nor ${ref} exists in this clone`);
 }
+
+/** "Name <email>" from git config, for the audit trail of approvals; null outside git or unset. */
+export async function userIdentity(dir: string): Promise<string | null> {
+  const get = (key: string): Promise<string> => git(dir, ['config', '--get', key]).then((s) => s.trim(), () => '');
+  const [name, email] = await Promise.all([get('user.name'), get('user.email')]);
+  if (!name && !email) return null;
+  return email ? `${name || email} <${email}>` : name;
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Arborist from '@npmcli/arborist';
 import { LockfileError } from '../errors.js';
 import { parseLockfile, type LockfileData } from './parse.js';
-import type { Edge, EdgeType, PackageNode, Snapshot } from './snapshot.js';
+import type { Declared, Edge, EdgeType, PackageNode, Snapshot } from './snapshot.js';
 import type { LockfileText } from './source.js';
 
 /**
@@ -24,14 +24,26 @@ export async function loadSnapshot(text: LockfileText): Promise<Snapshot> {
     const tree = await new Arborist({ path: dir }).loadVirtual().catch((error: Error) => {
       throw new LockfileError(text.label, `cannot be loaded (${error.message.split('\n')[0]})`);
     });
-    return toSnapshot(text.label, data.lockfileVersion, tree);
+    const manifest = text.packageJson !== null && isJsonObject(text.packageJson) ? declared(JSON.parse(text.packageJson) as Record<string, unknown>) : null;
+    const lockedRoot = data.lockfileVersion >= 2 && data.packages[''] ? declared(data.packages['']) : null;
+    return { ...toSnapshot(text.label, data.lockfileVersion, tree), manifest, lockedRoot };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 export function emptySnapshot(source: string): Snapshot {
-  return { source, lockfileVersion: 0, nodes: [], edges: [] };
+  return { source, lockfileVersion: 0, nodes: [], edges: [], manifest: null, lockedRoot: null };
+}
+
+function declared(pkg: Record<string, unknown>): Declared {
+  const out: Record<string, { spec: string; type: 'prod' | 'dev' | 'optional' }> = {};
+  for (const [field, type] of [['devDependencies', 'dev'], ['dependencies', 'prod'], ['optionalDependencies', 'optional']] as const) {
+    const deps = pkg[field];
+    if (deps === null || typeof deps !== 'object' || Array.isArray(deps)) continue;
+    for (const [name, spec] of Object.entries(deps as Record<string, unknown>)) if (typeof spec === 'string') out[name] = { spec, type };
+  }
+  return out;
 }
 
 /** Workspace folders are lockfile keys outside node_modules; Arborist wants their package.json. */
@@ -49,7 +61,7 @@ async function writeWorkspaceManifests(dir: string, data: LockfileData): Promise
   }
 }
 
-function toSnapshot(source: string, lockfileVersion: number, tree: Arborist.Node): Snapshot {
+function toSnapshot(source: string, lockfileVersion: number, tree: Arborist.Node): Omit<Snapshot, 'manifest' | 'lockedRoot'> {
   const nodes: PackageNode[] = [];
   const edges: Edge[] = [];
   for (const node of tree.inventory.values()) {

@@ -35,6 +35,9 @@ export interface PackageNode {
   readonly inBundle: boolean;
 }
 
+/** Dependencies declared by name: spec, with the kind of declaration. */
+export type Declared = Readonly<Record<string, { readonly spec: string; readonly type: 'prod' | 'dev' | 'optional' }>>;
+
 export interface Snapshot {
   /** Where it came from, for messages: a path, `REV:path`, or `:path` for the index. */
   readonly source: string;
@@ -42,4 +45,8 @@ export interface Snapshot {
   /** Sorted by location; the root is first. */
   readonly nodes: readonly PackageNode[];
   readonly edges: readonly Edge[];
+  /** The root package.json's dependencies, when a package.json came with the lockfile. */
+  readonly manifest: Declared | null;
+  /** The root dependencies the lockfile itself was made for (v2/v3 `packages[""]`). */
+  readonly lockedRoot: Declared | null;
 }

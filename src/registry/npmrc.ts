@@ -126,3 +126,10 @@ function readCa(file: string): string {
     throw new ConfigError(`cafile ${file} cannot be read`);
   }
 }
+
+/** Hosts a lockfile's `resolved` may point to: the configured registries, and the public one (as npm treats it). */
+export function registryHosts(config: RegistryConfig): Set<string> {
+  const hosts = new Set(['registry.npmjs.org', 'registry.yarnpkg.com', new URL(config.registry).host]);
+  for (const [key, value] of Object.entries(config.options)) if (/^@[^:]+:registry$/.test(key) && typeof value === 'string') hosts.add(new URL(value).host);
+  return hosts;
+}

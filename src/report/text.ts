@@ -61,6 +61,17 @@ export function formatText(result: DiffResult, options: TextOptions): string {
     lines.push('', `${quiet.length} changes without findings (--verbose lists them).`);
   }
 
+  if (result.suppressed.length) {
+    lines.push('', c.bold(`Accepted by policy (${result.suppressed.length} finding${result.suppressed.length === 1 ? '' : 's'}, not counted)`));
+    for (const { finding: f, ignore } of result.suppressed.slice(0, 20)) {
+      lines.push(`  ${f.severity.padEnd(8)} ${f.ruleId.padEnd(20)} ${safe(f.package.name)}@${safe(f.package.version)}: ${safe(ignore.reason)}${ignore.approvedBy ? ` (${safe(ignore.approvedBy)}${ignore.approvedAt ? `, ${safe(ignore.approvedAt)}` : ''})` : ''}`);
+    }
+    if (result.suppressed.length > 20) lines.push(`  … ${result.suppressed.length - 20} more`);
+  }
+  if (result.expiredIgnores.length) {
+    lines.push('', c.bold(c.yellow('Expired policy entries (no longer applied)')));
+    for (const e of result.expiredIgnores) lines.push(`  ${safe(e.package)}@${safe(e.version)} ${e.rule}: expired ${safe(e.expires ?? '')} (${safe(e.reason)})`);
+  }
   if (result.unavailable.length) {
     lines.push('', c.bold(c.yellow('Could not be checked (registry metadata unavailable)')));
     for (const u of result.unavailable) lines.push(`  ${safe(u.package.name)}@${safe(u.package.version)}: ${safe(u.reason)}`);

@@ -20,12 +20,29 @@ export interface Combination {
 
 const NEWCOMER: readonly Trait[] = ['publisher:new', 'publisher:recent'];
 
+const PAYLOAD: readonly Trait[] = ['payload:new-dependency', 'payload:install-script'];
+const TRUST_LOST: readonly Trait[] = ['trust:provenance-lost', 'trust:trusted-publisher-lost'];
+
 export const COMBINATIONS: readonly Combination[] = [
   {
     id: 'newcomer-ships-new-code',
-    when: [NEWCOMER, ['payload:new-dependency']],
+    when: [NEWCOMER, PAYLOAD],
     severity: 'critical',
-    reason: 'a publisher new to the package shipped a new dependency in the same release (the event-stream pattern)',
+    reason: 'a publisher new to the package shipped a new dependency or install script in the same release (the event-stream pattern)',
+    inRangeOnly: true,
+  },
+  {
+    id: 'trust-lost-ships-new-code',
+    when: [TRUST_LOST, PAYLOAD],
+    severity: 'critical',
+    reason: 'the release lost its provenance or trusted publisher and ships a new dependency or install script (a stolen token publishing outside CI)',
+    inRangeOnly: false,
+  },
+  {
+    id: 'fresh-install-script',
+    when: [['release:young'], ['payload:install-script']],
+    severity: 'critical',
+    reason: 'a release younger than the cooldown starts running code at install (the Shai-Hulud pattern)',
     inRangeOnly: true,
   },
   {
@@ -40,6 +57,20 @@ export const COMBINATIONS: readonly Combination[] = [
     when: [NEWCOMER, ['maintainers:replaced']],
     severity: 'high',
     reason: 'a publisher new to the package released it while every previous maintainer left',
+    inRangeOnly: true,
+  },
+  {
+    id: 'newcomer-moves-repository',
+    when: [NEWCOMER, ['source:repository-changed']],
+    severity: 'high',
+    reason: 'a publisher new to the package pointed it at a different source repository',
+    inRangeOnly: true,
+  },
+  {
+    id: 'new-identity-ships-new-code',
+    when: [['publisher:email-changed'], PAYLOAD],
+    severity: 'high',
+    reason: 'the publishing account used a new email address and the release ships a new dependency or install script (an account takeover)',
     inRangeOnly: true,
   },
 ];

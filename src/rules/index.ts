@@ -1,13 +1,40 @@
+import { installScriptAdded } from './install-script-added.js';
+import { lockfileOutOfSync, type ProjectRule } from './lockfile-out-of-sync.js';
 import { maintainersChanged } from './maintainers-changed.js';
 import { newDependency } from './new-dependency.js';
 import { newPackage } from './new-package.js';
+import { provenanceDropped } from './provenance-dropped.js';
 import { publisherChanged } from './publisher-changed.js';
+import { publisherIdentityChanged } from './publisher-identity-changed.js';
+import { repositoryChanged } from './repository-changed.js';
 import type { Rule } from './rule.js';
+import { sourceChanged } from './source-changed.js';
 import { versionJump } from './version-jump.js';
+import { versionUnpublished } from './version-unpublished.js';
+import { youngPackage } from './young-package.js';
+import { youngVersion } from './young-version.js';
 
-/** Every rule, in the order their findings are listed. */
-export const RULES: readonly Rule[] = [publisherChanged, maintainersChanged, newDependency, newPackage, versionJump];
+/** Every rule about one package update, in the order their findings are listed. */
+export const RULES: readonly Rule[] = [
+  publisherChanged,
+  publisherIdentityChanged,
+  provenanceDropped,
+  maintainersChanged,
+  installScriptAdded,
+  newDependency,
+  newPackage,
+  versionUnpublished,
+  sourceChanged,
+  repositoryChanged,
+  versionJump,
+  youngVersion,
+  youngPackage,
+];
 
-export function findRule(id: string): Rule | undefined {
-  return RULES.find((r) => r.id === id);
-}
+/** Rules about the project as a whole. */
+export const PROJECT_RULES: readonly ProjectRule[] = [lockfileOutOfSync];
+
+/** Every rule id with its title and default severity, for `depguard rules` and policy validation. */
+export const ALL_RULES: ReadonlyArray<Pick<Rule, 'id' | 'title' | 'defaultSeverity'>> = [...RULES, ...PROJECT_RULES];
+
+export const RULE_IDS: readonly string[] = ALL_RULES.map((r) => r.id);

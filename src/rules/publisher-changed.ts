@@ -17,6 +17,20 @@ export const publisherChanged = defineRule({
     if (!facts || !before || !after) return unchecked('the registry does not list both versions');
     if (!before.publisher || !after.publisher) return unchecked('the registry sent no publisher (_npmUser) for these versions');
     if (sameAccount(before.publisher.name, after.publisher.name)) return pass;
+    if (after.publisher.trustedPublisher) {
+      // OIDC trusted publishing: the release was built by the package's own CI, bound to its
+      // repository; the account name ("GitHub Actions") says nothing about a person.
+      return {
+        findings: [
+          {
+            severity: 'info',
+            traits: ['publisher:trusted'],
+            evidence: { publisher: after.publisher.name, trustedPublisher: after.publisher.trustedPublisher, previousPublisher: before.publisher.name },
+            message: `published through trusted publishing (${after.publisher.trustedPublisher}) instead of by ${before.publisher.name}`,
+          },
+        ],
+      };
+    }
     const history = priorReleasesBy(facts, after);
     const first = history[0];
     const tenure = first?.publishedAt !== undefined && after.publishedAt !== undefined ? after.publishedAt - first.publishedAt : undefined;
@@ -31,12 +45,19 @@ export const publisherChanged = defineRule({
       wasMaintainerOfPreviousVersion: wasMaintainer,
     };
     let draft: Draft;
-    if (history.length === 0) {
+    if (history.length === 0 && wasMaintainer) {
+      draft = {
+        severity: 'low',
+        traits: ['publisher:first-release'],
+        evidence,
+        message: `published by ${after.publisher.name}, a maintainer of ${before.version} publishing ${facts.name} for the first time (you had ${before.version}, published by ${before.publisher.name})`,
+      };
+    } else if (history.length === 0) {
       draft = {
         severity: 'medium',
         traits: ['publisher:new'],
         evidence,
-        message: `published by ${after.publisher.name}, who had never published ${facts.name} before (you had ${before.version}, published by ${before.publisher.name})`,
+        message: `published by ${after.publisher.name}, who had never published ${facts.name} before and was not a maintainer of ${before.version} (published by ${before.publisher.name})`,
       };
     } else if (tenure !== undefined ? tenure < RECENT : history.length < ESTABLISHED_RELEASES) {
       draft = {

@@ -5,11 +5,19 @@ import type { Severity } from '../severity.js';
 /** Named facts about a finding that the combination step reads (see docs/rules/scoring.md). */
 export type Trait =
   | 'publisher:new'
+  | 'publisher:first-release'
   | 'publisher:recent'
   | 'publisher:established'
+  | 'publisher:trusted'
+  | 'publisher:email-changed'
+  | 'trust:provenance-lost'
+  | 'trust:trusted-publisher-lost'
   | 'maintainers:added'
   | 'maintainers:replaced'
   | 'payload:new-dependency'
+  | 'payload:install-script'
+  | 'release:young'
+  | 'source:repository-changed'
   | 'package:young'
   | 'package:sparse-history'
   | 'release:dormant'
@@ -34,6 +42,17 @@ export interface RuleContext {
   readonly after?: VersionFacts;
   /** Milliseconds since the epoch: "now" for every age computed in this run. */
   readonly now: number;
+  readonly settings: RuleSettings;
+}
+
+/** The parts of the configuration rules read. */
+export interface RuleSettings {
+  /** The cooldown: releases younger than this are young-version / young-package. */
+  readonly minReleaseAgeMs: number;
+  /** Where minReleaseAgeMs came from, for messages (e.g. ".npmrc min-release-age"). */
+  readonly minReleaseAgeSource: string;
+  /** Hosts of the configured registries (plus the public one, as npm treats it). */
+  readonly registryHosts: ReadonlySet<string>;
 }
 
 export interface RuleOutcome {

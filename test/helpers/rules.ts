@@ -1,7 +1,7 @@
 import { buildPackument, type PackageSpec, type VersionSpec } from '../../scripts/fixture-registry.mjs';
 import type { Change } from '../../src/diff/change.js';
 import { extractFacts } from '../../src/registry/facts.js';
-import type { RuleContext } from '../../src/rules/rule.js';
+import type { RuleContext, RuleSettings } from '../../src/rules/rule.js';
 
 export const NOW = Date.parse('2026-11-21T00:00:00Z');
 export const person = (name: string) => ({ name, email: `${name}@users.example` });
@@ -39,7 +39,9 @@ export function added(name: string, version: string): Change {
 }
 
 /** A rule context for `change`, with facts from a registry document built from `spec`. */
-export function context(change: Change, spec: PackageSpec | null, now = NOW): RuleContext {
+export const SETTINGS: RuleSettings = { minReleaseAgeMs: 3 * 86_400_000, minReleaseAgeSource: 'test', registryHosts: new Set(['registry.npmjs.org']) };
+
+export function context(change: Change, spec: PackageSpec | null, now = NOW, settings: RuleSettings = SETTINGS): RuleContext {
   const facts = spec ? extractFacts(buildPackument(spec), spec.name) : undefined;
   return {
     change,
@@ -47,6 +49,7 @@ export function context(change: Change, spec: PackageSpec | null, now = NOW): Ru
     before: change.before ? facts?.versions.get(change.before.version) : undefined,
     after: change.after ? facts?.versions.get(change.after.version) : undefined,
     now,
+    settings,
   };
 }
 

@@ -28,6 +28,17 @@ describe('publisher-changed', () => {
     expect(out.findings[0]).toMatchObject({ severity: 'info', traits: ['publisher:established'] });
   });
 
+  it('is low for a listed maintainer of the previous version publishing for the first time', () => {
+    const s = { name: 'pkg', versions: [...history.slice(0, 5), { ...history[5]!, maintainers: [person('alice'), person('carol')] }, { version: '1.0.6', time: '2018-01-01T00:00:00Z', publisher: person('carol'), maintainers: [person('alice'), person('carol')] }] };
+    expect(publisherChanged.check(context(upgrade('pkg', '1.0.5', '1.0.6'), s)).findings[0]).toMatchObject({ severity: 'low', traits: ['publisher:first-release'] });
+  });
+
+  it('is info when the release moves to trusted publishing', () => {
+    const ci = { name: 'GitHub Actions', email: 'npm-oidc-no-reply@github.com', trustedPublisher: { id: 'github' } };
+    const s = { name: 'pkg', versions: [...history, { version: '1.0.6', time: '2018-01-01T00:00:00Z', publisher: ci, maintainers: [person('alice')] }] };
+    expect(publisherChanged.check(context(upgrade('pkg', '1.0.5', '1.0.6'), s)).findings[0]).toMatchObject({ severity: 'info', traits: ['publisher:trusted'] });
+  });
+
   it('says nothing when the same account published both versions', () => {
     const out = publisherChanged.check(context(upgrade('pkg', '1.0.4', '1.0.5'), { name: 'pkg', versions: history }));
     expect(out).toEqual({ findings: [] });

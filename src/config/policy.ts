@@ -1,0 +1,124 @@
+import semver from 'semver';
+import { ConfigError } from '../errors.js';
+import { parseDuration } from '../duration.js';
+import { isSeverity, type Severity } from '../severity.js';
+
+export interface IgnoreEntry {
+  readonly package: string;
+  /** A semver range; '*' when absent. */
+  readonly version: string;
+  /** A rule id, or '*' for every rule. */
+  readonly rule: string;
+  readonly reason: string;
+  /** YYYY-MM-DD (or ISO time); the entry stops applying after it. */
+  readonly expires?: string;
+  readonly approvedBy?: string;
+  readonly approvedAt?: string;
+}
+
+/** The team's policy file, validated. */
+export interface Policy {
+  /** Where it came from, for messages; null when there is none. */
+  readonly source: string | null;
+  readonly rules: Readonly<Record<string, Severity | 'off'>>;
+  readonly ignore: readonly IgnoreEntry[];
+  readonly minReleaseAgeMs?: number;
+  readonly failOn?: Severity;
+  /** Package names or globs (`@acme/*`) whose findings never block: capped at low. */
+  readonly trusted: readonly string[];
+  /** Package names or globs on which any publisher or maintainer change is at least high. */
+  readonly critical: readonly string[];
+}
+
+export const EMPTY_POLICY: Policy = { source: null, rules: {}, ignore: [], trusted: [], critical: [] };
+
+const KEYS = ['$schema', 'rules', 'ignore', 'minReleaseAge', 'failOn', 'trusted', 'critical'];
+const IGNORE_KEYS = ['package', 'version', 'rule', 'reason', 'expires', 'approvedBy', 'approvedAt'];
+
+/** Validates a parsed policy; every error names the file and the offending key. */
+export function validatePolicy(raw: unknown, source: string, ruleIds: readonly string[]): Policy {
+  const fail = (key: string, problem: string): never => {
+    throw new ConfigError(`${source}: ${key} ${problem}`);
+  };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return fail('(top level)', 'must be a JSON object');
+  const obj = raw as Record<string, unknown>;
+  for (const key of Object.keys(obj)) if (!KEYS.includes(key)) fail(key, `is not a known key (known: ${KEYS.slice(1).join(', ')})`);
+
+  const rules: Record<string, Severity | 'off'> = {};
+  if (obj.rules !== undefined) {
+    if (!isRecord(obj.rules)) fail('rules', 'must be an object of rule id: severity or "off"');
+    for (const [id, value] of Object.entries(obj.rules as Record<string, unknown>)) {
+      if (!ruleIds.includes(id)) fail(`rules.${id}`, `is not a rule (see depguard rules)`);
+      if (value !== 'off' && !isSeverity(value)) fail(`rules.${id}`, 'must be "off" or one of info, low, medium, high, critical');
+      rules[id] = value as Severity | 'off';
+    }
+  }
+
+  const ignore: IgnoreEntry[] = [];
+  if (obj.ignore !== undefined) {
+    if (!Array.isArray(obj.ignore)) fail('ignore', 'must be an array');
+    (obj.ignore as unknown[]).forEach((entry, i) => {
+      const at = `ignore[${i}]`;
+      if (!isRecord(entry)) return fail(at, 'must be an object');
+      const e = entry as Record<string, unknown>;
+      for (const key of Object.keys(e)) if (!IGNORE_KEYS.includes(key)) fail(`${at}.${key}`, `is not a known key (known: ${IGNORE_KEYS.join(', ')})`);
+      if (typeof e.package !== 'string' || e.package === '') fail(`${at}.package`, 'is required (a package name or glob)');
+      if (typeof e.reason !== 'string' || e.reason.trim() === '') fail(`${at}.reason`, 'is required: say why this was reviewed and accepted');
+      const version = e.version === undefined ? '*' : e.version;
+      if (typeof version !== 'string' || semver.validRange(version) === null) fail(`${at}.version`, 'must be a semver range');
+      const rule = e.rule === undefined ? '*' : e.rule;
+      if (typeof rule !== 'string' || (rule !== '*' && !ruleIds.includes(rule))) fail(`${at}.rule`, 'must be a rule id or "*"');
+      if (e.expires !== undefined && (typeof e.expires !== 'string' || Number.isNaN(Date.parse(e.expires)))) fail(`${at}.expires`, 'must be a date (YYYY-MM-DD)');
+      for (const k of ['approvedBy', 'approvedAt'] as const) if (e[k] !== undefined && typeof e[k] !== 'string') fail(`${at}.${k}`, 'must be a string');
+      ignore.push({
+        package: e.package as string,
+        version: version as string,
+        rule: rule as string,
+        reason: e.reason as string,
+        ...(e.expires !== undefined ? { expires: e.expires as string } : {}),
+        ...(e.approvedBy !== undefined ? { approvedBy: e.approvedBy as string } : {}),
+        ...(e.approvedAt !== undefined ? { approvedAt: e.approvedAt as string } : {}),
+      });
+    });
+  }
+
+  let minReleaseAgeMs: number | undefined;
+  if (obj.minReleaseAge !== undefined) {
+    const v = obj.minReleaseAge;
+    const parsed = typeof v === 'number' && v >= 0 ? v * 86_400_000 : typeof v === 'string' ? parseDuration(v) : null;
+    if (parsed === null) fail('minReleaseAge', 'must be a number of days or a duration like "3d", "12h"');
+    minReleaseAgeMs = parsed as number;
+  }
+  if (obj.failOn !== undefined && !isSeverity(obj.failOn)) fail('failOn', 'must be one of info, low, medium, high, critical');
+
+  const names = (key: 'trusted' | 'critical'): string[] => {
+    const v = obj[key];
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) return fail(key, 'must be an array of package names or globs');
+    return v as string[];
+  };
+  return {
+    source,
+    rules,
+    ignore,
+    ...(minReleaseAgeMs !== undefined ? { minReleaseAgeMs } : {}),
+    ...(obj.failOn !== undefined ? { failOn: obj.failOn as Severity } : {}),
+    trusted: names('trusted'),
+    critical: names('critical'),
+  };
+}
+
+/** `@acme/*` matches every package of the scope; `*` matches within one name segment. */
+export function matchesPackage(pattern: string, name: string): boolean {
+  if (!pattern.includes('*')) return pattern === name;
+  const re = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('[^/]*')}$`);
+  return re.test(name);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

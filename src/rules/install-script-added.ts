@@ -1,0 +1,69 @@
+import { isInRangeUpdate } from '../diff/change.js';
+import type { VersionFacts } from '../registry/facts.js';
+import { defineRule, pass, type Draft } from './rule.js';
+
+export const installScriptAdded = defineRule({
+  id: 'install-script-added',
+  title: 'The new version runs code at install time and the previous one did not (or runs different code)',
+  defaultSeverity: 'high',
+  needsMetadata: false,
+  appliesTo: (change) => change.after !== null && change.kind !== 'source-changed' && change.kind !== 'removed',
+  check({ change, facts, before, after }) {
+    const isNew = change.before === null;
+    if (after) {
+      const now = installCommands(after);
+      if (Object.keys(now).length === 0) return pass;
+      const then = before ? installCommands(before) : change.before?.hasInstallScript ? null : {};
+      if (then === null) return pass; // the lockfile says the old one had a script too; its text is unknown
+      const added = Object.keys(now).filter((k) => !(k in then));
+      const changed = Object.keys(now).filter((k) => k in then && then[k] !== now[k]);
+      if (added.length === 0 && changed.length === 0) return pass;
+      const everHad = facts ? [...facts.versions.values()].some((v) => v.version !== after.version && sameScripts(installCommands(v), now)) : false;
+      return { findings: [draft(change.name, isNew, now, added, changed, then, isInRangeUpdate(change), everHad)] };
+    }
+    // Offline: the lockfile (v2/v3) records hasInstallScript, not the command.
+    if (change.after!.hasInstallScript && !change.before?.hasInstallScript && !isNew) {
+      return {
+        findings: [
+          {
+            severity: isInRangeUpdate(change) ? 'high' : 'medium',
+            traits: ['payload:install-script'],
+            evidence: { source: 'lockfile', hasInstallScript: true },
+            message: `${change.after!.version} runs an install script (lockfile hasInstallScript) and ${change.before!.version} did not`,
+          },
+        ],
+      };
+    }
+    return pass;
+  },
+});
+
+function draft(name: string, isNew: boolean, now: Record<string, string>, added: string[], changed: string[], then: Record<string, string>, inRange: boolean, everHad: boolean): Draft {
+  const describe = (k: string): string => `${k}: ${JSON.stringify(now[k])}`;
+  const parts = [
+    ...added.map((k) => `adds ${describe(k)}`),
+    ...changed.map((k) => `changes ${k} from ${JSON.stringify(then[k])} to ${JSON.stringify(now[k])}`),
+  ];
+  // A brand-new package with an install script is common (native addons); an update that
+  // starts running code at install is the eslint-scope / ua-parser-js / Shai-Hulud pattern.
+  const severity = isNew ? 'low' : everHad ? 'low' : inRange ? 'high' : 'medium';
+  return {
+    severity,
+    traits: isNew ? [] : ['payload:install-script'],
+    evidence: { scripts: now, added, changed, previous: then, source: 'registry', earlierVersionHadSameScripts: everHad },
+    message: isNew ? `new package runs code at install: ${Object.keys(now).map(describe).join(', ')}` : `${parts.join('; ')}${everHad ? ' (an earlier release had the same scripts)' : ''}`,
+  };
+}
+
+/** preinstall/install/postinstall, and the implicit `node-gyp rebuild` of a package with binding.gyp. */
+export function installCommands(v: VersionFacts): Record<string, string> {
+  const scripts: Record<string, string> = { ...v.installScripts };
+  if (v.gypfile && !scripts.install && !scripts.preinstall) scripts.install = 'node-gyp rebuild';
+  return scripts;
+}
+
+function sameScripts(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a).sort();
+  const kb = Object.keys(b).sort();
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
+}

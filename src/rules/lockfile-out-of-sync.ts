@@ -1,0 +1,57 @@
+import semver from 'semver';
+import type { Snapshot } from '../lockfile/snapshot.js';
+import type { Severity } from '../severity.js';
+
+/** A finding about the project rather than one package update. */
+export interface ProjectDraft {
+  readonly dependency: string;
+  readonly version: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly evidence: Readonly<Record<string, unknown>>;
+}
+
+export interface ProjectRule {
+  readonly id: string;
+  readonly title: string;
+  readonly defaultSeverity: Severity;
+  check(base: Snapshot, head: Snapshot): { findings: ProjectDraft[]; unchecked?: string };
+}
+
+/**
+ * The head's package.json asks for something its lockfile does not hold (npm ci would refuse it,
+ * npm install would resolve it fresh, unreviewed), or package.json changed dependencies while
+ * the lockfile did not.
+ */
+export const lockfileOutOfSync: ProjectRule = {
+  id: 'lockfile-out-of-sync',
+  title: "The head's package.json declares dependencies its lockfile does not satisfy",
+  defaultSeverity: 'medium',
+  check(base, head) {
+    if (!head.manifest) return { findings: [], unchecked: 'no package.json came with the head lockfile' };
+    const topLevel = new Map(head.nodes.filter((n) => n.location.startsWith('node_modules/') && !n.location.slice(13).includes('node_modules/')).map((n) => [n.name, n]));
+    const findings: ProjectDraft[] = [];
+    const manifestChanged = base.manifest !== null && JSON.stringify(sorted(base.manifest)) !== JSON.stringify(sorted(head.manifest));
+    for (const [name, { spec, type }] of Object.entries(head.manifest).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const node = topLevel.get(name);
+      const lockedSpec = head.lockedRoot?.[name]?.spec;
+      const evidence = { declared: spec, type, lockedVersion: node?.version ?? null, lockfileMadeFor: lockedSpec ?? null, packageJsonChanged: manifestChanged };
+      if (!node) {
+        if (type === 'optional') continue;
+        findings.push({ dependency: name, version: '', severity: 'medium', evidence, message: `package.json declares ${name}@${spec} (${type}) but the lockfile has no ${name}: it would be resolved fresh at install, unreviewed` });
+        continue;
+      }
+      const range = spec.startsWith('npm:') ? spec.slice(spec.lastIndexOf('@') + 1) : spec;
+      if (semver.validRange(range) && !semver.satisfies(node.version, range, { includePrerelease: true })) {
+        findings.push({ dependency: name, version: node.version, severity: 'medium', evidence, message: `package.json declares ${name}@${spec} but the lockfile holds ${node.version}` });
+      } else if (head.lockedRoot && lockedSpec !== undefined && lockedSpec !== spec) {
+        findings.push({ dependency: name, version: node.version, severity: 'low', evidence, message: `package.json declares ${name}@${spec} but the lockfile was made for ${name}@${lockedSpec} (npm ci would refuse it)` });
+      }
+    }
+    return { findings };
+  },
+};
+
+function sorted(d: Record<string, { spec: string; type: string }>): Array<[string, string, string]> {
+  return Object.entries(d).map(([k, v]) => [k, v.spec, v.type] as [string, string, string]).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+}
