@@ -66,6 +66,7 @@ export interface EvaluateOptions {
   readonly concurrency: number;
   readonly settings: RuleSettings;
   readonly policy: Policy;
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** Fetches metadata for what changed (once per name), runs the rules, combines signals, applies the policy. */
@@ -82,6 +83,7 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
   }
   const facts = new Map<string, PackageFacts>();
   const failed = new Map<string, string>();
+  let done = 0;
   await mapLimit([...wanted].sort(), options.concurrency, async (name) => {
     try {
       facts.set(name, await client.packageFacts(name));
@@ -89,6 +91,7 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
       if (!(error instanceof RegistryError)) throw error;
       failed.set(name, error.reason);
     }
+    options.onProgress?.(++done, wanted.size);
   });
 
   const all: Finding[] = [];

@@ -25,7 +25,7 @@ export interface ChangeRecord {
 
 export interface DiffResult {
   readonly schemaVersion: number;
-  readonly command: 'diff';
+  readonly command: 'diff' | 'audit';
   readonly base: string;
   readonly head: string;
   readonly summary: {
@@ -65,6 +65,7 @@ export function toChangeRecord(c: Change): ChangeRecord {
 }
 
 export function buildResult(
+  command: DiffResult['command'],
   base: string,
   head: string,
   changes: readonly Change[],
@@ -81,7 +82,7 @@ export function buildResult(
   }
   return {
     schemaVersion: SCHEMA_VERSION,
-    command: 'diff',
+    command,
     base,
     head,
     summary: { changes: kinds, findings: bySeverity, highest },

@@ -2,13 +2,13 @@ import path from 'node:path';
 import { diffTrees } from '../diff/diff-trees.js';
 import { evaluate } from '../engine.js';
 import { UsageError } from '../errors.js';
-import { mergeBase, repoRoot } from '../lockfile/git.js';
+import { mergeBase, repoRoot, showFile } from '../lockfile/git.js';
 import { loadSnapshot } from '../lockfile/load.js';
 import { findLockfile, parseSourceSpec, readSource, type LockSource } from '../lockfile/source.js';
 import { readRegistryConfig, registryHosts } from '../registry/npmrc.js';
 import { defaultCacheDir, PacoteClient } from '../registry/pacote-client.js';
 import { buildResult, type DiffResult } from '../result.js';
-import { PROJECT_RULES, RULE_IDS, RULES } from '../rules/index.js';
+import { AUDIT_RULES, PROJECT_RULES, RULE_IDS, RULES } from '../rules/index.js';
 import { loadPolicy, locatePolicy } from '../config/load-policy.js';
 import type { Policy } from '../config/policy.js';
 import { DEFAULT_MIN_RELEASE_AGE_MS, projectReleaseAge } from '../config/release-age.js';
@@ -30,6 +30,7 @@ export interface DiffFlags {
   allowIncomplete?: boolean;
   maxLockfileSize: string;
   verbose?: boolean;
+  offline?: boolean;
 }
 
 export interface Environment {
@@ -88,22 +89,47 @@ export async function resolveSides(flags: DiffFlags, environment: Environment): 
   return { base, head };
 }
 
-export async function runDiff(flags: DiffFlags, environment: Environment): Promise<{ result: DiffResult; parsed: ParsedDiffFlags }> {
+export async function runDiff(flags: DiffFlags, environment: Environment, hooks: RunHooks = {}): Promise<{ result: DiffResult; parsed: ParsedDiffFlags }> {
+  return analyze('diff', flags, environment, await resolveSides(flags, environment), hooks);
+}
+
+/** `depguard audit`: the whole locked tree, as if the base were empty. */
+export async function runAudit(flags: DiffFlags, environment: Environment, hooks: RunHooks = {}): Promise<{ result: DiffResult; parsed: ParsedDiffFlags }> {
+  const lockfile = flags.lockfile ? path.resolve(environment.cwd, flags.lockfile) : findLockfile(environment.cwd);
+  return analyze('audit', flags, environment, { base: { kind: 'empty', label: '(empty)' }, head: { kind: 'file', file: lockfile } }, hooks);
+}
+
+export interface RunHooks {
+  /** Called as registry metadata arrives (for a progress line). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment: Environment, sides: { base: LockSource; head: LockSource }, hooks: RunHooks): Promise<{ result: DiffResult; parsed: ParsedDiffFlags }> {
   const { cwd, env } = environment;
   const projectDir = projectDirOf(flags, cwd);
   const policy = loadPolicy(locatePolicy(projectDir, flags.config ? path.resolve(cwd, flags.config) : undefined), RULE_IDS);
   const parsed = parseDiffFlags(flags, policy, environment.now);
-  const sides = await resolveSides(flags, environment);
   const [baseText, headText] = await Promise.all([readSource(sides.base, cwd, parsed.maxLockfileBytes), readSource(sides.head, cwd, parsed.maxLockfileBytes)]);
   if (headText.lockfile === null) throw new UsageError(`${headText.label} does not exist`);
   const [base, head] = await Promise.all([loadSnapshot(baseText), loadSnapshot(headText)]);
   const changes = diffTrees(base, head);
-  const config = readRegistryConfig({ projectDir, env, registry: flags.registry });
-  const client = new PacoteClient({ config, cacheDir: flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : defaultCacheDir(env) });
+  // A pull request must not choose where metadata comes from: with a git base, the project's
+  // .npmrc is read from the base revision, never from the head or the working tree.
+  const projectNpmrc = sides.base.kind === 'git' ? await npmrcAt(sides.base) : undefined;
+  const config = readRegistryConfig({ projectDir, env, registry: flags.registry, projectNpmrc });
+  const client = new PacoteClient({ config, cacheDir: flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : defaultCacheDir(env), offline: flags.offline });
   const releaseAge = policy.minReleaseAgeMs !== undefined ? { ms: policy.minReleaseAgeMs, source: `${policy.source} minReleaseAge` } : (projectReleaseAge(projectDir) ?? { ms: DEFAULT_MIN_RELEASE_AGE_MS, source: 'depguard default' });
   const settings = { minReleaseAgeMs: releaseAge.ms, minReleaseAgeSource: releaseAge.source, registryHosts: registryHosts(config) };
-  const evaluation = await evaluate(changes, { base, head }, { rules: RULES, projectRules: PROJECT_RULES, client, now: parsed.now, concurrency: parsed.concurrency, settings, policy });
+  const rules = command === 'audit' ? AUDIT_RULES : RULES;
+  const evaluation = await evaluate(changes, { base, head }, { rules, projectRules: PROJECT_RULES, client, now: parsed.now, concurrency: parsed.concurrency, settings, policy, onProgress: hooks.onProgress });
   const baseLabel = baseText.lockfile === null ? `${baseText.label} (no lockfile)` : baseText.label;
-  const result = buildResult(baseLabel, headText.label, changes, evaluation, { source: policy.source, minReleaseAge: formatDuration(releaseAge.ms), minReleaseAgeSource: releaseAge.source });
+  const result = buildResult(command, baseLabel, headText.label, changes, evaluation, { source: policy.source, minReleaseAge: formatDuration(releaseAge.ms), minReleaseAgeSource: releaseAge.source });
   return { result, parsed };
+}
+
+/** The .npmrc beside the lockfile at a git revision; null when that revision has none. */
+async function npmrcAt(source: { rev: string; file: string }): Promise<string | null> {
+  const root = await repoRoot(path.dirname(source.file));
+  const rel = path.relative(root, path.join(path.dirname(source.file), '.npmrc')).split(path.sep).join('/');
+  return showFile(root, source.rev, rel);
 }

@@ -3,10 +3,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { DepguardError } from '../errors.js';
 import { formatJson } from '../report/json.js';
 import { formatText } from '../report/text.js';
-import { runDiff, type DiffFlags } from './diff-command.js';
+import { runAudit, runDiff, type DiffFlags } from './diff-command.js';
+import { runWhy, type WhyFlags } from './why-command.js';
 import { EXIT, exitCodeFor } from './exit-code.js';
 import { registerPolicyCommands } from './policy-commands.js';
-import { DIFF_OPTIONS, type OptionSpec } from './options.js';
+import { AUDIT_OPTIONS, DIFF_OPTIONS, type OptionSpec } from './options.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -32,6 +33,24 @@ function useColor(env: NodeJS.ProcessEnv, stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
 }
 
+function environment() {
+  return { cwd: process.cwd(), env: process.env, now: Date.now() };
+}
+
+function report({ result, parsed }: Awaited<ReturnType<typeof runDiff>>, flags: DiffFlags): void {
+  const out = parsed.format === 'json' ? formatJson(result) : formatText(result, { color: useColor(process.env, process.stdout), failOn: parsed.failOn, verbose: flags.verbose });
+  process.stdout.write(out);
+  process.exitCode = exitCodeFor(result, parsed.failOn, Boolean(flags.allowIncomplete));
+}
+
+/** A progress line on stderr while metadata arrives, only when stderr is a terminal. */
+function progress(): ((done: number, total: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return (done, total) => {
+    process.stderr.write(`\rdepguard: registry metadata ${done}/${total}${done === total ? '\r\x1b[K' : ''}`);
+  };
+}
+
 function program(): Command {
   const cli = new Command('depguard')
     .description('Audit changes to npm dependencies before they land.')
@@ -47,12 +66,30 @@ function program(): Command {
       .addHelpText('after', EXIT_HELP)
       .exitOverride(),
     DIFF_OPTIONS,
-  ).action(async (flags: DiffFlags) => {
-    const { result, parsed } = await runDiff(flags, { cwd: process.cwd(), env: process.env, now: Date.now() });
-    const out = parsed.format === 'json' ? formatJson(result) : formatText(result, { color: useColor(process.env, process.stdout), failOn: parsed.failOn, verbose: flags.verbose });
-    process.stdout.write(out);
-    process.exitCode = exitCodeFor(result, parsed.failOn, Boolean(flags.allowIncomplete));
-  });
+  ).action(async (flags: DiffFlags) => report(await runDiff(flags, environment(), { onProgress: progress() }), flags));
+
+  addOptions(
+    cli
+      .command('audit')
+      .description('audit every package of the current lockfile, as if the base were empty')
+      .addHelpText('after', EXIT_HELP)
+      .exitOverride(),
+    AUDIT_OPTIONS,
+  ).action(async (flags: DiffFlags) => report(await runAudit(flags, environment(), { onProgress: progress() }), flags));
+
+  cli
+    .command('why')
+    .description('every dependency path that brings a package into the tree (like npm explain)')
+    .argument('<package>', 'a package name')
+    .option('--lockfile <path>', 'the lockfile (default: npm-shrinkwrap.json or package-lock.json in the current directory)')
+    .option('--head <rev|path>', 'read the lockfile at a git revision, or another lockfile path')
+    .option('--format <format>', 'text or json', 'text')
+    .exitOverride()
+    .action(async (name: string, flags: WhyFlags) => {
+      const out = await runWhy(name, flags, environment());
+      process.stdout.write(out.text);
+      process.exitCode = out.found ? EXIT.ok : EXIT.findings;
+    });
   registerPolicyCommands(cli, (text) => process.stdout.write(text));
   return cli;
 }

@@ -7,10 +7,15 @@ export interface OptionSpec {
   readonly defaultValue?: string;
 }
 
-export const DIFF_OPTIONS: readonly OptionSpec[] = [
+/** Flags of `diff` only. */
+const SIDES: readonly OptionSpec[] = [
   { flags: '--base <rev|path>', description: 'the "before" side: a git revision, or a lockfile path (default: HEAD; on a GitHub pull request, the merge base with $GITHUB_BASE_REF)' },
   { flags: '--head <rev|path>', description: 'the "after" side: a git revision, or a lockfile path (default: the working tree)' },
   { flags: '--staged', description: 'compare HEAD with the index (the pre-commit case)' },
+];
+
+/** Flags shared by `diff` and `audit`. */
+export const AUDIT_OPTIONS: readonly OptionSpec[] = [
   { flags: '--lockfile <path>', description: 'the lockfile inside the repository (default: npm-shrinkwrap.json or package-lock.json in the current directory)' },
   { flags: '--format <format>', description: 'output format: text or json', defaultValue: 'text' },
   { flags: '--fail-on <severity>', description: 'exit 1 when a finding reaches this severity: info, low, medium, high, critical (default: the policy\'s failOn, else high)' },
@@ -22,4 +27,7 @@ export const DIFF_OPTIONS: readonly OptionSpec[] = [
   { flags: '--allow-incomplete', description: 'exit 0 instead of 3 when some changed packages could not be checked' },
   { flags: '--max-lockfile-size <mb>', description: 'refuse lockfiles larger than this many megabytes', defaultValue: '256' },
   { flags: '--verbose', description: 'list every change, not only those with findings' },
+  { flags: '--offline', description: 'use only cached registry metadata; what is not cached is reported as not checked (exit 3 unless --allow-incomplete)' },
 ];
+
+export const DIFF_OPTIONS: readonly OptionSpec[] = [...SIDES, ...AUDIT_OPTIONS];

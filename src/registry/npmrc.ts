@@ -18,6 +18,11 @@ export interface NpmrcSources {
   readonly env: NodeJS.ProcessEnv;
   /** --registry */
   readonly registry?: string;
+  /**
+   * The project's .npmrc text when it must not be read from disk (a git base revision's copy);
+   * null when that revision has none. Undefined reads <projectDir>/.npmrc.
+   */
+  readonly projectNpmrc?: string | null;
 }
 
 /** Keys depguard takes from .npmrc; everything else there is npm's business. */
@@ -40,7 +45,9 @@ export function readRegistryConfig(sources: NpmrcSources): RegistryConfig {
   const merged: Record<string, string | boolean> = {};
   const userconfig = env.npm_config_userconfig ?? env.NPM_CONFIG_USERCONFIG ?? path.join(env.HOME ?? os.homedir(), '.npmrc');
   Object.assign(merged, readNpmrc(userconfig, env));
-  Object.assign(merged, readNpmrc(path.join(sources.projectDir, '.npmrc'), env));
+  const projectFile = path.join(sources.projectDir, '.npmrc');
+  if (sources.projectNpmrc === undefined) Object.assign(merged, readNpmrc(projectFile, env));
+  else if (sources.projectNpmrc !== null) Object.assign(merged, parseNpmrc(sources.projectNpmrc, env, projectFile));
   for (const [rawKey, value] of Object.entries(env)) {
     if (value === undefined || !/^npm_config_/i.test(rawKey)) continue;
     const key = rawKey.slice('npm_config_'.length).toLowerCase().replace(/_/g, '-');
@@ -80,6 +87,10 @@ function readNpmrc(file: string, env: NodeJS.ProcessEnv): Record<string, string 
   } catch {
     return {};
   }
+  return parseNpmrc(text, env, file);
+}
+
+function parseNpmrc(text: string, env: NodeJS.ProcessEnv, file: string): Record<string, string | boolean> {
   const parsed = ini.parse(text) as Record<string, unknown>;
   const out: Record<string, string | boolean> = {};
   for (const [key, value] of Object.entries(parsed)) {

@@ -18,7 +18,7 @@ export function formatText(result: DiffResult, options: TextOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const lines: string[] = [];
   const sev = (s: Severity): string => paint(c, s)(s.toUpperCase().padEnd(8));
-  lines.push(c.bold(`depguard diff ${safe(result.base)} -> ${safe(result.head)}`));
+  lines.push(c.bold(result.command === 'audit' ? `depguard audit ${safe(result.head)}` : `depguard diff ${safe(result.base)} -> ${safe(result.head)}`));
   const k = result.summary.changes;
   const total = result.changes.length;
   lines.push(
@@ -51,14 +51,14 @@ export function formatText(result: DiffResult, options: TextOptions): string {
   }
 
   const quiet = result.changes.filter((ch) => !result.findings.some((f) => f.package.name === ch.name && f.package.version === (ch.version ?? ch.previousVersion)));
-  if (quiet.length && (options.verbose || quiet.length <= MAX_LISTED_CHANGES)) {
+  if (quiet.length && (options.verbose || (quiet.length <= MAX_LISTED_CHANGES && result.command === 'diff'))) {
     lines.push('', c.bold('Changes without findings'));
     for (const ch of quiet) {
       const v = versionText(ch.kind, ch.previousVersion, ch.version);
       lines.push(`  ${ch.kind.padEnd(14)} ${safe(ch.name)} ${v}`);
     }
   } else if (quiet.length) {
-    lines.push('', `${quiet.length} changes without findings (--verbose lists them).`);
+    lines.push('', `${quiet.length} ${result.command === 'audit' ? 'packages' : 'changes'} without findings (--verbose lists them).`);
   }
 
   if (result.suppressed.length) {

@@ -5,6 +5,7 @@ import { newDependency } from './new-dependency.js';
 import { newPackage } from './new-package.js';
 import { provenanceDropped } from './provenance-dropped.js';
 import { publisherChanged } from './publisher-changed.js';
+import { publisherHistory } from './publisher-history.js';
 import { publisherIdentityChanged } from './publisher-identity-changed.js';
 import { repositoryChanged } from './repository-changed.js';
 import type { Rule } from './rule.js';
@@ -17,6 +18,7 @@ import { youngVersion } from './young-version.js';
 /** Every rule about one package update, in the order their findings are listed. */
 export const RULES: readonly Rule[] = [
   publisherChanged,
+  publisherHistory,
   publisherIdentityChanged,
   provenanceDropped,
   maintainersChanged,
@@ -30,6 +32,9 @@ export const RULES: readonly Rule[] = [
   youngVersion,
   youngPackage,
 ];
+
+/** `depguard audit` judges a standing tree: everything is "new", so new-package says nothing there. */
+export const AUDIT_RULES: readonly Rule[] = RULES.filter((r) => r !== newPackage);
 
 /** Rules about the project as a whole. */
 export const PROJECT_RULES: readonly ProjectRule[] = [lockfileOutOfSync];

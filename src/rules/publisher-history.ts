@@ -1,0 +1,33 @@
+import { DAY, defineRule, isoDate, pass, unchecked } from './rule.js';
+import { publisherChanged } from './publisher-changed.js';
+
+/** How far back a change of hands still matters for a version you are about to install. */
+const WINDOW = 90 * DAY;
+
+/**
+ * For a package with no previous version in your tree (a new dependency, or every package in
+ * `depguard audit`): was the locked version, published recently, the first work of an account
+ * new to the package? The comparison is with the release before it in the registry's history.
+ */
+export const publisherHistory = defineRule({
+  id: 'publisher-history',
+  title: 'The locked version was published recently by an account new to the package',
+  defaultSeverity: 'medium',
+  needsMetadata: true,
+  appliesTo: (change) => change.before === null && change.after !== null,
+  check(ctx) {
+    const { facts, after, now } = ctx;
+    if (!facts || !after) return unchecked('the registry does not list the locked version');
+    if (after.publishedAt === undefined) return unchecked('the registry sent no trustworthy publish times');
+    if (now - after.publishedAt > WINDOW) return pass;
+    const previous = [...facts.versions.values()]
+      .filter((v) => v.publishedAt !== undefined && v.publishedAt < after.publishedAt!)
+      .sort((a, b) => b.publishedAt! - a.publishedAt!)[0];
+    if (!previous) return pass;
+    const outcome = publisherChanged.check({ ...ctx, before: previous });
+    const findings = outcome.findings
+      .filter((f) => f.traits.includes('publisher:new') || f.traits.includes('publisher:recent'))
+      .map((f) => ({ ...f, message: `${after.version} (published ${isoDate(after.publishedAt)}, after ${previous.version}): ${f.message}` }));
+    return { findings, ...(outcome.unchecked ? { unchecked: outcome.unchecked } : {}) };
+  },
+});
