@@ -2,7 +2,7 @@ import path from 'node:path';
 import { diffTrees } from '../diff/diff-trees.js';
 import { evaluate } from '../engine.js';
 import { UsageError } from '../errors.js';
-import { mergeBase, repoRoot, showFile } from '../lockfile/git.js';
+import { isTracked, mergeBase, repoRoot, showFile } from '../lockfile/git.js';
 import { loadSnapshot } from '../lockfile/load.js';
 import { findLockfile, parseSourceSpec, readSource, type LockSource } from '../lockfile/source.js';
 import { readRegistryConfig, registryHosts } from '../registry/npmrc.js';
@@ -56,7 +56,6 @@ export function parseDiffFlags(flags: DiffFlags, policy: Policy, now: number): P
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be an integer from 1 to 64`);
   const mb = Number(flags.maxLockfileSize);
   if (!Number.isFinite(mb) || mb <= 0) throw new UsageError(`--max-lockfile-size must be a positive number of megabytes`);
-  if (flags.staged && (flags.base !== undefined || flags.head !== undefined)) throw new UsageError('--staged compares HEAD with the index: it cannot be combined with --base or --head');
   let asOf = now;
   if (flags.asOf !== undefined) {
     asOf = Date.parse(flags.asOf);
@@ -73,6 +72,7 @@ export function projectDirOf(flags: DiffFlags, cwd: string): string {
 /** Decides what the two sides are, from flags and the workflow we are in. */
 export async function resolveSides(flags: DiffFlags, environment: Environment): Promise<{ base: LockSource; head: LockSource }> {
   const { cwd, env } = environment;
+  if (flags.staged && (flags.base !== undefined || flags.head !== undefined)) throw new UsageError('--staged compares HEAD with the index: it cannot be combined with --base or --head');
   let lockfile: string | undefined;
   const theLockfile = (): string => (lockfile ??= flags.lockfile ? path.resolve(cwd, flags.lockfile) : findLockfile(cwd));
   if (flags.staged) return { base: { kind: 'git', rev: 'HEAD', file: theLockfile() }, head: { kind: 'index', file: theLockfile() } };
@@ -113,9 +113,7 @@ async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment:
   if (headText.lockfile === null) throw new UsageError(`${headText.label} does not exist`);
   const [base, head] = await Promise.all([loadSnapshot(baseText), loadSnapshot(headText)]);
   const changes = diffTrees(base, head);
-  // A pull request must not choose where metadata comes from: with a git base, the project's
-  // .npmrc is read from the base revision, never from the head or the working tree.
-  const projectNpmrc = sides.base.kind === 'git' ? await npmrcAt(sides.base) : undefined;
+  const projectNpmrc = sides.base.kind === 'git' ? await trustedNpmrc(sides.base) : undefined;
   const config = readRegistryConfig({ projectDir, env, registry: flags.registry, projectNpmrc });
   const client = new PacoteClient({ config, cacheDir: flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : defaultCacheDir(env), offline: flags.offline });
   const releaseAge = policy.minReleaseAgeMs !== undefined ? { ms: policy.minReleaseAgeMs, source: `${policy.source} minReleaseAge` } : (projectReleaseAge(projectDir) ?? { ms: DEFAULT_MIN_RELEASE_AGE_MS, source: 'depguard default' });
@@ -127,9 +125,16 @@ async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment:
   return { result, parsed };
 }
 
-/** The .npmrc beside the lockfile at a git revision; null when that revision has none. */
-async function npmrcAt(source: { rev: string; file: string }): Promise<string | null> {
-  const root = await repoRoot(path.dirname(source.file));
-  const rel = path.relative(root, path.join(path.dirname(source.file), '.npmrc')).split(path.sep).join('/');
-  return showFile(root, source.rev, rel);
+/**
+ * A pull request must not choose where metadata comes from, nor where credentials go. With a git
+ * base, a tracked project .npmrc that differs from the base revision's is replaced by the base's
+ * (null: none). An untracked .npmrc (a developer's own, often git-ignored because it holds a
+ * token) is the user's and is read as usual (undefined).
+ */
+async function trustedNpmrc(base: { rev: string; file: string }): Promise<string | null | undefined> {
+  const root = await repoRoot(path.dirname(base.file));
+  const file = path.join(path.dirname(base.file), '.npmrc');
+  const rel = path.relative(root, file).split(path.sep).join('/');
+  if (!(await isTracked(root, rel))) return undefined;
+  return showFile(root, base.rev, rel);
 }

@@ -67,3 +67,13 @@ export async function userIdentity(dir: string): Promise<string | null> {
   if (!name && !email) return null;
   return email ? `${name || email} <${email}>` : name;
 }
+
+/** Whether git tracks `repoPath` (in the index). */
+export async function isTracked(root: string, repoPath: string): Promise<boolean> {
+  try {
+    await git(root, ['ls-files', '--error-unmatch', '--', repoPath]);
+    return true;
+  } catch {
+    return false;
+  }
+}
