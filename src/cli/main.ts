@@ -5,6 +5,7 @@ import { formatJson } from '../report/json.js';
 import { formatText } from '../report/text.js';
 import { runDiff, parseDiffFlags, type DiffFlags } from './diff-command.js';
 import { EXIT, exitCodeFor } from './exit-code.js';
+import { registerHookCommand } from './hook-command.js';
 import { DIFF_OPTIONS, type OptionSpec } from './options.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -53,6 +54,7 @@ function program(): Command {
     process.stdout.write(out);
     process.exitCode = exitCodeFor(result, parsed.failOn, Boolean(flags.allowIncomplete));
   });
+  registerHookCommand(cli);
   return cli;
 }
 
