@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { DepguardError } from '../errors.js';
 import { formatJson } from '../report/json.js';
 import { formatText } from '../report/text.js';
@@ -7,7 +7,8 @@ import { runAudit, runDiff, type DiffFlags } from './diff-command.js';
 import { runWhy, type WhyFlags } from './why-command.js';
 import { EXIT, exitCodeFor } from './exit-code.js';
 import { registerPolicyCommands } from './policy-commands.js';
-import { AUDIT_OPTIONS, DIFF_OPTIONS, type OptionSpec } from './options.js';
+import { registerHookCommand } from './hook-command.js';
+import { addOptions, AUDIT_OPTIONS, DIFF_OPTIONS } from './options.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -18,14 +19,6 @@ Exit codes:
   2  usage or input error (bad flag, unreadable lockfile, unknown git revision)
   3  the audit could not be completed (registry metadata unavailable for a changed package)`;
 
-function addOptions(command: Command, specs: readonly OptionSpec[]): Command {
-  for (const spec of specs) {
-    const option = new Option(spec.flags, spec.description);
-    if (spec.defaultValue !== undefined) option.default(spec.defaultValue);
-    command.addOption(option);
-  }
-  return command;
-}
 
 function useColor(env: NodeJS.ProcessEnv, stream: NodeJS.WriteStream): boolean {
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
@@ -91,6 +84,7 @@ function program(): Command {
       process.exitCode = out.found ? EXIT.ok : EXIT.findings;
     });
   registerPolicyCommands(cli, (text) => process.stdout.write(text));
+  registerHookCommand(cli);
   return cli;
 }
 

@@ -1,3 +1,5 @@
+import { Option, type Command } from 'commander';
+
 /**
  * Every flag, declared once: it drives commander, `--help` and the README's flag table.
  */
@@ -31,3 +33,12 @@ export const AUDIT_OPTIONS: readonly OptionSpec[] = [
 ];
 
 export const DIFF_OPTIONS: readonly OptionSpec[] = [...SIDES, ...AUDIT_OPTIONS];
+
+export function addOptions(command: Command, specs: readonly OptionSpec[]): Command {
+  for (const spec of specs) {
+    const option = new Option(spec.flags, spec.description);
+    if (spec.defaultValue !== undefined) option.default(spec.defaultValue);
+    command.addOption(option);
+  }
+  return command;
+}

@@ -3,7 +3,8 @@ import { GitError } from '../errors.js';
 
 const MAX_BUFFER = 1024 * 1024 * 1024;
 
-function git(cwd: string, args: string[]): Promise<string> {
+/** Runs git in `cwd`; rejects with git's first stderr line, `code` being the exit status or ENOENT. */
+export function git(cwd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('git', args, { cwd, maxBuffer: MAX_BUFFER, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error) {

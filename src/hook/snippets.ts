@@ -1,0 +1,27 @@
+import type { HookManager } from './managers.js';
+import { AUDITED_LOCKFILES } from './script.js';
+import { shellWords } from './shell-quote.js';
+
+/** What to add to a hook manager's configuration to run depguard on staged lockfiles at the top of the repository. */
+export function managerSnippet(manager: HookManager, diffArgs: readonly string[]): string {
+  const command = shellWords(['npx', 'depguard', 'diff', '--staged', ...diffArgs]);
+  switch (manager.name) {
+    case 'husky':
+      // husky runs the file with sh -e: `a || b` fails the commit only when depguard does.
+      return `git diff --cached --quiet --diff-filter=ACMR -- ${AUDITED_LOCKFILES.join(' ')} || ${command}\n`;
+    case 'lefthook':
+      return [
+        'pre-commit:',
+        '  commands:',
+        '    depguard:',
+        `      glob: "{${AUDITED_LOCKFILES.join(',')}}"`,
+        `      run: ${yamlScalar(command)}`,
+        '',
+      ].join('\n');
+  }
+}
+
+/** A plain YAML scalar when it cannot be misread, else a double-quoted one (JSON's syntax is valid YAML). */
+function yamlScalar(text: string): string {
+  return /^[A-Za-z0-9_./=@%+ -]+$/.test(text) ? text : JSON.stringify(text);
+}
