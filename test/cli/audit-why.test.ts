@@ -1,0 +1,66 @@
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRegistry, type Registry } from '../../scripts/fixture-registry.mjs';
+import { AS_OF } from '../../fixtures/patterns.mjs';
+import { fixture, runCli } from '../helpers/cli.js';
+
+let registry: Registry;
+beforeAll(async () => {
+  registry = await startRegistry(fixture('patterns', 'registry'));
+});
+afterAll(() => registry.close());
+
+describe('depguard audit', () => {
+  it('audits every locked package as a standing tree', async () => {
+    const r = await runCli(['audit', '--lockfile', fixture('patterns', 'head', 'package-lock.json'), '--registry', registry.url, '--as-of', AS_OF, '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(''); // stderr is not a terminal: no progress line
+    const out = JSON.parse(r.stdout);
+    expect(out.command).toBe('audit');
+    const by = (rule: string) => out.findings.filter((f: { ruleId: string }) => f.ruleId === rule).map((f: { package: { name: string } }) => f.package.name).sort();
+    expect(by('new-package')).toEqual([]); // everything is "new" in an audit: that rule says nothing there
+    expect(by('version-unpublished')).toEqual(['deprecated-pkg', 'placeholder-pkg', 'withdrawn-pkg']);
+    expect(by('source-changed')).toEqual(['stable-lib', 'weak-hash']);
+    expect(by('young-version')).toEqual(['fresh-release', 'worm-victim', 'young-lib']);
+    expect(by('install-script-added')).toEqual(['native-addon', 'newcomer-script', 'scope-lint', 'ua-parse', 'worm-victim', 'worm-victim-2']);
+    expect(by('publisher-history')).toEqual(['dormant-revived']);
+  });
+
+  it('--offline uses only the cache, and says what it could not check', async () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'offline-cache-'));
+    const lock = fixture('patterns', 'head', 'package-lock.json');
+    const cold = await runCli(['audit', '--lockfile', lock, '--registry', registry.url, '--offline', '--cache-dir', cache, '--format', 'json']);
+    expect(cold.code).toBe(3);
+    const coldOut = JSON.parse(cold.stdout);
+    expect(coldOut.unavailable[0].reason).toBe('not in the cache (--offline)');
+    const warm = await runCli(['audit', '--lockfile', lock, '--registry', registry.url, '--cache-dir', cache, '--format', 'json']);
+    expect(JSON.parse(warm.stdout).unavailable).toEqual([]);
+    const before = registry.requests.length;
+    const offline = await runCli(['audit', '--lockfile', lock, '--registry', registry.url, '--offline', '--cache-dir', cache, '--format', 'json']);
+    expect(JSON.parse(offline.stdout).unavailable).toEqual([]);
+    expect(registry.requests.length).toBe(before);
+  });
+});
+
+describe('depguard why', () => {
+  it('lists every path that brings a package in, from the same snapshot the diff uses', async () => {
+    const r = await runCli(['why', 'through', '--lockfile', fixture('event-stream', 'head', 'package-lock.json')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      ['through@2.3.8  node_modules/through', '  wallet-app > event-stream@3.3.6 > through@2.3.8', '  wallet-app > event-stream@3.3.6 > pause-stream@0.0.11 > through@2.3.8', '  wallet-app > event-stream@3.3.6 > split@0.3.3 > through@2.3.8', ''].join('\n'),
+    );
+    const ws = await runCli(['why', 'flatmap-stream', '--lockfile', fixture('workspaces', 'head', 'package-lock.json'), '--format', 'json']);
+    expect(JSON.parse(ws.stdout).copies[0].paths[0].map((s: { name: string }) => s.name)).toEqual(['monorepo', '@acme/api', 'event-stream', 'flatmap-stream']);
+  });
+
+  it('exits 1 when the package is not in the tree', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'why-'));
+    copyFileSync(fixture('event-stream', 'base', 'package-lock.json'), path.join(dir, 'package-lock.json'));
+    writeFileSync(path.join(dir, 'package.json'), '{}');
+    const r = await runCli(['why', 'flatmap-stream'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('flatmap-stream is not in package-lock.json\n');
+  });
+});

@@ -1,0 +1,59 @@
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDocuments, startRegistry, type Registry } from '../../scripts/fixture-registry.mjs';
+import { fixture, runCli } from '../helpers/cli.js';
+import { git, tempRepo } from '../helpers/git.js';
+
+const TOKEN = 'npm_s3cretT0kenThatMustNeverPrint';
+const BASE = fixture('event-stream', 'base', 'package-lock.json');
+const HEAD = fixture('event-stream', 'head', 'package-lock.json');
+
+let privateRegistry: Registry;
+let attacker: Registry;
+beforeAll(async () => {
+  privateRegistry = await startRegistry(loadDocuments(fixture('event-stream', 'registry')), { token: TOKEN });
+  attacker = await startRegistry(new Map());
+});
+afterAll(async () => {
+  await privateRegistry.close();
+  await attacker.close();
+});
+
+function hostOf(url: string): string {
+  return new URL(url).host;
+}
+
+describe('private registries and credentials', () => {
+  it('.npmrc auth reaches a registry that demands a token, and the token never shows in any output', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'auth-'));
+    writeFileSync(path.join(dir, '.npmrc'), `registry=${privateRegistry.url}\n//${hostOf(privateRegistry.url)}/:_authToken=\${DG_TOKEN}\n`);
+    for (const format of ['text', 'json']) {
+      const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--format', format], { cwd: dir, env: { DG_TOKEN: TOKEN } });
+      expect(r.code).toBe(1);
+      expect(r.stdout + r.stderr).not.toContain(TOKEN);
+    }
+    expect(privateRegistry.requests.at(-1)!.authorization).toBe(`Bearer ${TOKEN}`);
+    // a wrong token: an honest, token-free failure
+    const wrong = await runCli(['diff', '--base', BASE, '--head', HEAD, '--format', 'json'], { cwd: dir, env: { DG_TOKEN: 'npm_wrongWrongWrong' } });
+    expect(wrong.code).toBe(3);
+    expect(JSON.parse(wrong.stdout).unavailable[0].reason).toBe('registry answered HTTP 401');
+    expect(wrong.stdout + wrong.stderr).not.toContain('npm_wrongWrongWrong');
+  });
+
+  it('never takes the registry from a project .npmrc that the change itself modified', async () => {
+    const repo = tempRepo();
+    copyFileSync(BASE, path.join(repo, 'package-lock.json'));
+    writeFileSync(path.join(repo, '.npmrc'), `registry=${privateRegistry.url}\n//${hostOf(privateRegistry.url)}/:_authToken=\${DG_TOKEN}\n`);
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-qm', 'base');
+    // the pull request points metadata (and the token) at a server it controls
+    copyFileSync(HEAD, path.join(repo, 'package-lock.json'));
+    writeFileSync(path.join(repo, '.npmrc'), `registry=${attacker.url}\n//${hostOf(attacker.url)}/:_authToken=\${DG_TOKEN}\n`);
+    git(repo, 'commit', '-qam', 'pr');
+    const r = await runCli(['diff', '--base', 'HEAD~1', '--head', 'HEAD'], { cwd: repo, env: { DG_TOKEN: TOKEN } });
+    expect(attacker.requests).toEqual([]);
+    expect(r.stdout).toContain('CRITICAL event-stream');
+  });
+});
