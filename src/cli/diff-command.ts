@@ -6,7 +6,7 @@ import { isTracked, mergeBase, repoRoot, showFile } from '../lockfile/git.js';
 import { loadSnapshot } from '../lockfile/load.js';
 import { findLockfile, parseSourceSpec, readSource, type LockSource } from '../lockfile/source.js';
 import { readRegistryConfig, registryHosts } from '../registry/npmrc.js';
-import { defaultCacheDir, PacoteClient } from '../registry/pacote-client.js';
+import { defaultCacheDir, PacoteClient, type FetchLimits } from '../registry/pacote-client.js';
 import { buildResult, type DiffResult } from '../result.js';
 import { AUDIT_RULES, PROJECT_RULES, RULE_IDS, RULES } from '../rules/index.js';
 import { loadPolicy, locatePolicy } from '../config/load-policy.js';
@@ -29,6 +29,9 @@ export interface DiffFlags {
   concurrency: string;
   allowIncomplete?: boolean;
   maxLockfileSize: string;
+  maxResponseSize: string;
+  timeout: string;
+  retries: string;
   verbose?: boolean;
   offline?: boolean;
 }
@@ -44,6 +47,7 @@ export interface ParsedDiffFlags {
   readonly failOn: Severity;
   readonly concurrency: number;
   readonly maxLockfileBytes: number;
+  readonly limits: FetchLimits;
   readonly now: number;
 }
 
@@ -54,14 +58,30 @@ export function parseDiffFlags(flags: DiffFlags, policy: Policy, now: number): P
   if (!isSeverity(failOn)) throw new UsageError(`--fail-on must be one of info, low, medium, high, critical, not '${failOn}'`);
   const concurrency = Number(flags.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be an integer from 1 to 64`);
-  const mb = Number(flags.maxLockfileSize);
-  if (!Number.isFinite(mb) || mb <= 0) throw new UsageError(`--max-lockfile-size must be a positive number of megabytes`);
+  const mb = positive(flags.maxLockfileSize, '--max-lockfile-size', 'a positive number of megabytes');
+  const responseMb = positive(flags.maxResponseSize, '--max-response-size', 'a positive number of megabytes');
+  const timeout = positive(flags.timeout, '--timeout', 'a positive number of seconds');
+  const retries = Number(flags.retries);
+  if (!Number.isInteger(retries) || retries < 0 || retries > 10) throw new UsageError('--retries must be an integer from 0 to 10');
   let asOf = now;
   if (flags.asOf !== undefined) {
     asOf = Date.parse(flags.asOf);
     if (Number.isNaN(asOf)) throw new UsageError(`--as-of must be a date (YYYY-MM-DD or an ISO time), not '${flags.asOf}'`);
   }
-  return { format: flags.format, failOn, concurrency, maxLockfileBytes: Math.floor(mb * 1024 * 1024), now: asOf };
+  return {
+    format: flags.format,
+    failOn,
+    concurrency,
+    maxLockfileBytes: Math.floor(mb * 1024 * 1024),
+    limits: { timeoutMs: Math.round(timeout * 1000), retries, maxResponseBytes: Math.floor(responseMb * 1024 * 1024) },
+    now: asOf,
+  };
+}
+
+function positive(value: string, flag: string, what: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be ${what}`);
+  return n;
 }
 
 /** The policy file of the project: --config, else next to --lockfile, else in the current directory. */
@@ -115,7 +135,13 @@ async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment:
   const changes = diffTrees(base, head);
   const projectNpmrc = sides.base.kind === 'git' ? await trustedNpmrc(sides.base) : undefined;
   const config = readRegistryConfig({ projectDir, env, registry: flags.registry, projectNpmrc });
-  const client = new PacoteClient({ config, cacheDir: flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : defaultCacheDir(env), offline: flags.offline });
+  const client = new PacoteClient({
+    config,
+    cacheDir: flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : defaultCacheDir(env),
+    offline: flags.offline,
+    limits: parsed.limits,
+    maxSockets: parsed.concurrency,
+  });
   const releaseAge = policy.minReleaseAgeMs !== undefined ? { ms: policy.minReleaseAgeMs, source: `${policy.source} minReleaseAge` } : (projectReleaseAge(projectDir) ?? { ms: DEFAULT_MIN_RELEASE_AGE_MS, source: 'depguard default' });
   const settings = { minReleaseAgeMs: releaseAge.ms, minReleaseAgeSource: releaseAge.source, registryHosts: registryHosts(config) };
   const rules = command === 'audit' ? AUDIT_RULES : RULES;

@@ -27,7 +27,10 @@ export const AUDIT_OPTIONS: readonly OptionSpec[] = [
   { flags: '--cache-dir <dir>', description: 'metadata cache directory (default: $XDG_CACHE_HOME/depguard or ~/.cache/depguard)' },
   { flags: '--concurrency <n>', description: 'registry requests in flight at once', defaultValue: '8' },
   { flags: '--allow-incomplete', description: 'exit 0 instead of 3 when some changed packages could not be checked' },
-  { flags: '--max-lockfile-size <mb>', description: 'refuse lockfiles larger than this many megabytes', defaultValue: '256' },
+  { flags: '--max-lockfile-size <mb>', description: 'refuse lockfiles larger than this many megabytes', defaultValue: '64' },
+  { flags: '--max-response-size <mb>', description: 'refuse registry responses larger than this many megabytes', defaultValue: '64' },
+  { flags: '--timeout <seconds>', description: 'per registry request', defaultValue: '30' },
+  { flags: '--retries <n>', description: 'extra attempts after a transient registry failure (timeout, reset, 5xx, a response cut short), with backoff', defaultValue: '2' },
   { flags: '--verbose', description: 'list every change, not only those with findings' },
   { flags: '--offline', description: 'use only cached registry metadata; what is not cached is reported as not checked (exit 3 unless --allow-incomplete)' },
 ];

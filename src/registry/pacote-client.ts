@@ -1,16 +1,31 @@
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pacote from 'pacote';
 import { RegistryError } from '../errors.js';
 import type { MetadataClient } from './client.js';
 import { extractFacts, type PackageFacts } from './facts.js';
+import { SizeLimitedAgent } from './limited-agent.js';
 import type { RegistryConfig } from './npmrc.js';
+
+export interface FetchLimits {
+  /** Per request, in milliseconds. */
+  readonly timeoutMs: number;
+  /** Extra attempts after a transient failure (timeout, reset, 5xx, a response cut short). */
+  readonly retries: number;
+  /** The most bytes one response may bring. */
+  readonly maxResponseBytes: number;
+}
+
+export const DEFAULT_LIMITS: FetchLimits = { timeoutMs: 30_000, retries: 2, maxResponseBytes: 64 * 1024 * 1024 };
 
 export interface PacoteClientOptions {
   readonly config: RegistryConfig;
   /** pacote's on-disk cache (cacache). Not npm's own, so depguard never disturbs npm's. */
   readonly cacheDir: string;
   readonly offline?: boolean;
+  readonly limits?: FetchLimits;
+  readonly maxSockets?: number;
 }
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
@@ -21,15 +36,34 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
 /** Full registry documents through pacote, reduced to facts; at most one request per name per run. */
 export class PacoteClient implements MetadataClient {
   readonly #options: Record<string, unknown>;
+  readonly #agent: SizeLimitedAgent;
+  readonly #limits: FetchLimits;
   readonly #inFlight = new Map<string, Promise<PackageFacts>>();
 
   constructor(options: PacoteClientOptions) {
+    this.#limits = options.limits ?? DEFAULT_LIMITS;
+    const tls = options.config.options;
+    this.#agent = new SizeLimitedAgent(
+      {
+        ca: tls.ca,
+        strictSSL: tls.strictSSL,
+        proxy: tls.proxy,
+        noProxy: tls.noProxy,
+        maxSockets: options.maxSockets ?? 16,
+        timeout: this.#limits.timeoutMs,
+      },
+      this.#limits.maxResponseBytes,
+    );
     this.#options = {
       ...options.config.options,
       registry: options.config.registry,
       cache: path.join(options.cacheDir, '_cacache'),
       fullMetadata: true,
       offline: options.offline ?? false,
+      agent: this.#agent,
+      timeout: this.#limits.timeoutMs,
+      // retries are ours (below): make-fetch-happen's stop at the headers, a body cut short is not retried
+      fetchRetries: 0,
       // npm-registry-fetch would otherwise print warnings and auth hints on stderr
       log: silentLog,
     };
@@ -45,23 +79,34 @@ export class PacoteClient implements MetadataClient {
   }
 
   async #fetch(name: string): Promise<PackageFacts> {
-    try {
-      const doc = await pacote.packument(name, this.#options as pacote.Options);
-      return extractFacts(doc, name);
-    } catch (error) {
-      throw new RegistryError(name, describeFetchError(error));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const doc = await pacote.packument(name, this.#options as pacote.Options);
+        return extractFacts(doc, name);
+      } catch (error) {
+        const failure = this.#describe(name, error);
+        if (!failure.transient || attempt >= this.#limits.retries) throw new RegistryError(name, failure.reason);
+        await sleep(250 * 2 ** attempt);
+      }
     }
   }
-}
 
-function describeFetchError(error: unknown): string {
-  const e = error as { code?: string; statusCode?: number; message?: string };
-  if (e.code === 'E404' || e.statusCode === 404) return 'not found on the registry (404)';
-  if (e.code === 'ENOTCACHED') return 'not in the cache (--offline)';
-  if (typeof e.statusCode === 'number') return `registry answered HTTP ${e.statusCode}`;
-  if (e.code === 'EINTEGRITY') return 'response failed its integrity check';
-  if (e.code) return `request failed (${e.code})`;
-  return `request failed (${(e.message ?? String(error)).split('\n')[0]})`;
+  #describe(name: string, error: unknown): { reason: string; transient: boolean } {
+    const e = error as { code?: string; statusCode?: number; type?: string; message?: string };
+    if (this.#agent.wasCutOff(`/${name.replace('/', '%2f')}`)) {
+      return { reason: `response larger than the ${(this.#limits.maxResponseBytes / 1024 / 1024).toFixed(0)} MB limit (--max-response-size)`, transient: false };
+    }
+    if (e.code === 'E404' || e.statusCode === 404) return { reason: 'not found on the registry (404)', transient: false };
+    if (e.code === 'ENOTCACHED') return { reason: 'not in the cache (--offline)', transient: false };
+    if (typeof e.statusCode === 'number') return { reason: `registry answered HTTP ${e.statusCode}`, transient: e.statusCode >= 500 || e.statusCode === 408 || e.statusCode === 429 };
+    if (e.code === 'EJSONPARSE' || e.type === 'invalid-json') return { reason: 'registry sent invalid JSON', transient: true };
+    if (e.type === 'request-timeout' || /TIMEOUT|ETIMEDOUT/.test(e.code ?? '')) return { reason: `no answer within ${this.#limits.timeoutMs / 1000}s (--timeout)`, transient: true };
+    if (e.code === 'ECONNRESET' || e.code === 'ECONNREFUSED' || e.code === 'EPIPE' || e.type === 'system' || /premature close|aborted/i.test(e.message ?? '')) {
+      return { reason: `connection failed (${e.code ?? 'cut short'})`, transient: true };
+    }
+    if (e.code) return { reason: `request failed (${e.code})`, transient: false };
+    return { reason: 'request failed', transient: false };
+  }
 }
 
 const noop = (): void => {};
