@@ -35,7 +35,7 @@ function index(snapshot: Snapshot): Side {
     if (projectLocations.has(edge.from) && edge.to !== null) direct.add(edge.to);
     if (edge.type !== 'prod' && edge.type !== 'optional') continue;
     let record = deps.get(edge.from);
-    if (!record) deps.set(edge.from, (record = {}));
+    if (!record) deps.set(edge.from, (record = Object.create(null) as Record<string, string>));
     record[edge.name] = edge.spec;
   }
   // A v1 lockfile read without its package.json has no root edges: then the top-level packages

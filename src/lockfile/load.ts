@@ -37,13 +37,13 @@ export function emptySnapshot(source: string): Snapshot {
 }
 
 function declared(pkg: Record<string, unknown>): Declared {
-  const out: Record<string, { spec: string; type: 'prod' | 'dev' | 'optional' }> = {};
+  const entries = new Map<string, { spec: string; type: 'prod' | 'dev' | 'optional' }>();
   for (const [field, type] of [['devDependencies', 'dev'], ['dependencies', 'prod'], ['optionalDependencies', 'optional']] as const) {
     const deps = pkg[field];
     if (deps === null || typeof deps !== 'object' || Array.isArray(deps)) continue;
-    for (const [name, spec] of Object.entries(deps as Record<string, unknown>)) if (typeof spec === 'string') out[name] = { spec, type };
+    for (const [name, spec] of Object.entries(deps as Record<string, unknown>)) if (typeof spec === 'string') entries.set(name, { spec, type });
   }
-  return out;
+  return Object.fromEntries(entries);
 }
 
 /** Workspace folders are lockfile keys outside node_modules; Arborist wants their package.json. */

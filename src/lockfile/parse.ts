@@ -1,3 +1,4 @@
+import validateName from 'validate-npm-package-name';
 import { LockfileError } from '../errors.js';
 
 export interface LockfileData {
@@ -49,13 +50,39 @@ function checkEntry(label: string, key: string, entry: unknown, isRoot: boolean)
   if (key.split('/').some((part) => part === '..' || part === '.') || key.startsWith('/') || /^[a-zA-Z]:/.test(key)) {
     throw new LockfileError(label, `${where} points outside the project`);
   }
+  if (key.split('/').some((part) => OBJECT_MEMBERS.has(part))) throw new LockfileError(label, `${where} uses a reserved JavaScript name in its key`);
   const e = entry as Record<string, unknown>;
   if (!isRoot && !e.link && key.includes('node_modules/') && typeof e.version !== 'string') {
     throw new LockfileError(label, `${where} has no version`);
   }
   for (const field of ['version', 'resolved', 'integrity', 'name'] as const) {
     if (e[field] !== undefined && typeof e[field] !== 'string') throw new LockfileError(label, `${where}.${field} is not a string`);
+    if (typeof e[field] === 'string' && (hasControlChars(e[field]) || (e[field] as string).length > MAX_FIELD)) throw new LockfileError(label, `${where}.${field} has control characters or is too long`);
   }
+  if (key.includes('node_modules/')) {
+    const name = key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    checkName(label, `${where}`, name);
+    if (typeof e.name === 'string') checkName(label, `${where}.name`, e.name);
+  }
+  for (const field of DEPENDENCY_FIELDS) {
+    const deps = e[field];
+    if (deps === undefined) continue;
+    if (!isPlainObject(deps)) throw new LockfileError(label, `${where}.${field} is not an object`);
+    for (const [name, spec] of Object.entries(deps)) {
+      checkName(label, `${where}.${field}`, name);
+      if (typeof spec !== 'string' || hasControlChars(spec)) throw new LockfileError(label, `${where}.${field}[${JSON.stringify(name)}] is not a valid range`);
+    }
+  }
+}
+
+const MAX_FIELD = 4096;
+/** Keys that name JavaScript object machinery: no real package or folder needs them, attacks do. */
+const OBJECT_MEMBERS = new Set(['__proto__', 'constructor', 'prototype']);
+const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
+
+/** npm's own rules (old packages' looser ones included): no __proto__, no control characters, no paths. */
+function checkName(label: string, where: string, name: string): void {
+  if (!validateName(name).validForOldPackages) throw new LockfileError(label, `${where} names an invalid package ${JSON.stringify(name)}`);
 }
 
 function checkV1Dependencies(label: string, deps: unknown, where: string): void {
@@ -63,12 +90,16 @@ function checkV1Dependencies(label: string, deps: unknown, where: string): void 
   if (!isPlainObject(deps)) throw new LockfileError(label, `${where} is not an object`);
   for (const [name, entry] of Object.entries(deps as Record<string, unknown>)) {
     const at = `${where}[${JSON.stringify(name)}]`;
-    if (hasControlChars(name) || name.split('/').some((p) => p === '..' || p === '.')) {
-      throw new LockfileError(label, `${at} is not a valid package name`);
-    }
+    if (hasControlChars(name) || OBJECT_MEMBERS.has(name)) throw new LockfileError(label, `${at} is not a valid package name`);
+    checkName(label, at, name);
     if (!isPlainObject(entry)) throw new LockfileError(label, `${at} is not an object`);
     const e = entry as Record<string, unknown>;
     if (typeof e.version !== 'string') throw new LockfileError(label, `${at} has no version`);
+    if (hasControlChars(e.version) || e.version.length > MAX_FIELD) throw new LockfileError(label, `${at}.version has control characters or is too long`);
+    if (e.requires !== undefined) {
+      if (!isPlainObject(e.requires)) throw new LockfileError(label, `${at}.requires is not an object`);
+      for (const dep of Object.keys(e.requires)) checkName(label, `${at}.requires`, dep);
+    }
     checkV1Dependencies(label, e.dependencies, `${at}.dependencies`);
   }
 }

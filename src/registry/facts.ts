@@ -99,7 +99,7 @@ function versionFacts(version: string, m: Record<string, unknown>, publishedAt: 
     publishedAt,
     publisher: publisher(m._npmUser),
     maintainers: people(m.maintainers),
-    dependencies: { ...stringRecord(m.dependencies), ...stringRecord(m.optionalDependencies) },
+    dependencies: Object.fromEntries([...Object.entries(stringRecord(m.dependencies)), ...Object.entries(stringRecord(m.optionalDependencies))]),
     installScripts,
     gypfile: m.gypfile === true,
     hasInstallScript: typeof m.hasInstallScript === 'boolean' ? m.hasInstallScript : undefined,
@@ -136,11 +136,10 @@ function repositoryUrl(value: unknown): string | undefined {
   return undefined;
 }
 
+/** Own properties only: a dependency named __proto__ or constructor stays plain data. */
 function stringRecord(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!isRecord(value)) return out;
-  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
-  return out;
+  if (!isRecord(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 function parseTime(value: unknown): number | undefined {

@@ -15,8 +15,8 @@ export const installScriptAdded = defineRule({
       if (Object.keys(now).length === 0) return pass;
       const then = before ? installCommands(before) : change.before?.hasInstallScript ? null : {};
       if (then === null) return pass; // the lockfile says the old one had a script too; its text is unknown
-      const added = Object.keys(now).filter((k) => !(k in then));
-      const changed = Object.keys(now).filter((k) => k in then && then[k] !== now[k]);
+      const added = Object.keys(now).filter((k) => !Object.hasOwn(then, k));
+      const changed = Object.keys(now).filter((k) => Object.hasOwn(then, k) && then[k] !== now[k]);
       if (added.length === 0 && changed.length === 0) return pass;
       const everHad = facts ? [...facts.versions.values()].some((v) => v.version !== after.version && sameScripts(installCommands(v), now)) : false;
       return { findings: [draft(change.name, isNew, now, added, changed, then, isInRangeUpdate(change), everHad)] };

@@ -12,7 +12,7 @@ export const newDependency = defineRule({
     const oldDeps = before?.dependencies ?? change.before!.dependencies;
     const newDeps = after?.dependencies ?? change.after!.dependencies;
     const added = Object.keys(newDeps)
-      .filter((name) => !(name in oldDeps))
+      .filter((name) => !Object.hasOwn(oldDeps, name))
       .sort();
     if (added.length === 0) return pass;
     const from = change.before!.version;
