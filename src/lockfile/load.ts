@@ -1,35 +1,27 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import Arborist from '@npmcli/arborist';
-import { LockfileError } from '../errors.js';
-import { parseLockfile, type LockfileData } from './parse.js';
-import type { Declared, Edge, EdgeType, PackageNode, Snapshot } from './snapshot.js';
+import { loadWithArborist } from './arborist-loader.js';
+import { loadFromLockfileData, rootInSync } from './lockfile-tree.js';
+import { parseLockfile } from './parse.js';
+import type { Declared, Snapshot } from './snapshot.js';
 import type { LockfileText } from './source.js';
 
+export type Loader = 'fast' | 'arborist';
+
 /**
- * Loads a lockfile's text into a Snapshot with Arborist's loadVirtual. Arborist reads from disk,
- * and git content has no directory, so every lockfile is copied into a private temporary
- * directory (with its package.json, and the workspace manifests Arborist needs to flag nodes
- * correctly); the project itself is never touched.
+ * A lockfile's text -> Snapshot. Lockfiles v2 and v3 record every node with its flags, so the
+ * tree is rebuilt from them directly (linear in the lockfile's size); v1 lockfiles, lockfiles
+ * whose package.json asks for other root dependencies (Arborist then recomputes the flags), and
+ * `loader: 'arborist'` go through Arborist, the loader of record. Tests hold the two to
+ * identical snapshots on every fixture.
  */
-export async function loadSnapshot(text: LockfileText): Promise<Snapshot> {
+export async function loadSnapshot(text: LockfileText, loader: Loader = 'fast'): Promise<Snapshot> {
   if (text.lockfile === null) return emptySnapshot(text.label);
   const data = parseLockfile(text.label, text.lockfile);
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'depguard-lock-'));
-  try {
-    await writeFile(path.join(dir, text.fileName === 'npm-shrinkwrap.json' ? 'npm-shrinkwrap.json' : 'package-lock.json'), text.lockfile);
-    if (text.packageJson !== null && isJsonObject(text.packageJson)) await writeFile(path.join(dir, 'package.json'), text.packageJson);
-    await writeWorkspaceManifests(dir, data);
-    const tree = await new Arborist({ path: dir }).loadVirtual().catch((error: Error) => {
-      throw new LockfileError(text.label, `cannot be loaded (${error.message.split('\n')[0]})`);
-    });
-    const manifest = text.packageJson !== null && isJsonObject(text.packageJson) ? declared(JSON.parse(text.packageJson) as Record<string, unknown>) : null;
-    const lockedRoot = data.lockfileVersion >= 2 && data.packages[''] ? declared(data.packages['']) : null;
-    return { ...toSnapshot(text.label, data.lockfileVersion, tree), manifest, lockedRoot };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const packageJson = text.packageJson === null ? null : parseObject(text.packageJson);
+  const fast = loader === 'fast' && data.lockfileVersion >= 2 && rootInSync(packageJson, data.packages['']);
+  const shape = fast ? loadFromLockfileData(data, packageJson) : await loadWithArborist({ ...text, lockfile: text.lockfile }, data, packageJson);
+  const manifest = packageJson ? declared(packageJson) : null;
+  const lockedRoot = data.lockfileVersion >= 2 && data.packages[''] ? declared(data.packages['']) : null;
+  return { source: text.label, lockfileVersion: data.lockfileVersion, ...shape, manifest, lockedRoot };
 }
 
 export function emptySnapshot(source: string): Snapshot {
@@ -46,69 +38,12 @@ function declared(pkg: Record<string, unknown>): Declared {
   return Object.fromEntries(entries);
 }
 
-/** Workspace folders are lockfile keys outside node_modules; Arborist wants their package.json. */
-async function writeWorkspaceManifests(dir: string, data: LockfileData): Promise<void> {
-  for (const [key, entry] of Object.entries(data.packages)) {
-    if (key === '' || key.startsWith('node_modules/') || key.includes('/node_modules/')) continue;
-    const target = path.join(dir, key);
-    if (!target.startsWith(dir + path.sep)) continue;
-    await mkdir(target, { recursive: true });
-    const manifest: Record<string, unknown> = {};
-    for (const field of ['name', 'version', 'dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'peerDependenciesMeta']) {
-      if (entry[field] !== undefined) manifest[field] = entry[field];
-    }
-    await writeFile(path.join(target, 'package.json'), JSON.stringify(manifest));
-  }
-}
-
-function toSnapshot(source: string, lockfileVersion: number, tree: Arborist.Node): Omit<Snapshot, 'manifest' | 'lockedRoot'> {
-  const nodes: PackageNode[] = [];
-  const edges: Edge[] = [];
-  for (const node of tree.inventory.values()) {
-    const isRoot = node.isProjectRoot;
-    nodes.push({
-      location: node.location,
-      name: isRoot || !node.location.includes('node_modules') ? node.packageName : node.name,
-      packageName: node.packageName ?? node.name,
-      version: node.version ?? '',
-      resolved: node.resolved ?? null,
-      integrity: node.integrity ?? null,
-      dev: node.dev,
-      optional: node.optional,
-      devOptional: node.devOptional,
-      peer: node.peer,
-      isRoot,
-      isLink: node.isLink,
-      isWorkspace: node.isWorkspace,
-      target: node.isLink ? (node.target?.location ?? null) : null,
-      hasInstallScript: node.hasInstallScript,
-      inBundle: node.inBundle,
-    });
-    if (node.isLink) continue;
-    for (const edge of node.edgesOut.values()) {
-      edges.push({
-        from: node.location,
-        to: edge.to?.location ?? null,
-        name: edge.name,
-        spec: edge.spec,
-        type: edge.type as EdgeType,
-      });
-    }
-  }
-  nodes.sort((a, b) => compareLocation(a.location, b.location));
-  edges.sort((a, b) => compareLocation(a.from, b.from) || compareLocation(a.name, b.name));
-  return { source, lockfileVersion, nodes, edges };
-}
-
-function compareLocation(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function isJsonObject(text: string): boolean {
+/** A package.json beside the lockfile is used only when it is a JSON object. */
+function parseObject(text: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   } catch {
-    return false;
+    return null;
   }
 }

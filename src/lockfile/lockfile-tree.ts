@@ -1,0 +1,173 @@
+import path from 'node:path';
+import { sortShape, type TreeShape } from './arborist-loader.js';
+import type { LockfileData } from './parse.js';
+import type { Edge, EdgeType, PackageNode } from './snapshot.js';
+
+type Entry = Readonly<Record<string, unknown>>;
+
+/**
+ * Rebuilds the tree of a v2/v3 lockfile from its `packages` map the way Arborist's loadVirtual
+ * does, without Arborist: every key is a node with the flags npm recorded; each declared
+ * dependency resolves by node_modules lookup, walking up from the dependent's folder. Linear in
+ * the lockfile's size (times nesting depth), where Arborist grows faster than linearly.
+ *
+ * What it does not model: `overrides` (edges keep the declared spec) and `acceptDependencies`.
+ * The tests compare it with Arborist on every lockfile fixture.
+ */
+export function loadFromLockfileData(data: LockfileData, packageJson: Record<string, unknown> | null): TreeShape {
+  const packages = data.packages;
+  const root: Entry = packageJson ?? packages[''] ?? {};
+  const rootName = typeof root.name === 'string' ? root.name : typeof packages['']?.name === 'string' ? (packages['']!.name as string) : '';
+  const workspaceFolders = new Map<string, string>(); // folder -> package name
+  for (const [key, entry] of Object.entries(packages)) {
+    if (entry.link === true && typeof entry.resolved === 'string' && !entry.resolved.includes('node_modules/')) {
+      const target = packages[entry.resolved];
+      if (target && isWorkspaceFolder(entry.resolved, root)) workspaceFolders.set(entry.resolved, typeof target.name === 'string' ? target.name : nameFromKey(key));
+    }
+  }
+
+  const nodes: PackageNode[] = [];
+  const locations = new Set(Object.keys(packages));
+  locations.add('');
+  for (const location of locations) {
+    const entry: Entry = location === '' ? root : packages[location]!;
+    const lockEntry: Entry = packages[location] ?? {};
+    const isRoot = location === '';
+    const isLink = !isRoot && entry.link === true;
+    const target = isLink && typeof entry.resolved === 'string' ? entry.resolved : null;
+    const inNodeModules = location.includes('node_modules/');
+    const name = isRoot ? rootName : inNodeModules ? nameFromKey(location) : (workspaceFolders.get(location) ?? str(entry.name) ?? lastSegment(location));
+    const targetEntry = target !== null ? packages[target] : undefined;
+    nodes.push({
+      location,
+      name,
+      packageName: isRoot ? rootName : (str(entry.name) ?? (isLink ? (str(targetEntry?.name) ?? name) : name)),
+      version: str(isLink ? targetEntry?.version : entry.version) ?? '',
+      // Arborist spells a link's resolved relative to the link itself
+      resolved: isRoot ? null : target !== null ? `file:${path.posix.relative(path.posix.dirname(location), target)}` : (str(lockEntry.resolved) ?? null),
+      integrity: isRoot ? null : (str(lockEntry.integrity) ?? null),
+      // a link carries its target's flags
+      dev: (targetEntry ?? lockEntry).dev === true,
+      optional: (targetEntry ?? lockEntry).optional === true,
+      devOptional: ['devOptional', 'dev', 'optional'].some((f) => (targetEntry ?? lockEntry)[f] === true),
+      peer: (targetEntry ?? lockEntry).peer === true,
+      isRoot,
+      isLink,
+      isWorkspace: workspaceFolders.has(location) || (target !== null && workspaceFolders.has(target)),
+      target,
+      hasInstallScript: !isLink && lockEntry.hasInstallScript === true,
+      inBundle: lockEntry.inBundle === true,
+    });
+  }
+
+  const edges: Edge[] = [];
+  for (const node of nodes) {
+    if (node.isLink) continue;
+    const entry: Entry = node.isRoot ? root : packages[node.location]!;
+    const declared = new Map<string, { spec: string; type: EdgeType }>();
+    if (node.isRoot) for (const [wsName, spec] of workspaceEdges(workspaceFolders)) declared.set(wsName, { spec, type: 'workspace' });
+    const take = (deps: unknown, type: EdgeType): void => {
+      if (!deps || typeof deps !== 'object') return;
+      for (const [dep, spec] of Object.entries(deps as Record<string, unknown>)) {
+        if (typeof spec !== 'string') continue;
+        if (declared.get(dep)?.type === 'workspace') continue;
+        declared.set(dep, { spec, type });
+      }
+    };
+    // Arborist's order: later kinds replace earlier ones for the same name.
+    const peerMeta = (entry.peerDependenciesMeta ?? {}) as Record<string, { optional?: boolean } | undefined>;
+    const peers = Object.entries((entry.peerDependencies ?? {}) as Record<string, unknown>);
+    take(Object.fromEntries(peers.filter(([n]) => !peerMeta[n]?.optional)), 'peer');
+    take(Object.fromEntries(peers.filter(([n]) => peerMeta[n]?.optional)), 'peerOptional');
+    take(entry.dependencies, 'prod');
+    take(entry.optionalDependencies, 'optional');
+    // devDependencies count only for the project and its workspaces (Arborist's "top" nodes)
+    if (node.isRoot || node.isWorkspace || !node.location.includes('node_modules/')) take(entry.devDependencies, 'dev');
+    for (const [dep, { spec, type }] of declared) {
+      edges.push({ from: node.location, to: resolve(node.location, dep, locations), name: dep, spec, type });
+    }
+  }
+  return sortShape(nodes, edges);
+}
+
+/**
+ * Whether the lockfile's own flags can be trusted: Arborist recomputes every dev/optional flag
+ * when the package.json beside the lockfile declares other root dependencies than the lockfile
+ * was made for, and so must we (by asking Arborist).
+ */
+export function rootInSync(packageJson: Record<string, unknown> | null, lockRoot: Entry | undefined): boolean {
+  if (packageJson === null) return true;
+  if (!lockRoot) return false;
+  return JSON.stringify(rootDeclarations(packageJson)) === JSON.stringify(rootDeclarations(lockRoot));
+}
+
+function rootDeclarations(pkg: Entry): Array<[string, string]> {
+  const out = new Map<string, string>();
+  const add = (deps: unknown, type: string): void => {
+    if (!deps || typeof deps !== 'object') return;
+    for (const [name, spec] of Object.entries(deps as Record<string, unknown>)) out.set(name, `${type} ${String(spec)}`);
+  };
+  add(pkg.peerDependencies, 'peer');
+  add(pkg.dependencies, 'prod');
+  add(pkg.optionalDependencies, 'optional');
+  add(pkg.devDependencies, 'dev');
+  const ws = Array.isArray(pkg.workspaces) ? pkg.workspaces : (pkg.workspaces as { packages?: unknown } | undefined)?.packages;
+  out.set('\u0000workspaces', JSON.stringify(ws ?? []));
+  return [...out].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+/** node_modules lookup: <from>/node_modules/<name>, then each enclosing package folder, then the root. */
+function resolve(from: string, name: string, locations: ReadonlySet<string>): string | null {
+  let dir = from;
+  for (;;) {
+    const candidate = dir === '' ? `node_modules/${name}` : `${dir}/node_modules/${name}`;
+    if (locations.has(candidate)) return candidate;
+    if (dir === '') return null;
+    dir = parentFolder(dir, locations);
+  }
+}
+
+/** The nearest enclosing folder that is a node: node_modules/a/node_modules/b -> node_modules/a; packages/x -> ''. */
+function parentFolder(location: string, locations: ReadonlySet<string>): string {
+  let dir = location;
+  while (dir !== '') {
+    const cut = dir.lastIndexOf('/node_modules/');
+    if (cut >= 0) dir = dir.slice(0, cut);
+    else {
+      const slash = dir.lastIndexOf('/');
+      dir = slash >= 0 ? dir.slice(0, slash) : '';
+    }
+    if (dir === '' || locations.has(dir)) return dir;
+  }
+  return '';
+}
+
+function workspaceEdges(folders: ReadonlyMap<string, string>): Array<[string, string]> {
+  return [...folders].map(([folder, name]) => [name, `file:${folder}`]);
+}
+
+function isWorkspaceFolder(folder: string, root: Entry): boolean {
+  const patterns = Array.isArray(root.workspaces) ? root.workspaces : Array.isArray((root.workspaces as { packages?: unknown })?.packages) ? (root.workspaces as { packages: unknown[] }).packages : [];
+  return patterns.some((p) => typeof p === 'string' && globMatch(p.replace(/^\.\//, '').replace(/\/$/, ''), folder));
+}
+
+/** Workspace globs as npm writes them: `packages/*`, `apps/**`, or a plain folder. */
+function globMatch(pattern: string, folder: string): boolean {
+  const re = pattern
+    .split('/')
+    .map((part) => (part === '**' ? '.*' : part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')))
+    .join('/');
+  return new RegExp(`^${re}$`).test(folder);
+}
+
+function nameFromKey(key: string): string {
+  return key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
+}
+
+function lastSegment(location: string): string {
+  return location.slice(location.lastIndexOf('/') + 1);
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
