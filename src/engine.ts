@@ -74,19 +74,23 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
   const { client, policy, now } = options;
   const rules = options.rules.filter((r) => ruleEnabled(policy, r.id));
   const relevant = changes.filter((c) => c.kind !== 'removed');
-  const wanted = new Set<string>();
+  const wanted = new Map<string, Set<string>>();
   const notFromRegistry = new Map<Change, string>();
   for (const change of relevant) {
     const source = nonRegistrySource(change);
     if (source) notFromRegistry.set(change, source);
-    else if (rules.some((r) => r.needsMetadata && r.appliesTo(change))) wanted.add(change.name);
+    else if (rules.some((r) => r.needsMetadata && r.appliesTo(change))) {
+      const versions = wanted.get(change.name) ?? new Set<string>();
+      for (const v of [change.before?.version, change.after?.version]) if (v) versions.add(v);
+      wanted.set(change.name, versions);
+    }
   }
   const facts = new Map<string, PackageFacts>();
   const failed = new Map<string, string>();
   let done = 0;
-  await mapLimit([...wanted].sort(), options.concurrency, async (name) => {
+  await mapLimit([...wanted.keys()].sort(), options.concurrency, async (name) => {
     try {
-      facts.set(name, await client.packageFacts(name));
+      facts.set(name, await client.packageFacts(name, [...wanted.get(name)!]));
     } catch (error) {
       if (!(error instanceof RegistryError)) throw error;
       failed.set(name, error.reason);

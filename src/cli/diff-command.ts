@@ -12,7 +12,8 @@ import { AUDIT_RULES, PROJECT_RULES, RULE_IDS, RULES } from '../rules/index.js';
 import { loadPolicy, locatePolicy } from '../config/load-policy.js';
 import type { Policy } from '../config/policy.js';
 import { DEFAULT_MIN_RELEASE_AGE_MS, projectReleaseAge } from '../config/release-age.js';
-import { formatDuration } from '../duration.js';
+import { formatDuration, parseDuration } from '../duration.js';
+import { CachedClient } from '../registry/facts-cache.js';
 import { isSeverity, type Severity } from '../severity.js';
 
 export interface DiffFlags {
@@ -30,6 +31,7 @@ export interface DiffFlags {
   allowIncomplete?: boolean;
   maxLockfileSize: string;
   maxResponseSize: string;
+  cacheMaxAge: string;
   timeout: string;
   retries: string;
   verbose?: boolean;
@@ -48,6 +50,7 @@ export interface ParsedDiffFlags {
   readonly concurrency: number;
   readonly maxLockfileBytes: number;
   readonly limits: FetchLimits;
+  readonly cacheMaxAgeMs: number;
   readonly now: number;
 }
 
@@ -61,6 +64,8 @@ export function parseDiffFlags(flags: DiffFlags, policy: Policy, now: number): P
   const mb = positive(flags.maxLockfileSize, '--max-lockfile-size', 'a positive number of megabytes');
   const responseMb = positive(flags.maxResponseSize, '--max-response-size', 'a positive number of megabytes');
   const timeout = positive(flags.timeout, '--timeout', 'a positive number of seconds');
+  const cacheMaxAgeMs = flags.cacheMaxAge === '0' ? 0 : parseDuration(flags.cacheMaxAge);
+  if (cacheMaxAgeMs === null) throw new UsageError(`--cache-max-age must be a duration like 30m, 12h, 7d or 0, not '${flags.cacheMaxAge}'`);
   const retries = Number(flags.retries);
   if (!Number.isInteger(retries) || retries < 0 || retries > 10) throw new UsageError('--retries must be an integer from 0 to 10');
   let asOf = now;
@@ -74,6 +79,7 @@ export function parseDiffFlags(flags: DiffFlags, policy: Policy, now: number): P
     concurrency,
     maxLockfileBytes: Math.floor(mb * 1024 * 1024),
     limits: { timeoutMs: Math.round(timeout * 1000), retries, maxResponseBytes: Math.floor(responseMb * 1024 * 1024) },
+    cacheMaxAgeMs,
     now: asOf,
   };
 }
@@ -135,13 +141,9 @@ async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment:
   const changes = diffTrees(base, head);
   const projectNpmrc = sides.base.kind === 'git' ? await trustedNpmrc(sides.base) : undefined;
   const config = readRegistryConfig({ projectDir, env, registry: flags.registry, projectNpmrc });
-  const client = new PacoteClient({
-    config,
-    cacheDir: flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : defaultCacheDir(env),
-    offline: flags.offline,
-    limits: parsed.limits,
-    maxSockets: parsed.concurrency,
-  });
+  const cacheDir = flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : defaultCacheDir(env);
+  const registryClient = new PacoteClient({ config, cacheDir, offline: flags.offline, limits: parsed.limits, maxSockets: parsed.concurrency });
+  const client = new CachedClient(registryClient, { dir: cacheDir, registry: config.registry, maxAgeMs: parsed.cacheMaxAgeMs, offline: Boolean(flags.offline), now: Date.now });
   const releaseAge = policy.minReleaseAgeMs !== undefined ? { ms: policy.minReleaseAgeMs, source: `${policy.source} minReleaseAge` } : (projectReleaseAge(projectDir) ?? { ms: DEFAULT_MIN_RELEASE_AGE_MS, source: 'depguard default' });
   const settings = { minReleaseAgeMs: releaseAge.ms, minReleaseAgeSource: releaseAge.source, registryHosts: registryHosts(config) };
   const rules = command === 'audit' ? AUDIT_RULES : RULES;

@@ -25,6 +25,7 @@ export const AUDIT_OPTIONS: readonly OptionSpec[] = [
   { flags: '--as-of <date>', description: 'judge ages (cooldown, package age) as of this date instead of now, to re-run a past review' },
   { flags: '--registry <url>', description: 'registry URL (default: from .npmrc, else https://registry.npmjs.org/)' },
   { flags: '--cache-dir <dir>', description: 'metadata cache directory (default: $XDG_CACHE_HOME/depguard or ~/.cache/depguard)' },
+  { flags: '--cache-max-age <duration>', description: 'reuse cached registry facts younger than this (e.g. 30m, 12h, 0 to always ask); a cached entry missing a needed version is always refreshed', defaultValue: '1h' },
   { flags: '--concurrency <n>', description: 'registry requests in flight at once', defaultValue: '8' },
   { flags: '--allow-incomplete', description: 'exit 0 instead of 3 when some changed packages could not be checked' },
   { flags: '--max-lockfile-size <mb>', description: 'refuse lockfiles larger than this many megabytes', defaultValue: '64' },

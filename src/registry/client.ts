@@ -2,8 +2,11 @@ import type { PackageFacts } from './facts.js';
 
 /** Where rules get registry metadata from. The CLI uses pacote; tests may use anything. */
 export interface MetadataClient {
-  /** Facts for one package; rejects with a RegistryError when they cannot be obtained. */
-  packageFacts(name: string): Promise<PackageFacts>;
+  /**
+   * Facts for one package, including at least `versions` when the registry has them; rejects
+   * with a RegistryError when they cannot be obtained.
+   */
+  packageFacts(name: string, versions?: readonly string[]): Promise<PackageFacts>;
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,5 +62,35 @@ describe('depguard why', () => {
     const r = await runCli(['why', 'flatmap-stream'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('flatmap-stream is not in package-lock.json\n');
+  });
+});
+
+describe('the facts cache', () => {
+  it('a warm run asks the registry nothing; a needed version missing from the cache, or --cache-max-age 0, asks again', async () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'warm-cache-'));
+    const base = fixture('event-stream', 'base', 'package-lock.json');
+    const head = fixture('event-stream', 'head', 'package-lock.json');
+    const es = await startRegistry(fixture('event-stream', 'registry'));
+    try {
+      const run = (args: string[]) => runCli(['diff', '--base', base, '--head', head, '--registry', es.url, '--cache-dir', cache, '--format', 'json', ...args]);
+      const cold = await run([]);
+      const afterCold = es.requests.length;
+      expect(afterCold).toBeGreaterThan(0);
+      const warm = await run([]);
+      expect(es.requests.length).toBe(afterCold);
+      expect(JSON.parse(warm.stdout).findings).toEqual(JSON.parse(cold.stdout).findings);
+      await run(['--cache-max-age', '0']);
+      expect(es.requests.length).toBeGreaterThan(afterCold);
+      // the head now needs a version the cached facts do not have
+      const before = es.requests.length;
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'newver-'));
+      const lock = JSON.parse(readFileSync(head, 'utf8'));
+      lock.packages['node_modules/through'].version = '2.3.9';
+      writeFileSync(path.join(dir, 'head.json'), JSON.stringify(lock));
+      await runCli(['diff', '--base', head, '--head', path.join(dir, 'head.json'), '--registry', es.url, '--cache-dir', cache, '--format', 'json']);
+      expect(es.requests.slice(before).map((r) => r.path)).toEqual(['/through']);
+    } finally {
+      await es.close();
+    }
   });
 });
