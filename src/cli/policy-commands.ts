@@ -30,7 +30,8 @@ export function registerPolicyCommands(cli: Command, out: (text: string) => void
       const version = at > 0 ? spec.slice(at + 1) : '';
       if (!name || !semver.valid(version)) throw new UsageError(`approve takes PACKAGE@VERSION with an exact version, not '${spec}'`);
       if (flags.rule !== undefined && !RULE_IDS.includes(flags.rule)) throw new UsageError(`--rule: '${flags.rule}' is not a rule (see depguard rules)`);
-      if (flags.expires !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(flags.expires)) throw new UsageError('--expires must be a date, YYYY-MM-DD');
+      if (flags.expires !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(flags.expires) || Number.isNaN(Date.parse(flags.expires)))) throw new UsageError('--expires must be a date, YYYY-MM-DD');
+      if (flags.expires !== undefined && Date.parse(`${flags.expires}T23:59:59Z`) < Date.now()) throw new UsageError(`--expires ${flags.expires} is already past`);
       const entry: IgnoreEntry = {
         package: name,
         version,
@@ -67,6 +68,12 @@ export function registerPolicyCommands(cli: Command, out: (text: string) => void
     .exitOverride()
     .action((id: string) => {
       if (!RULE_IDS.includes(id)) throw new UsageError(`'${id}' is not a rule (see depguard rules)`);
-      out(readFileSync(new URL(`${id}.md`, DOCS), 'utf8'));
+      let doc: string;
+      try {
+        doc = readFileSync(new URL(`${id}.md`, DOCS), 'utf8');
+      } catch {
+        throw new UsageError(`the documentation of ${id} is missing from this installation (docs/rules/${id}.md)`);
+      }
+      out(doc);
     });
 }

@@ -1,5 +1,6 @@
 import { isInRangeUpdate } from '../diff/change.js';
 import type { VersionFacts } from '../registry/facts.js';
+import { compareVersions } from '../versions.js';
 import { defineRule, pass, type Draft } from './rule.js';
 
 export const installScriptAdded = defineRule({
@@ -18,7 +19,7 @@ export const installScriptAdded = defineRule({
       const added = Object.keys(now).filter((k) => !Object.hasOwn(then, k));
       const changed = Object.keys(now).filter((k) => Object.hasOwn(then, k) && then[k] !== now[k]);
       if (added.length === 0 && changed.length === 0) return pass;
-      const everHad = facts ? [...facts.versions.values()].some((v) => v.version !== after.version && sameScripts(installCommands(v), now)) : false;
+      const everHad = facts ? [...facts.versions.values()].some((v) => v.version !== after.version && publishedBefore(v, after) && sameScripts(installCommands(v), now)) : false;
       return { findings: [draft(change.name, isNew, now, added, changed, then, isInRangeUpdate(change), everHad)] };
     }
     // Offline: the lockfile (v2/v3) records hasInstallScript, not the command.
@@ -49,7 +50,8 @@ function draft(name: string, isNew: boolean, now: Record<string, string>, added:
   const severity = isNew ? 'low' : everHad ? 'low' : inRange ? 'high' : 'medium';
   return {
     severity,
-    traits: isNew ? [] : ['payload:install-script'],
+    // a script coming back is not new code arriving: no payload trait to combine
+    traits: isNew || everHad ? [] : ['payload:install-script'],
     evidence: { scripts: now, added, changed, previous: then, source: 'registry', earlierVersionHadSameScripts: everHad },
     message: isNew ? `new package runs code at install: ${Object.keys(now).map(describe).join(', ')}` : `${parts.join('; ')}${everHad ? ' (an earlier release had the same scripts)' : ''}`,
   };
@@ -60,6 +62,11 @@ export function installCommands(v: VersionFacts): Record<string, string> {
   const scripts: Record<string, string> = { ...v.installScripts };
   if (v.gypfile && !scripts.install && !scripts.preinstall) scripts.install = 'node-gyp rebuild';
   return scripts;
+}
+
+function publishedBefore(v: VersionFacts, after: VersionFacts): boolean {
+  if (v.publishedAt !== undefined && after.publishedAt !== undefined) return v.publishedAt < after.publishedAt;
+  return compareVersions(v.version, after.version) < 0;
 }
 
 function sameScripts(a: Record<string, string>, b: Record<string, string>): boolean {

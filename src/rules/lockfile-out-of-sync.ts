@@ -45,7 +45,7 @@ export const lockfileOutOfSync: ProjectRule = {
       if (semver.validRange(range) && !semver.satisfies(node.version, range, { includePrerelease: true })) {
         findings.push({ dependency: name, version: node.version, severity: 'medium', evidence, message: `package.json declares ${name}@${spec} but the lockfile holds ${node.version}` });
       } else if (head.lockedRoot && lockedSpec !== undefined && lockedSpec !== spec) {
-        findings.push({ dependency: name, version: node.version, severity: 'low', evidence, message: `package.json declares ${name}@${spec} but the lockfile was made for ${name}@${lockedSpec} (npm ci would refuse it)` });
+        findings.push({ dependency: name, version: node.version, severity: 'low', evidence, message: `package.json declares ${name}@${spec} but the lockfile was made for ${name}@${lockedSpec}: regenerate the lockfile so the change is reviewed` });
       }
     }
     return { findings };

@@ -29,13 +29,14 @@ export const provenanceDropped = defineRule({
     }
     if (lost.length === 0) return pass;
     const compared = [before, ...line].map((v) => v.version);
+    const had = [before, ...line].filter((v) => v.hasProvenance || v.publisher?.trustedPublisher).map((v) => v.version);
     return {
       findings: [
         {
           severity: 'medium',
           traits,
           evidence: { lost, comparedWith: compared, publisher: after.publisher?.name ?? null },
-          message: `${after.version} was published without ${lost.join(' and ')}, which ${compared.join(', ')} had${after.publisher ? ` (published by ${after.publisher.name})` : ''}`,
+          message: `${after.version} was published without ${lost.join(' and ')}, which ${had.join(', ')} had${after.publisher ? ` (published by ${after.publisher.name})` : ''}`,
         },
       ],
     };

@@ -6,8 +6,9 @@ const WINDOW = 90 * DAY;
 
 /**
  * For a package with no previous version in your tree (a new dependency, or every package in
- * `depguard audit`): was the locked version, published recently, the first work of an account
- * new to the package? The comparison is with the release before it in the registry's history.
+ * `depguard audit`): was the locked version, published recently, the work of an account new to
+ * the package? The comparison is with the last release by another account, so a newcomer's
+ * second release does not hide behind their first.
  */
 export const publisherHistory = defineRule({
   id: 'publisher-history',
@@ -21,13 +22,13 @@ export const publisherHistory = defineRule({
     if (after.publishedAt === undefined) return unchecked('the registry sent no trustworthy publish times');
     if (now - after.publishedAt > WINDOW) return pass;
     const previous = [...facts.versions.values()]
-      .filter((v) => v.publishedAt !== undefined && v.publishedAt < after.publishedAt!)
+      .filter((v) => v.publishedAt !== undefined && v.publishedAt < after.publishedAt! && v.publisher && v.publisher.name.toLowerCase() !== after.publisher?.name.toLowerCase())
       .sort((a, b) => b.publishedAt! - a.publishedAt!)[0];
     if (!previous) return pass;
     const outcome = publisherChanged.check({ ...ctx, before: previous });
     const findings = outcome.findings
       .filter((f) => f.traits.includes('publisher:new') || f.traits.includes('publisher:recent'))
-      .map((f) => ({ ...f, message: `${after.version} (published ${isoDate(after.publishedAt)}, after ${previous.version}): ${f.message}` }));
+      .map((f) => ({ ...f, message: `${after.version} (published ${isoDate(after.publishedAt)}; the last release by someone else was ${previous.version}): ${f.message}` }));
     return { findings, ...(outcome.unchecked ? { unchecked: outcome.unchecked } : {}) };
   },
 });
