@@ -4,10 +4,11 @@ import { evaluate } from '../engine.js';
 import { UsageError } from '../errors.js';
 import { mergeBase, repoRoot } from '../lockfile/git.js';
 import { loadSnapshot } from '../lockfile/load.js';
-import { findLockfile, parseSourceSpec, readSource, type LockSource } from '../lockfile/source.js';
+import { findLockfile, parseSourceSpec, readSource, repositoryPath, type LockSource } from '../lockfile/source.js';
 import { readRegistryConfig } from '../registry/npmrc.js';
 import { defaultCacheDir, PacoteClient } from '../registry/pacote-client.js';
-import { buildResult, type DiffResult } from '../result.js';
+import { isFormat, FORMATS, type Format } from '../report/index.js';
+import { buildResult, type DiffResult, type HeadLockfile } from '../result.js';
 import { RULES } from '../rules/index.js';
 import { isSeverity, type Severity } from '../severity.js';
 
@@ -24,6 +25,7 @@ export interface DiffFlags {
   allowIncomplete?: boolean;
   maxLockfileSize: string;
   verbose?: boolean;
+  outputFile?: string;
 }
 
 export interface Environment {
@@ -33,14 +35,14 @@ export interface Environment {
 }
 
 export interface ParsedDiffFlags {
-  readonly format: 'text' | 'json';
+  readonly format: Format;
   readonly failOn: Severity;
   readonly concurrency: number;
   readonly maxLockfileBytes: number;
 }
 
 export function parseDiffFlags(flags: DiffFlags): ParsedDiffFlags {
-  if (flags.format !== 'text' && flags.format !== 'json') throw new UsageError(`--format must be text or json, not '${flags.format}'`);
+  if (!isFormat(flags.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${flags.format}'`);
   if (!isSeverity(flags.failOn)) throw new UsageError(`--fail-on must be one of info, low, medium, high, critical, not '${flags.failOn}'`);
   const concurrency = Number(flags.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be an integer from 1 to 64`);
@@ -69,15 +71,22 @@ export async function resolveSides(flags: DiffFlags, environment: Environment): 
   return { base, head };
 }
 
-export async function runDiff(flags: DiffFlags, parsed: ParsedDiffFlags, environment: Environment): Promise<DiffResult> {
+/** What a diff gives the reporters: the result, and the head lockfile they may point into. */
+export interface DiffRun {
+  readonly result: DiffResult;
+  readonly lockfile: HeadLockfile;
+}
+
+export async function runDiff(flags: DiffFlags, parsed: ParsedDiffFlags, environment: Environment): Promise<DiffRun> {
   const { cwd, env } = environment;
   const sides = await resolveSides(flags, environment);
   const [baseText, headText] = await Promise.all([readSource(sides.base, cwd, parsed.maxLockfileBytes), readSource(sides.head, cwd, parsed.maxLockfileBytes)]);
-  if (headText.lockfile === null) throw new UsageError(`${headText.label} does not exist`);
-  const [base, head] = await Promise.all([loadSnapshot(baseText), loadSnapshot(headText)]);
+  if (headText.lockfile === null || sides.head.kind === 'empty') throw new UsageError(`${headText.label} does not exist`);
+  const [base, head, lockfilePath] = await Promise.all([loadSnapshot(baseText), loadSnapshot(headText), repositoryPath(sides.head.file, cwd)]);
   const changes = diffTrees(base, head);
   const config = readRegistryConfig({ projectDir: cwd, env, registry: flags.registry });
   const client = new PacoteClient({ config, cacheDir: flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : defaultCacheDir(env) });
   const evaluation = await evaluate(changes, { rules: RULES, client, now: environment.now, concurrency: parsed.concurrency });
-  return buildResult(baseText.lockfile === null ? `${baseText.label} (no lockfile)` : baseText.label, headText.label, changes, evaluation);
+  const result = buildResult(baseText.lockfile === null ? `${baseText.label} (no lockfile)` : baseText.label, headText.label, changes, evaluation);
+  return { result, lockfile: { lockfilePath, lockfileText: headText.lockfile } };
 }

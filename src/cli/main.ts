@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { DepguardError } from '../errors.js';
-import { formatJson } from '../report/json.js';
-import { formatText } from '../report/text.js';
+import { formatReport } from '../report/index.js';
 import { runDiff, parseDiffFlags, type DiffFlags } from './diff-command.js';
 import { EXIT, exitCodeFor } from './exit-code.js';
 import { DIFF_OPTIONS, type OptionSpec } from './options.js';
+import { appendStepSummary, writeReportFile } from './output.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -48,9 +49,20 @@ function program(): Command {
     DIFF_OPTIONS,
   ).action(async (flags: DiffFlags) => {
     const parsed = parseDiffFlags(flags);
-    const result = await runDiff(flags, parsed, { cwd: process.cwd(), env: process.env, now: Date.now() });
-    const out = parsed.format === 'json' ? formatJson(result) : formatText(result, { color: useColor(process.env, process.stdout), failOn: parsed.failOn, verbose: flags.verbose });
-    process.stdout.write(out);
+    const cwd = process.cwd();
+    const { result, lockfile } = await runDiff(flags, parsed, { cwd, env: process.env, now: Date.now() });
+    const context = {
+      failOn: parsed.failOn,
+      color: flags.outputFile === undefined && useColor(process.env, process.stdout),
+      verbose: Boolean(flags.verbose),
+      toolVersion: pkg.version,
+      lockfile,
+    };
+    const report = formatReport(parsed.format, result, context);
+    if (flags.outputFile === undefined) process.stdout.write(report);
+    else writeReportFile(path.resolve(cwd, flags.outputFile), report);
+    const stepSummary = process.env.GITHUB_STEP_SUMMARY;
+    if (parsed.format === 'github' && stepSummary) appendStepSummary(stepSummary, formatReport('markdown', result, context));
     process.exitCode = exitCodeFor(result, parsed.failOn, Boolean(flags.allowIncomplete));
   });
   return cli;

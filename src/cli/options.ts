@@ -1,3 +1,5 @@
+import { FORMATS } from '../report/index.js';
+
 /**
  * Every flag, declared once: it drives commander, `--help` and the README's flag table.
  */
@@ -12,7 +14,8 @@ export const DIFF_OPTIONS: readonly OptionSpec[] = [
   { flags: '--head <rev|path>', description: 'the "after" side: a git revision, or a lockfile path (default: the working tree)' },
   { flags: '--staged', description: 'compare HEAD with the index (the pre-commit case)' },
   { flags: '--lockfile <path>', description: 'the lockfile inside the repository (default: npm-shrinkwrap.json or package-lock.json in the current directory)' },
-  { flags: '--format <format>', description: 'output format: text or json', defaultValue: 'text' },
+  { flags: '--format <format>', description: `output format: ${FORMATS.join(', ')}`, defaultValue: 'text' },
+  { flags: '--output-file <path>', description: 'write the report to this file instead of standard output (text without colour)' },
   { flags: '--fail-on <severity>', description: 'exit 1 when a finding reaches this severity: info, low, medium, high, critical', defaultValue: 'high' },
   { flags: '--registry <url>', description: 'registry URL (default: from .npmrc, else https://registry.npmjs.org/)' },
   { flags: '--cache-dir <dir>', description: 'metadata cache directory (default: $XDG_CACHE_HOME/depguard or ~/.cache/depguard)' },
