@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIFF_OPTIONS } from '../src/cli/options.js';
+import { FORMATS } from '../src/report/index.js';
 import { ALL_RULES } from '../src/rules/index.js';
 import { ROOT } from './helpers/cli.js';
 
@@ -13,6 +14,10 @@ describe('README', () => {
       const flag = option.flags.split(' ')[0]!;
       expect(readme, flag).toContain(`| \`${option.flags.replace('|', '\\|')}\``);
     }
+  });
+
+  it('describes every output format', () => {
+    for (const format of FORMATS) expect(readme, format).toContain(`| \`${format}\` |`);
   });
 
   it('lists every rule, each with a doc page', () => {

@@ -4,10 +4,11 @@ import { evaluate } from '../engine.js';
 import { UsageError } from '../errors.js';
 import { isTracked, mergeBase, repoRoot, showFile } from '../lockfile/git.js';
 import { loadSnapshot } from '../lockfile/load.js';
-import { findLockfile, parseSourceSpec, readSource, type LockSource } from '../lockfile/source.js';
+import { findLockfile, parseSourceSpec, readSource, repositoryPath, type LockSource } from '../lockfile/source.js';
 import { readRegistryConfig, registryHosts } from '../registry/npmrc.js';
 import { defaultCacheDir, PacoteClient, type FetchLimits } from '../registry/pacote-client.js';
-import { buildResult, type DiffResult } from '../result.js';
+import { isFormat, FORMATS, type Format } from '../report/index.js';
+import { buildResult, type DiffResult, type HeadLockfile } from '../result.js';
 import { AUDIT_RULES, PROJECT_RULES, RULE_IDS, RULES } from '../rules/index.js';
 import { loadPolicy, locatePolicy } from '../config/load-policy.js';
 import type { Policy } from '../config/policy.js';
@@ -36,6 +37,7 @@ export interface DiffFlags {
   retries: string;
   verbose?: boolean;
   offline?: boolean;
+  outputFile?: string;
 }
 
 export interface Environment {
@@ -45,7 +47,7 @@ export interface Environment {
 }
 
 export interface ParsedDiffFlags {
-  readonly format: 'text' | 'json';
+  readonly format: Format;
   readonly failOn: Severity;
   readonly concurrency: number;
   readonly maxLockfileBytes: number;
@@ -56,7 +58,7 @@ export interface ParsedDiffFlags {
 
 /** Checks the flags; --fail-on falls back to the policy's failOn, then high. */
 export function parseDiffFlags(flags: DiffFlags, policy: Policy, now: number): ParsedDiffFlags {
-  if (flags.format !== 'text' && flags.format !== 'json') throw new UsageError(`--format must be text or json, not '${flags.format}'`);
+  if (!isFormat(flags.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${flags.format}'`);
   const failOn = flags.failOn ?? policy.failOn ?? 'high';
   if (!isSeverity(failOn)) throw new UsageError(`--fail-on must be one of info, low, medium, high, critical, not '${failOn}'`);
   const concurrency = Number(flags.concurrency);
@@ -115,12 +117,19 @@ export async function resolveSides(flags: DiffFlags, environment: Environment): 
   return { base, head };
 }
 
-export async function runDiff(flags: DiffFlags, environment: Environment, hooks: RunHooks = {}): Promise<{ result: DiffResult; parsed: ParsedDiffFlags }> {
+/** What a run gives the reporters: the result, the flags as parsed, and the head lockfile they may point into. */
+export interface Run {
+  readonly result: DiffResult;
+  readonly parsed: ParsedDiffFlags;
+  readonly lockfile: HeadLockfile;
+}
+
+export async function runDiff(flags: DiffFlags, environment: Environment, hooks: RunHooks = {}): Promise<Run> {
   return analyze('diff', flags, environment, await resolveSides(flags, environment), hooks);
 }
 
 /** `depguard audit`: the whole locked tree, as if the base were empty. */
-export async function runAudit(flags: DiffFlags, environment: Environment, hooks: RunHooks = {}): Promise<{ result: DiffResult; parsed: ParsedDiffFlags }> {
+export async function runAudit(flags: DiffFlags, environment: Environment, hooks: RunHooks = {}): Promise<Run> {
   const lockfile = flags.lockfile ? path.resolve(environment.cwd, flags.lockfile) : findLockfile(environment.cwd);
   return analyze('audit', flags, environment, { base: { kind: 'empty', label: '(empty)' }, head: { kind: 'file', file: lockfile } }, hooks);
 }
@@ -130,14 +139,14 @@ export interface RunHooks {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment: Environment, sides: { base: LockSource; head: LockSource }, hooks: RunHooks): Promise<{ result: DiffResult; parsed: ParsedDiffFlags }> {
+async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment: Environment, sides: { base: LockSource; head: LockSource }, hooks: RunHooks): Promise<Run> {
   const { cwd, env } = environment;
   const projectDir = projectDirOf(flags, cwd);
   const policy = loadPolicy(locatePolicy(projectDir, flags.config ? path.resolve(cwd, flags.config) : undefined), RULE_IDS);
   const parsed = parseDiffFlags(flags, policy, environment.now);
   const [baseText, headText] = await Promise.all([readSource(sides.base, cwd, parsed.maxLockfileBytes), readSource(sides.head, cwd, parsed.maxLockfileBytes)]);
-  if (headText.lockfile === null) throw new UsageError(`${headText.label} does not exist`);
-  const [base, head] = await Promise.all([loadSnapshot(baseText), loadSnapshot(headText)]);
+  if (headText.lockfile === null || sides.head.kind === 'empty') throw new UsageError(`${headText.label} does not exist`);
+  const [base, head, lockfilePath] = await Promise.all([loadSnapshot(baseText), loadSnapshot(headText), repositoryPath(sides.head.file, cwd)]);
   const changes = diffTrees(base, head);
   const projectNpmrc = sides.base.kind === 'git' ? await trustedNpmrc(sides.base) : undefined;
   const config = readRegistryConfig({ projectDir, env, registry: flags.registry, projectNpmrc });
@@ -150,7 +159,7 @@ async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment:
   const evaluation = await evaluate(changes, { base, head }, { rules, projectRules: PROJECT_RULES, client, now: parsed.now, concurrency: parsed.concurrency, settings, policy, onProgress: hooks.onProgress });
   const baseLabel = baseText.lockfile === null ? `${baseText.label} (no lockfile)` : baseText.label;
   const result = buildResult(command, baseLabel, headText.label, changes, evaluation, { source: policy.source, minReleaseAge: formatDuration(releaseAge.ms), minReleaseAgeSource: releaseAge.source });
-  return { result, parsed };
+  return { result, parsed, lockfile: { lockfilePath, lockfileText: headText.lockfile } };
 }
 
 /**

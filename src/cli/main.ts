@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { DepguardError } from '../errors.js';
-import { formatJson } from '../report/json.js';
-import { formatText } from '../report/text.js';
-import { runAudit, runDiff, type DiffFlags } from './diff-command.js';
+import { formatReport } from '../report/index.js';
+import { runAudit, runDiff, type DiffFlags, type Run } from './diff-command.js';
 import { runWhy, type WhyFlags } from './why-command.js';
 import { EXIT, exitCodeFor } from './exit-code.js';
 import { registerPolicyCommands } from './policy-commands.js';
 import { registerHookCommand } from './hook-command.js';
 import { addOptions, AUDIT_OPTIONS, DIFF_OPTIONS } from './options.js';
+import { appendStepSummary, writeReportFile } from './output.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -30,9 +31,20 @@ function environment() {
   return { cwd: process.cwd(), env: process.env, now: Date.now() };
 }
 
-function report({ result, parsed }: Awaited<ReturnType<typeof runDiff>>, flags: DiffFlags): void {
-  const out = parsed.format === 'json' ? formatJson(result) : formatText(result, { color: useColor(process.env, process.stdout), failOn: parsed.failOn, verbose: flags.verbose });
-  process.stdout.write(out);
+/** Writes the report where it belongs (stdout or --output-file, plus GitHub's step summary) and sets the exit code. */
+function report({ result, parsed, lockfile }: Run, flags: DiffFlags): void {
+  const context = {
+    failOn: parsed.failOn,
+    color: flags.outputFile === undefined && useColor(process.env, process.stdout),
+    verbose: Boolean(flags.verbose),
+    toolVersion: pkg.version,
+    lockfile,
+  };
+  const out = formatReport(parsed.format, result, context);
+  if (flags.outputFile === undefined) process.stdout.write(out);
+  else writeReportFile(path.resolve(process.cwd(), flags.outputFile), out);
+  const stepSummary = process.env.GITHUB_STEP_SUMMARY;
+  if (parsed.format === 'github' && stepSummary) appendStepSummary(stepSummary, formatReport('markdown', result, context));
   process.exitCode = exitCodeFor(result, parsed.failOn, Boolean(flags.allowIncomplete));
 }
 

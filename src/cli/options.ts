@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { FORMATS } from '../report/index.js';
 
 /**
  * Every flag, declared once: it drives commander, `--help` and the README's flag table.
@@ -19,7 +20,8 @@ const SIDES: readonly OptionSpec[] = [
 /** Flags shared by `diff` and `audit`. */
 export const AUDIT_OPTIONS: readonly OptionSpec[] = [
   { flags: '--lockfile <path>', description: 'the lockfile inside the repository (default: npm-shrinkwrap.json or package-lock.json in the current directory)' },
-  { flags: '--format <format>', description: 'output format: text or json', defaultValue: 'text' },
+  { flags: '--format <format>', description: `output format: ${FORMATS.join(', ')}`, defaultValue: 'text' },
+  { flags: '--output-file <path>', description: 'write the report to this file instead of standard output (text without colour)' },
   { flags: '--fail-on <severity>', description: 'exit 1 when a finding reaches this severity: info, low, medium, high, critical (default: the policy\'s failOn, else high)' },
   { flags: '--config <path>', description: 'policy file (default: depguard.config.json, .depguardrc.json or package.json "depguard" in the project)' },
   { flags: '--as-of <date>', description: 'judge ages (cooldown, package age) as of this date instead of now, to re-run a past review' },

@@ -3,7 +3,7 @@ import { explainPackage } from '../diff/explain.js';
 import { UsageError } from '../errors.js';
 import { loadSnapshot } from '../lockfile/load.js';
 import { findLockfile, parseSourceSpec, readSource, type LockSource } from '../lockfile/source.js';
-import { renderPath } from '../report/text.js';
+import { pathText } from '../report/wording.js';
 import { forTerminal as safe } from '../report/sanitize.js';
 import type { Environment } from './diff-command.js';
 
@@ -29,7 +29,7 @@ export async function runWhy(name: string, flags: WhyFlags, environment: Environ
   const lines: string[] = [];
   for (const c of copies) {
     lines.push(`${safe(c.name)}@${safe(c.version)}  ${safe(c.location)}${c.dev ? '  (dev)' : ''}${c.optional ? '  (optional)' : ''}`);
-    for (const p of c.paths) lines.push(`  ${renderPath(p)}`);
+    for (const p of c.paths) lines.push(`  ${safe(pathText(p))}`);
     if (c.truncated) lines.push(`  … more paths not shown`);
   }
   return { text: `${lines.join('\n')}\n`, found: true };

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { LockfileError, UsageError } from '../errors.js';
+import { GitError, LockfileError, UsageError } from '../errors.js';
 import { repoRoot, showFile } from './git.js';
 
 /** Where one side of a diff comes from. */
@@ -80,8 +80,7 @@ export async function readSource(source: LockSource, cwd: string, maxBytes: numb
     }
     case 'git':
     case 'index': {
-      const root = await repoRoot(path.dirname(source.file));
-      const rel = path.relative(root, source.file).split(path.sep).join('/');
+      const { root, repoPath: rel } = await inRepository(source.file);
       const rev = source.kind === 'git' ? source.rev : '';
       const lockfile = await showFile(root, rev, rel);
       if (lockfile !== null && Buffer.byteLength(lockfile) > maxBytes) {
@@ -92,6 +91,31 @@ export async function readSource(source: LockSource, cwd: string, maxBytes: numb
       return { label, fileName: path.basename(source.file), lockfile, packageJson };
     }
   }
+}
+
+/**
+ * The lockfile's path as code scanning and annotations name it: relative to the root of the git
+ * work tree holding it, with `/` separators; outside a repository, relative to `cwd`.
+ */
+export async function repositoryPath(file: string, cwd: string): Promise<string> {
+  try {
+    return (await inRepository(file)).repoPath;
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    return toPosix(path.relative(cwd, file));
+  }
+}
+
+/** The work tree holding `file`, and the file's path in it (git reports the root with symlinks resolved). */
+async function inRepository(file: string): Promise<{ root: string; repoPath: string }> {
+  const dir = path.dirname(file);
+  const root = await repoRoot(dir);
+  const realDir = await realpath(dir).catch(() => dir);
+  return { root, repoPath: toPosix(path.relative(root, path.join(realDir, path.basename(file)))) };
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
 }
 
 /** Git revisions may contain slashes (origin/main) but do not end like lockfiles or start like paths. */

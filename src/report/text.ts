@@ -1,9 +1,9 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { PathStep } from '../diff/change.js';
-import type { Finding } from '../engine.js';
 import type { DiffResult } from '../result.js';
-import { atLeast, severityRank, type Severity } from '../severity.js';
+import type { Severity } from '../severity.js';
+import { groupByPackage, groupSkipped, topSeverity } from './group.js';
 import { forTerminal as safe } from './sanitize.js';
+import { changeSummary, pathText, verdictOf, versionText } from './wording.js';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -13,48 +13,34 @@ export interface TextOptions {
 }
 
 const MAX_LISTED_CHANGES = 40;
+const MAX_PATH_LENGTH = 2_000;
 
 export function formatText(result: DiffResult, options: TextOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const lines: string[] = [];
   const sev = (s: Severity): string => paint(c, s)(s.toUpperCase().padEnd(8));
   lines.push(c.bold(result.command === 'audit' ? `depguard audit ${safe(result.head)}` : `depguard diff ${safe(result.base)} -> ${safe(result.head)}`));
-  const k = result.summary.changes;
-  const total = result.changes.length;
-  lines.push(
-    total === 0
-      ? 'No package changes.'
-      : `${total} change${total === 1 ? '' : 's'}: ${[
-          [k.added, 'added'],
-          [k.upgraded, 'upgraded'],
-          [k.downgraded, 'downgraded'],
-          [k.removed, 'removed'],
-          [k['source-changed'], 'source changed'],
-        ]
-          .filter(([n]) => n)
-          .map(([n, label]) => `${n} ${label}`)
-          .join(', ')}`,
-  );
+  lines.push(changeSummary(result));
 
   const groups = groupByPackage(result.findings);
   for (const group of groups) {
     const f0 = group[0]!;
-    const top = group.map((f) => f.severity).reduce((a, b) => (severityRank(b) > severityRank(a) ? b : a));
-    const version = versionText(f0.change, f0.previousVersion, f0.package.version);
+    const top = topSeverity(group);
+    const version = safe(versionText(f0.change, f0.previousVersion, f0.package.version));
     const where = [f0.change, f0.direct ? 'direct' : 'transitive', f0.dev ? 'dev' : ''].filter(Boolean).join(', ');
     lines.push('', `${sev(top)} ${c.bold(safe(f0.package.name))} ${version}  ${c.dim(`(${where})`)}`);
     for (const f of group) {
       lines.push(`  ${paint(c, f.severity)(f.severity.padEnd(8))} ${f.ruleId.padEnd(20)} ${safe(f.message)}`);
       if (f.escalation) lines.push(`  ${' '.repeat(8)} ${' '.repeat(20)} ${c.dim(`raised from ${f.escalation.from}: ${f.escalation.reason}`)}`);
     }
-    for (const p of f0.paths.slice(0, 3)) lines.push(`  ${c.dim('path')} ${renderPath(p)}`);
+    for (const p of f0.paths.slice(0, 3)) lines.push(`  ${c.dim('path')} ${safe(pathText(p), MAX_PATH_LENGTH)}`);
   }
 
   const quiet = result.changes.filter((ch) => !result.findings.some((f) => f.package.name === ch.name && f.package.version === (ch.version ?? ch.previousVersion)));
   if (quiet.length && (options.verbose || (quiet.length <= MAX_LISTED_CHANGES && result.command === 'diff'))) {
     lines.push('', c.bold('Changes without findings'));
     for (const ch of quiet) {
-      const v = versionText(ch.kind, ch.previousVersion, ch.version);
+      const v = safe(versionText(ch.kind, ch.previousVersion, ch.version));
       lines.push(`  ${ch.kind.padEnd(14)} ${safe(ch.name)} ${v}`);
     }
   } else if (quiet.length) {
@@ -78,14 +64,7 @@ export function formatText(result: DiffResult, options: TextOptions): string {
   }
   if (result.skipped.length) {
     lines.push('', c.bold('Checks not made'));
-    const byReason = new Map<string, Set<string>>();
-    for (const s of result.skipped) {
-      const key = `${s.ruleId}: ${s.reason}`;
-      const set = byReason.get(key) ?? new Set<string>();
-      set.add(s.package.name);
-      byReason.set(key, set);
-    }
-    for (const [reason, pkgs] of byReason) {
+    for (const [reason, pkgs] of groupSkipped(result.skipped)) {
       const list = [...pkgs].slice(0, 5).map((p) => safe(p)).join(', ');
       lines.push(`  ${safe(reason)} (${pkgs.size} package${pkgs.size === 1 ? '' : 's'}: ${list}${pkgs.size > 5 ? ', …' : ''})`);
     }
@@ -96,35 +75,9 @@ export function formatText(result: DiffResult, options: TextOptions): string {
 }
 
 function verdict(c: ChalkInstance, result: DiffResult, failOn: Severity): string {
-  const blocking = result.findings.filter((f) => atLeast(f.severity, failOn));
-  const packages = new Set(blocking.map((f) => `${f.package.name}@${f.package.version}`));
-  if (packages.size) return c.bold(c.red(`depguard: FAIL: ${packages.size} package${packages.size === 1 ? '' : 's'} with findings at or above ${failOn}`));
-  if (result.unavailable.length) return c.bold(c.yellow(`depguard: INCOMPLETE: ${result.unavailable.length} changed package${result.unavailable.length === 1 ? '' : 's'} could not be checked`));
-  return c.bold(c.green(`depguard: PASS: no findings at or above ${failOn}`));
-}
-
-function groupByPackage(findings: readonly Finding[]): Finding[][] {
-  const groups = new Map<string, Finding[]>();
-  for (const f of findings) {
-    const key = `${f.package.name}@${f.package.version}`;
-    const g = groups.get(key);
-    if (g) g.push(f);
-    else groups.set(key, [f]);
-  }
-  const top = (g: Finding[]): number => Math.max(...g.map((f) => severityRank(f.severity)));
-  return [...groups.values()].sort((a, b) => top(b) - top(a));
-}
-
-/** "1.0.0 -> 1.1.0"; a second copy beside an old one is "2.0.3 (alongside 1.0.4)". */
-function versionText(kind: string, previous: string | null, version: string | null): string {
-  if (kind === 'removed' || version === null) return safe(previous ?? '');
-  if (previous === null || previous === version) return safe(version);
-  if (kind === 'added') return `${safe(version)} (alongside ${safe(previous)})`;
-  return `${safe(previous)} -> ${safe(version)}`;
-}
-
-export function renderPath(path: readonly PathStep[]): string {
-  return path.map((s, i) => (i === 0 ? safe(s.name) : `${safe(s.name)}@${safe(s.version)}`)).join(' > ');
+  const { status, message } = verdictOf(result, failOn);
+  const colour = status === 'fail' ? c.red : status === 'incomplete' ? c.yellow : c.green;
+  return c.bold(colour(`depguard: ${message}`));
 }
 
 function paint(c: ChalkInstance, s: Severity): ChalkInstance {

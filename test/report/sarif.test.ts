@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { formatSarif } from '../../src/report/sarif.js';
+import { RULES } from '../../src/rules/index.js';
+import { finding, lockfileWith, resultWith } from '../helpers/result.js';
+
+const lockfileText = lockfileWith([
+  ['a', '1.0.0'],
+  ['b', '2.0.0'],
+]);
+const options = { lockfilePath: 'app/package-lock.json', lockfileText, toolVersion: '9.9.9' };
+const lineOf = (text: string, name: string): number => text.split('\n').findIndex((l) => l.includes(`"node_modules/${name}": {`)) + 1;
+
+const sarif = (...args: Parameters<typeof formatSarif>): any => JSON.parse(formatSarif(...args));
+
+describe('formatSarif', () => {
+  const result = resultWith([
+    finding('a', '1.0.0', { ruleId: 'publisher-changed', severity: 'critical', change: 'upgraded', previousVersion: '0.9.0', message: 'published by someone new', escalation: { combination: 'x', from: 'medium', reason: 'the event-stream pattern' } }),
+    finding('a', '1.0.0', { ruleId: 'version-jump', severity: 'high', change: 'upgraded', previousVersion: '0.9.0', message: 'dormant' }),
+    finding('b', '2.0.0', { ruleId: 'maintainers-changed', severity: 'medium', message: 'maintainers changed' }),
+    finding('b', '2.0.0', { ruleId: 'new-dependency', severity: 'low', message: 'new dependency' }),
+    finding('b', '2.0.0', { ruleId: 'new-package', severity: 'info' }),
+    finding('a', '1.0.0', { ruleId: 'version-jump', severity: 'low', message: 'another jump' }),
+  ]);
+
+  it('describes depguard and each rule that fired, with its security severity', () => {
+    const log = sarif(result, options);
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs).toHaveLength(1);
+    const driver = log.runs[0].tool.driver;
+    expect(driver).toMatchObject({ name: 'depguard', version: '9.9.9', informationUri: 'https://github.com/depguard/depguard' });
+    expect(driver.rules.map((r: { id: string }) => r.id)).toEqual(['publisher-changed', 'maintainers-changed', 'new-dependency', 'new-package', 'version-jump'].map((id) => `depguard/${id}`));
+    const byId = Object.fromEntries(driver.rules.map((r: { id: string }) => [r.id, r]));
+    expect(byId['depguard/publisher-changed']).toEqual({
+      id: 'depguard/publisher-changed',
+      shortDescription: { text: RULES.find((r) => r.id === 'publisher-changed')!.title },
+      helpUri: 'https://github.com/depguard/depguard/blob/main/docs/rules/publisher-changed.md',
+      defaultConfiguration: { level: 'warning' },
+      properties: { tags: ['security', 'supply-chain'], 'security-severity': '9.5' },
+    });
+    const severities = Object.fromEntries(driver.rules.map((r: { id: string; properties: Record<string, string> }) => [r.id, r.properties['security-severity']]));
+    expect(severities).toEqual({
+      'depguard/publisher-changed': '9.5',
+      'depguard/maintainers-changed': '5.5',
+      'depguard/new-dependency': '3.0',
+      'depguard/new-package': '1.0',
+      'depguard/version-jump': '8.0',
+    });
+    expect(sarif(resultWith([finding('b', '2.0.0')]), options).runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['depguard/new-package']);
+  });
+
+  it('puts each finding on its package line of the head lockfile', () => {
+    const results = sarif(result, options).runs[0].results;
+    expect(results.map((r: { ruleId: string; level: string }) => `${r.ruleId} ${r.level}`)).toEqual([
+      'depguard/publisher-changed error',
+      'depguard/version-jump error',
+      'depguard/maintainers-changed warning',
+      'depguard/new-dependency note',
+      'depguard/new-package note',
+      'depguard/version-jump note',
+    ]);
+    expect(results[0].locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'app/package-lock.json' }, region: { startLine: lineOf(lockfileText, 'a') } } }]);
+    expect(results[2].locations[0].physicalLocation.region.startLine).toBe(lineOf(lockfileText, 'b'));
+    expect(results[0].message.text).toBe('a 0.9.0 -> 1.0.0: published by someone new\nRaised from medium: the event-stream pattern.\nDependency path: app > parent@1.0.0 > a@1.0.0.');
+  });
+
+  it('fingerprints the finding, not its line or wording', () => {
+    const fingerprint = (log: { runs: Array<{ results: Array<{ partialFingerprints: Record<string, string> }> }> }, i: number): string => log.runs[0]!.results[i]!.partialFingerprints['depguardFindingHash/v1']!;
+    const before = sarif(result, options);
+    const moved = lockfileWith([
+      ['z', '0.0.1'],
+      ['b', '2.0.0'],
+      ['a', '1.0.0'],
+    ]);
+    const reworded = resultWith(result.findings.map((f) => ({ ...f, message: `${f.message}, reworded` })));
+    const after = sarif(reworded, { ...options, lockfileText: moved });
+    expect(after.runs[0].results[0].locations[0].physicalLocation.region.startLine).not.toBe(before.runs[0].results[0].locations[0].physicalLocation.region.startLine);
+    for (let i = 0; i < result.findings.length; i++) {
+      expect(fingerprint(after, i)).toMatch(/^[0-9a-f]{64}$/);
+      expect(fingerprint(after, i)).toBe(fingerprint(before, i));
+    }
+    expect(new Set(result.findings.map((_, i) => fingerprint(before, i))).size).toBe(result.findings.length);
+    const bumped = sarif(resultWith([{ ...result.findings[0]!, package: { name: 'a', version: '1.0.1' } }]), options);
+    expect(fingerprint(bumped, 0)).not.toBe(fingerprint(before, 0));
+  });
+
+  it('writes the path as a relative URI, and line 1 for a package the lockfile does not list', () => {
+    const log = sarif(resultWith([finding('missing', '1.0.0')]), { ...options, lockfilePath: 'my app/#1/package-lock.json' });
+    expect(log.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'my%20app/%231/package-lock.json' }, region: { startLine: 1 } });
+  });
+
+  it('is a valid empty run when nothing was found', () => {
+    const log = sarif(resultWith([]), options);
+    expect(log.runs[0].results).toEqual([]);
+    expect(log.runs[0].tool.driver.rules).toEqual([]);
+  });
+});
