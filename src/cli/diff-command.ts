@@ -12,7 +12,7 @@ import { buildResult, type DiffResult, type HeadLockfile } from '../result.js';
 import { AUDIT_RULES, PROJECT_RULES, RULE_IDS, RULES } from '../rules/index.js';
 import { loadPolicy, locatePolicy } from '../config/load-policy.js';
 import type { Policy } from '../config/policy.js';
-import { DEFAULT_MIN_RELEASE_AGE_MS, projectReleaseAge } from '../config/release-age.js';
+import { DEFAULT_MIN_RELEASE_AGE_MS, projectReleaseAge, readProjectFiles, RELEASE_AGE_FILES, type ProjectFiles } from '../config/release-age.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { CachedClient } from '../registry/facts-cache.js';
 import { isSeverity, type Severity } from '../severity.js';
@@ -148,12 +148,15 @@ async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment:
   if (headText.lockfile === null || sides.head.kind === 'empty') throw new UsageError(`${headText.label} does not exist`);
   const [base, head, lockfilePath] = await Promise.all([loadSnapshot(baseText), loadSnapshot(headText), repositoryPath(sides.head.file, cwd)]);
   const changes = diffTrees(base, head);
-  const projectNpmrc = sides.base.kind === 'git' ? await trustedNpmrc(sides.base) : undefined;
+  // A pull request must not choose where metadata comes from, where credentials go, nor relax
+  // the team's cooldown: with a git base, project files the change modified are read as the base had them.
+  const projectFiles = sides.base.kind === 'git' ? await trustedProjectFiles(sides.base, projectDir) : readProjectFiles(projectDir);
+  const projectNpmrc = projectFiles['.npmrc'];
   const config = readRegistryConfig({ projectDir, env, registry: flags.registry, projectNpmrc });
   const cacheDir = flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : defaultCacheDir(env);
   const registryClient = new PacoteClient({ config, cacheDir, offline: flags.offline, limits: parsed.limits, maxSockets: parsed.concurrency });
   const client = new CachedClient(registryClient, { dir: cacheDir, registry: config.registry, maxAgeMs: parsed.cacheMaxAgeMs, offline: Boolean(flags.offline), now: Date.now });
-  const releaseAge = policy.minReleaseAgeMs !== undefined ? { ms: policy.minReleaseAgeMs, source: `${policy.source} minReleaseAge` } : (projectReleaseAge(projectDir) ?? { ms: DEFAULT_MIN_RELEASE_AGE_MS, source: 'depguard default' });
+  const releaseAge = policy.minReleaseAgeMs !== undefined ? { ms: policy.minReleaseAgeMs, source: `${policy.source} minReleaseAge` } : (projectReleaseAge(projectFiles) ?? { ms: DEFAULT_MIN_RELEASE_AGE_MS, source: 'depguard default' });
   const settings = { minReleaseAgeMs: releaseAge.ms, minReleaseAgeSource: releaseAge.source, registryHosts: registryHosts(config) };
   const rules = command === 'audit' ? AUDIT_RULES : RULES;
   const evaluation = await evaluate(changes, { base, head }, { rules, projectRules: PROJECT_RULES, client, now: parsed.now, concurrency: parsed.concurrency, settings, policy, onProgress: hooks.onProgress });
@@ -163,15 +166,18 @@ async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment:
 }
 
 /**
- * A pull request must not choose where metadata comes from, nor where credentials go. With a git
- * base, a tracked project .npmrc that differs from the base revision's is replaced by the base's
- * (null: none). An untracked .npmrc (a developer's own, often git-ignored because it holds a
- * token) is the user's and is read as usual (undefined).
+ * The project's .npmrc, pnpm-workspace.yaml and .yarnrc.yml as the base revision had them when
+ * git tracks them (a tracked file the change modified is not trusted); an untracked file (a
+ * developer's own .npmrc, often git-ignored because it holds a token) is read from disk.
  */
-async function trustedNpmrc(base: { rev: string; file: string }): Promise<string | null | undefined> {
+async function trustedProjectFiles(base: { rev: string; file: string }, projectDir: string): Promise<ProjectFiles> {
   const root = await repoRoot(path.dirname(base.file));
-  const file = path.join(path.dirname(base.file), '.npmrc');
-  const rel = path.relative(root, file).split(path.sep).join('/');
-  if (!(await isTracked(root, rel))) return undefined;
-  return showFile(root, base.rev, rel);
+  const onDisk = readProjectFiles(projectDir);
+  const entries = await Promise.all(
+    RELEASE_AGE_FILES.map(async (name) => {
+      const rel = path.relative(root, path.join(projectDir, name)).split(path.sep).join('/');
+      return [name, (await isTracked(root, rel)) ? await showFile(root, base.rev, rel) : onDisk[name]] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as ProjectFiles;
 }

@@ -17,8 +17,8 @@ export interface ReleaseAge {
  * `minimum-release-age` (.npmrc, minutes), Yarn's `npmMinimalAgeGate` (.yarnrc.yml, minutes
  * or a duration like "3d"). Null when none is set.
  */
-export function projectReleaseAge(projectDir: string): ReleaseAge | null {
-  const npmrc = readText(path.join(projectDir, '.npmrc'));
+export function projectReleaseAge(files: ProjectFiles): ReleaseAge | null {
+  const npmrc = files['.npmrc'];
   if (npmrc !== null) {
     const parsed = ini.parse(npmrc) as Record<string, unknown>;
     const days = Number(parsed['min-release-age']);
@@ -26,9 +26,9 @@ export function projectReleaseAge(projectDir: string): ReleaseAge | null {
     const minutes = Number(parsed['minimum-release-age']);
     if (parsed['minimum-release-age'] !== undefined && Number.isFinite(minutes) && minutes >= 0) return { ms: minutes * 60_000, source: `.npmrc minimum-release-age=${minutes}` };
   }
-  const pnpm = topLevelYamlValue(readText(path.join(projectDir, 'pnpm-workspace.yaml')), 'minimumReleaseAge');
+  const pnpm = topLevelYamlValue(files['pnpm-workspace.yaml'], 'minimumReleaseAge');
   if (pnpm !== null && Number.isFinite(Number(pnpm))) return { ms: Number(pnpm) * 60_000, source: `pnpm-workspace.yaml minimumReleaseAge: ${pnpm}` };
-  const yarn = topLevelYamlValue(readText(path.join(projectDir, '.yarnrc.yml')), 'npmMinimalAgeGate');
+  const yarn = topLevelYamlValue(files['.yarnrc.yml'], 'npmMinimalAgeGate');
   if (yarn !== null) {
     const ms = Number.isFinite(Number(yarn)) ? Number(yarn) * 60_000 : parseDuration(yarn);
     if (ms !== null) return { ms, source: `.yarnrc.yml npmMinimalAgeGate: ${yarn}` };
@@ -36,12 +36,19 @@ export function projectReleaseAge(projectDir: string): ReleaseAge | null {
   return null;
 }
 
-function readText(file: string): string | null {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
+/** The project files that may state a cooldown; null when absent. */
+export const RELEASE_AGE_FILES = ['.npmrc', 'pnpm-workspace.yaml', '.yarnrc.yml'] as const;
+export type ProjectFiles = Readonly<Record<(typeof RELEASE_AGE_FILES)[number], string | null>>;
+
+export function readProjectFiles(projectDir: string): ProjectFiles {
+  const read = (name: string): string | null => {
+    try {
+      return readFileSync(path.join(projectDir, name), 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  return { '.npmrc': read('.npmrc'), 'pnpm-workspace.yaml': read('pnpm-workspace.yaml'), '.yarnrc.yml': read('.yarnrc.yml') };
 }
 
 /** A scalar at column 0 (`key: value  # comment`); enough for these one-line settings. */

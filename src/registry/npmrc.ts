@@ -18,11 +18,8 @@ export interface NpmrcSources {
   readonly env: NodeJS.ProcessEnv;
   /** --registry */
   readonly registry?: string;
-  /**
-   * The project's .npmrc text when it must not be read from disk (a git base revision's copy);
-   * null when that revision has none. Undefined reads <projectDir>/.npmrc.
-   */
-  readonly projectNpmrc?: string | null;
+  /** The project's .npmrc text (null: none), as the caller decided it can be trusted. */
+  readonly projectNpmrc: string | null;
 }
 
 /** Keys depguard takes from .npmrc; everything else there is npm's business. */
@@ -45,9 +42,7 @@ export function readRegistryConfig(sources: NpmrcSources): RegistryConfig {
   const merged: Record<string, string | boolean> = {};
   const userconfig = env.npm_config_userconfig ?? env.NPM_CONFIG_USERCONFIG ?? path.join(env.HOME ?? os.homedir(), '.npmrc');
   Object.assign(merged, readNpmrc(userconfig, env));
-  const projectFile = path.join(sources.projectDir, '.npmrc');
-  if (sources.projectNpmrc === undefined) Object.assign(merged, readNpmrc(projectFile, env));
-  else if (sources.projectNpmrc !== null) Object.assign(merged, parseNpmrc(sources.projectNpmrc, env, projectFile));
+  if (sources.projectNpmrc !== null) Object.assign(merged, parseNpmrc(sources.projectNpmrc, env, path.join(sources.projectDir, '.npmrc')));
   for (const [rawKey, value] of Object.entries(env)) {
     if (value === undefined || !/^npm_config_/i.test(rawKey)) continue;
     const key = rawKey.slice('npm_config_'.length).toLowerCase().replace(/_/g, '-');

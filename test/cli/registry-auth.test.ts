@@ -57,3 +57,26 @@ describe('private registries and credentials', () => {
     expect(r.stdout).toContain('CRITICAL event-stream');
   });
 });
+
+describe('a change cannot relax the cooldown it is judged by', () => {
+  it('reads min-release-age from the base revision when the change modified a tracked .npmrc', async () => {
+    const { AS_OF } = await import('../../fixtures/patterns.mjs');
+    const patterns = await startRegistry(fixture('patterns', 'registry'));
+    try {
+      const repo = tempRepo();
+      copyFileSync(fixture('patterns', 'base', 'package-lock.json'), path.join(repo, 'package-lock.json'));
+      writeFileSync(path.join(repo, '.npmrc'), `registry=${patterns.url}\nmin-release-age=30\n`);
+      git(repo, 'add', '.');
+      git(repo, 'commit', '-qm', 'base');
+      copyFileSync(fixture('patterns', 'head', 'package-lock.json'), path.join(repo, 'package-lock.json'));
+      writeFileSync(path.join(repo, '.npmrc'), `registry=${patterns.url}\nmin-release-age=0\n`);
+      git(repo, 'commit', '-qam', 'pr: bump and switch the cooldown off');
+      const r = await runCli(['diff', '--base', 'HEAD~1', '--head', 'HEAD', '--as-of', AS_OF, '--format', 'json'], { cwd: repo });
+      const out = JSON.parse(r.stdout);
+      expect(out.policy.minReleaseAgeSource).toBe('.npmrc min-release-age=30');
+      expect(out.findings.some((f: { ruleId: string; package: { name: string } }) => f.ruleId === 'young-version' && f.package.name === 'fresh-release')).toBe(true);
+    } finally {
+      await patterns.close();
+    }
+  });
+});
