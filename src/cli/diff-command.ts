@@ -131,7 +131,7 @@ export async function runDiff(flags: DiffFlags, environment: Environment, hooks:
 /** `depguard audit`: the whole locked tree, as if the base were empty. */
 export async function runAudit(flags: DiffFlags, environment: Environment, hooks: RunHooks = {}): Promise<Run> {
   const lockfile = flags.lockfile ? path.resolve(environment.cwd, flags.lockfile) : findLockfile(environment.cwd);
-  return analyze('audit', flags, environment, { base: { kind: 'empty', label: '(empty)' }, head: { kind: 'file', file: lockfile } }, hooks);
+  return analyze('audit', flags, environment, { base: { kind: 'empty', label: 'nothing' }, head: { kind: 'file', file: lockfile } }, hooks);
 }
 
 export interface RunHooks {
@@ -160,7 +160,7 @@ async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment:
   const settings = { minReleaseAgeMs: releaseAge.ms, minReleaseAgeSource: releaseAge.source, registryHosts: registryHosts(config) };
   const rules = command === 'audit' ? AUDIT_RULES : RULES;
   const evaluation = await evaluate(changes, { base, head }, { rules, projectRules: PROJECT_RULES, client, now: parsed.now, concurrency: parsed.concurrency, settings, policy, onProgress: hooks.onProgress });
-  const baseLabel = baseText.lockfile === null ? `${baseText.label} (no lockfile)` : baseText.label;
+  const baseLabel = baseText.lockfile === null && sides.base.kind !== 'empty' ? `${baseText.label} (no lockfile)` : baseText.label;
   const result = buildResult(command, baseLabel, headText.label, changes, evaluation, { source: policy.source, minReleaseAge: formatDuration(releaseAge.ms), minReleaseAgeSource: releaseAge.source });
   return { result, parsed, lockfile: { lockfilePath, lockfileText: headText.lockfile } };
 }

@@ -27,8 +27,13 @@ const TABLE_HEAD = '| package | change | highest severity | rules |\n| --- | ---
  */
 export function formatMarkdown(result: DiffResult, options: MarkdownOptions): string {
   const verdict = verdictOf(result, options.failOn);
-  const head = `## ${ICON[verdict.status]} depguard: ${verdict.message}\n\n${md(result.base, 200)} → ${md(result.head, 200)}: ${changeSummary(result)}\n`;
-  const tail = section('Checks not made', checksNotMade(result)) + section('Could not be checked (registry metadata unavailable)', couldNotBeChecked(result));
+  const scope = result.command === 'audit' ? `audit of ${md(result.head, 200)}` : `${md(result.base, 200)} → ${md(result.head, 200)}`;
+  const head = `## ${ICON[verdict.status]} depguard: ${verdict.message}\n\n${scope}: ${changeSummary(result)}\n`;
+  const tail =
+    section('Accepted by policy (not counted)', acceptedByPolicy(result)) +
+    section('Expired policy entries (no longer applied)', expiredEntries(result)) +
+    section('Checks not made', checksNotMade(result)) +
+    section('Could not be checked (registry metadata unavailable)', couldNotBeChecked(result));
 
   const groups = groupByPackage(result.findings);
   if (groups.length === 0) return `${head}\nNo findings.\n${tail}`;
@@ -79,6 +84,14 @@ function checksNotMade(result: DiffResult): string[] {
     const names = [...packages].slice(0, 5).map((p) => md(p, 100));
     return `- ${md(reason)} (${plural(packages.size, 'package')}: ${names.join(', ')}${packages.size > 5 ? ', …' : ''})`;
   });
+}
+
+function acceptedByPolicy(result: DiffResult): string[] {
+  return result.suppressed.map(({ finding: f, ignore }) => `- ${f.severity} ${f.ruleId} ${md(`${f.package.name}@${f.package.version}`)}: ${md(ignore.reason)}${ignore.approvedBy ? ` (${md(ignore.approvedBy, 200)})` : ''}`);
+}
+
+function expiredEntries(result: DiffResult): string[] {
+  return result.expiredIgnores.map((e) => `- ${md(`${e.package}@${e.version}`)} ${md(e.rule)}: expired ${md(e.expires ?? '')} (${md(e.reason)})`);
 }
 
 function couldNotBeChecked(result: DiffResult): string[] {
