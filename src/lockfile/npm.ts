@@ -1,0 +1,100 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import Arborist from '@npmcli/arborist';
+import { LockfileError } from '../errors.js';
+import { parseLockfile, type LockfileData } from './parse.js';
+import { declaredIn } from './graph.js';
+import type { Edge, EdgeType, PackageNode, Snapshot } from './snapshot.js';
+import type { LockfileText } from './source.js';
+
+/**
+ * Loads a package-lock.json / npm-shrinkwrap.json into a Snapshot with Arborist's loadVirtual. Arborist reads from disk,
+ * and git content has no directory, so every lockfile is copied into a private temporary
+ * directory (with its package.json, and the workspace manifests Arborist needs to flag nodes
+ * correctly); the project itself is never touched.
+ */
+export async function loadNpmLockfile(text: LockfileText & { lockfile: string }): Promise<Snapshot> {
+  const data = parseLockfile(text.label, text.lockfile);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'depguard-lock-'));
+  try {
+    await writeFile(path.join(dir, text.fileName === 'npm-shrinkwrap.json' ? 'npm-shrinkwrap.json' : 'package-lock.json'), text.lockfile);
+    if (text.packageJson !== null && isJsonObject(text.packageJson)) await writeFile(path.join(dir, 'package.json'), text.packageJson);
+    await writeWorkspaceManifests(dir, data);
+    const tree = await new Arborist({ path: dir }).loadVirtual().catch((error: Error) => {
+      throw new LockfileError(text.label, `cannot be loaded (${error.message.split('\n')[0]})`);
+    });
+    const manifest = text.packageJson !== null && isJsonObject(text.packageJson) ? declaredIn(JSON.parse(text.packageJson) as Record<string, unknown>) : null;
+    const lockedRoot = data.lockfileVersion >= 2 && data.packages[''] ? declaredIn(data.packages['']) : null;
+    return { ...toSnapshot(text.label, data.lockfileVersion, tree), manifest, lockedRoot };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Workspace folders are lockfile keys outside node_modules; Arborist wants their package.json. */
+async function writeWorkspaceManifests(dir: string, data: LockfileData): Promise<void> {
+  for (const [key, entry] of Object.entries(data.packages)) {
+    if (key === '' || key.startsWith('node_modules/') || key.includes('/node_modules/')) continue;
+    const target = path.join(dir, key);
+    if (!target.startsWith(dir + path.sep)) continue;
+    await mkdir(target, { recursive: true });
+    const manifest: Record<string, unknown> = {};
+    for (const field of ['name', 'version', 'dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'peerDependenciesMeta']) {
+      if (entry[field] !== undefined) manifest[field] = entry[field];
+    }
+    await writeFile(path.join(target, 'package.json'), JSON.stringify(manifest));
+  }
+}
+
+function toSnapshot(source: string, lockfileVersion: number, tree: Arborist.Node): Omit<Snapshot, 'manifest' | 'lockedRoot'> {
+  const nodes: PackageNode[] = [];
+  const edges: Edge[] = [];
+  for (const node of tree.inventory.values()) {
+    const isRoot = node.isProjectRoot;
+    nodes.push({
+      location: node.location,
+      name: isRoot || !node.location.includes('node_modules') ? node.packageName : node.name,
+      packageName: node.packageName ?? node.name,
+      version: node.version ?? '',
+      resolved: node.resolved ?? null,
+      integrity: node.integrity ?? null,
+      dev: node.dev,
+      optional: node.optional,
+      devOptional: node.devOptional,
+      peer: node.peer,
+      isRoot,
+      isLink: node.isLink,
+      isWorkspace: node.isWorkspace,
+      target: node.isLink ? (node.target?.location ?? null) : null,
+      hasInstallScript: node.hasInstallScript,
+      inBundle: node.inBundle,
+    });
+    if (node.isLink) continue;
+    for (const edge of node.edgesOut.values()) {
+      edges.push({
+        from: node.location,
+        to: edge.to?.location ?? null,
+        name: edge.name,
+        spec: edge.spec,
+        type: edge.type as EdgeType,
+      });
+    }
+  }
+  nodes.sort((a, b) => compareLocation(a.location, b.location));
+  edges.sort((a, b) => compareLocation(a.from, b.from) || compareLocation(a.name, b.name));
+  return { source, format: 'npm', lockfileVersion, nodes, edges };
+}
+
+function compareLocation(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
