@@ -49,7 +49,8 @@ async function lockWithManager(scenario, docs, id, manager) {
       const extra = manager.workspaceFiles(scenario[side].workspaces ?? []);
       for (const [file, text] of Object.entries(scenario.workspaces ? extra : {})) fs.writeFileSync(path.join(work, file), text);
       await manager.lock(work, registry.url, home);
-      const lock = fs.readFileSync(path.join(work, manager.lockfile), 'utf8').split(registry.url).join('https://registry.npmjs.org/');
+      let lock = fs.readFileSync(path.join(work, manager.lockfile), 'utf8').split(registry.url).join('https://registry.npmjs.org/');
+      if (side === 'head' && scenario.tamperHeadText) lock = scenario.tamperHeadText(id, lock, docs);
       writeProject(path.join(out, side), scenario, side);
       for (const [file, text] of Object.entries(scenario.workspaces ? extra : {})) fs.writeFileSync(path.join(out, side, file), text);
       fs.writeFileSync(path.join(out, side, manager.lockfile), lock);
