@@ -99,8 +99,9 @@ export function buildSnapshot(graph: LockGraph): Snapshot {
     }
   };
   for (const importer of graph.importers) addEdges(importer.location, importer.deps);
+  let done = 0;
   const drain = (): void => {
-    for (let next = queue.shift(); next; next = queue.shift()) addEdges(next[0], graph.packages.get(next[1])!.deps);
+    for (; done < queue.length; done++) addEdges(queue[done]![0], graph.packages.get(queue[done]![1])!.deps);
   };
   drain();
   // entries nothing depends on (extraneous) are still in the lockfile, so still in the tree
