@@ -115,6 +115,27 @@ describe('pnpm, Yarn and Bun lockfiles give the snapshot npm gives', () => {
   });
 });
 
+describe('a workspace that depends on another workspace', () => {
+  const manifests = { 'packages/api': JSON.stringify({ name: '@acme/api', version: '1.0.0' }), 'packages/web': JSON.stringify({ name: '@acme/web', version: '2.0.0' }) };
+  const lockfiles: Array<[string, string]> = [
+    ['pnpm-lock.yaml', ["lockfileVersion: '9.0'", 'importers:', '  .: {}', '  packages/api: {}', '  packages/web:', '    dependencies:', "      '@acme/api':", "        specifier: 'workspace:*'", '        version: link:../api', ''].join('\n')],
+    ['bun.lock', JSON.stringify({ lockfileVersion: 1, workspaces: { '': { name: 'mono' }, 'packages/api': { name: '@acme/api', version: '1.0.0' }, 'packages/web': { name: '@acme/web', version: '2.0.0', dependencies: { '@acme/api': 'workspace:*' } } }, packages: { '@acme/api': ['@acme/api@workspace:packages/api'], '@acme/web': ['@acme/web@workspace:packages/web'] } })],
+    ['yarn.lock', ['__metadata:', '  version: 8', '', '"mono@workspace:.":', '  version: 0.0.0-use.local', '  resolution: "mono@workspace:."', '', '"@acme/api@workspace:^, @acme/api@workspace:packages/api":', '  version: 0.0.0-use.local', '  resolution: "@acme/api@workspace:packages/api"', '', '"@acme/web@workspace:packages/web":', '  version: 0.0.0-use.local', '  resolution: "@acme/web@workspace:packages/web"', '  dependencies:', '    "@acme/api": "workspace:^"', ''].join('\n')],
+  ];
+  for (const [fileName, lockfile] of lockfiles) {
+    it(`${fileName}: links to it, it is not a package, and moving it is not a change`, async () => {
+      const load = (text: string, ws: Record<string, string>): Promise<Snapshot> => loadSnapshot({ label: fileName, fileName, lockfile: text, packageJson: JSON.stringify({ name: 'mono', workspaces: ['packages/*', 'apps/*'] }), workspaceManifests: ws });
+      const s = await load(lockfile, manifests);
+      expect(s.edges).toContainEqual(expect.objectContaining({ from: 'packages/web', name: '@acme/api', to: 'node_modules/@acme/api' }));
+      expect(s.nodes.find((n) => n.location === 'packages/web')).toMatchObject({ isWorkspace: true, version: '2.0.0' });
+      const moved = await load(lockfile.replaceAll('packages/web', 'apps/web'), { 'packages/api': manifests['packages/api'], 'apps/web': manifests['packages/web'] });
+      expect(moved.nodes.find((n) => n.location === 'apps/web')).toMatchObject({ isWorkspace: true });
+      expect(diffTrees(s, moved)).toEqual([]);
+      expect(s.nodes.filter((n) => n.location.includes('node_modules/') && !n.isLink)).toEqual([]);
+    });
+  }
+});
+
 describe('npm: aliases and Yarn patch: protocols', () => {
   it('an npm: alias is the real package, installed under its alias', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'alias-'));
