@@ -36,5 +36,5 @@ export function buildPackument(spec: PackageSpec): Packument;
 export function loadDocuments(dir: string): Map<string, Packument>;
 export function startRegistry(
   docs: string | Map<string, Packument>,
-  options?: { token?: string; fault?: (req: import('node:http').IncomingMessage, url: URL) => Fault },
+  options?: { token?: string; localTarballs?: boolean; fault?: (req: import('node:http').IncomingMessage, url: URL) => Fault },
 ): Promise<Registry>;

@@ -117,7 +117,9 @@ export function loadDocuments(dir) {
 /**
  * Starts the registry. `docs` is a Map of name -> packument (or a directory of them).
  * Options: `token` (demand `Authorization: Bearer <token>`), `fault(req)` returning one of
- * 'reset' | 'hang' | 'truncate' | 'invalid-json' | <HTTP status number> | undefined.
+ * 'reset' | 'hang' | 'truncate' | 'invalid-json' | <HTTP status number> | undefined,
+ * `localTarballs` (documents name tarballs on this server instead of registry.npmjs.org, so a
+ * package manager that downloads them, or records non-default URLs, sees its own registry).
  */
 export async function startRegistry(docs, options = {}) {
   const documents = typeof docs === 'string' ? loadDocuments(docs) : docs;
@@ -158,6 +160,7 @@ export async function startRegistry(docs, options = {}) {
     } else if (doc) {
       body = JSON.stringify(doc);
     }
+    if (body !== null && options.localTarballs && type === 'application/json') body = body.split('https://registry.npmjs.org/').join(`http://127.0.0.1:${port}/`);
     if (body === null) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'Not found' }));
@@ -176,6 +179,7 @@ export async function startRegistry(docs, options = {}) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
+  // read by the request handler, which only runs after listen
   return {
     url: `http://127.0.0.1:${port}/`,
     requests,

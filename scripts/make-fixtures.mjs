@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // Regenerates fixtures/<scenario>/: registry documents (in the shape of the public registry's
 // full documents) and the base/head lockfiles, made by the real npm against those documents
-// served on 127.0.0.1. Run: node scripts/make-fixtures.mjs [scenario...]
+// served on 127.0.0.1 (<scenario>/base, <scenario>/head); for the scenarios that list `managers`,
+// also by pnpm, Yarn classic, Yarn Berry and Bun (<scenario>/<manager>/base and .../head, each a
+// project directory of its own). Run: node scripts/make-fixtures.mjs [scenario...]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { buildPackument, startRegistry } from './fixture-registry.mjs';
+import { installTools, managers } from './package-managers.mjs';
 import { scenarios } from '../fixtures/scenarios.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -21,6 +24,45 @@ async function npm(cwd, registry, args) {
   });
   fs.rmSync(path.join(cwd, '.npm-cache'), { recursive: true, force: true });
 }
+
+/** Writes a side's package.json and workspace manifests into `dir`. */
+function writeProject(dir, scenario, side) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(scenario[side], null, 2) + '\n');
+  for (const [ws, manifest] of Object.entries(scenario.workspaces?.[side] ?? {})) {
+    fs.mkdirSync(path.join(dir, ws), { recursive: true });
+    fs.writeFileSync(path.join(dir, ws, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+  }
+}
+
+/** The same base -> head update, locked by another package manager against the same documents. */
+async function lockWithManager(scenario, docs, id, manager) {
+  const out = path.join(root, 'fixtures', scenario.id, id);
+  fs.rmSync(out, { recursive: true, force: true });
+  // these managers download tarballs (or record non-default URLs): serve them from 127.0.0.1
+  const registry = await startRegistry(docs, { localTarballs: true });
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `depguard-fixture-${id}-`));
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), `depguard-fixture-home-`));
+  try {
+    for (const side of ['base', 'head']) {
+      writeProject(work, scenario, side);
+      const extra = manager.workspaceFiles(scenario[side].workspaces ?? []);
+      for (const [file, text] of Object.entries(scenario.workspaces ? extra : {})) fs.writeFileSync(path.join(work, file), text);
+      await manager.lock(work, registry.url, home);
+      let lock = fs.readFileSync(path.join(work, manager.lockfile), 'utf8').split(registry.url).join('https://registry.npmjs.org/');
+      if (side === 'head' && scenario.tamperHeadText) lock = scenario.tamperHeadText(id, lock, docs);
+      writeProject(path.join(out, side), scenario, side);
+      for (const [file, text] of Object.entries(scenario.workspaces ? extra : {})) fs.writeFileSync(path.join(out, side, file), text);
+      fs.writeFileSync(path.join(out, side, manager.lockfile), lock);
+    }
+  } finally {
+    await registry.close();
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
+
+const tools = scenarios.some((s) => s.managers && (!only.length || only.includes(s.id))) ? managers(await installTools(root)) : {};
 
 for (const scenario of scenarios) {
   if (only.length && !only.includes(scenario.id)) continue;
@@ -38,12 +80,7 @@ for (const scenario of scenarios) {
     for (const side of ['base', 'head']) {
       const out = path.join(dir, side);
       fs.mkdirSync(out, { recursive: true });
-      const pkg = scenario[side];
-      fs.writeFileSync(path.join(work, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
-      for (const [ws, manifest] of Object.entries(scenario.workspaces?.[side] ?? {})) {
-        fs.mkdirSync(path.join(work, ws), { recursive: true });
-        fs.writeFileSync(path.join(work, ws, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
-      }
+      writeProject(work, scenario, side);
       // head starts from base's lockfile, as a real update does
       await npm(work, registry.url, ['install', '--package-lock-only', `--omit-lockfile-registry-resolved=${scenario.omitResolved ? 'true' : 'false'}`, ...(scenario.lockfileVersion ? [`--lockfile-version=${scenario.lockfileVersion}`] : [])]);
       let lock = fs.readFileSync(path.join(work, 'package-lock.json'), 'utf8');
@@ -51,21 +88,18 @@ for (const scenario of scenarios) {
       lock = lock.split(registry.url).join('https://registry.npmjs.org/');
       // tampering a lockfile in a pull request is done by hand, after npm
       if (side === 'head' && scenario.tamperHead) lock = JSON.stringify(scenario.tamperHead(JSON.parse(lock)), null, 2) + '\n';
+      writeProject(out, scenario, side);
       fs.writeFileSync(path.join(out, 'package-lock.json'), lock);
-      fs.writeFileSync(path.join(out, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
-      for (const [ws, manifest] of Object.entries(scenario.workspaces?.[side] ?? {})) {
-        fs.mkdirSync(path.join(out, ws), { recursive: true });
-        fs.writeFileSync(path.join(out, ws, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
-      }
     }
     fs.rmSync(work, { recursive: true, force: true });
   } finally {
     await registry.close();
   }
+  for (const id of scenario.managers ?? []) await lockWithManager(scenario, docs, id, tools[id]);
   // what the registry says later: withdrawn versions, security placeholders
   scenario.afterLock?.(docs);
   if (!scenario.registryFrom) {
     for (const doc of docs.values()) fs.writeFileSync(path.join(dir, 'registry', `${encodeURIComponent(doc.name)}.json`), JSON.stringify(doc, null, 2) + '\n');
   }
-  console.log(`fixtures/${scenario.id}: ${docs.size} documents, base and head lockfiles`);
+  console.log(`fixtures/${scenario.id}: ${docs.size} documents, base and head lockfiles by npm${(scenario.managers ?? []).map((m) => `, ${m}`).join('')}`);
 }

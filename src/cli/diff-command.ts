@@ -4,7 +4,8 @@ import { evaluate } from '../engine.js';
 import { UsageError } from '../errors.js';
 import { isTracked, mergeBase, repoRoot, showFile } from '../lockfile/git.js';
 import { loadSnapshot } from '../lockfile/load.js';
-import { findLockfile, parseSourceSpec, readSource, repositoryPath, type LockSource } from '../lockfile/source.js';
+import { findLockfile, type FoundLockfile } from '../lockfile/detect.js';
+import { parseSourceSpec, readSource, repositoryPath, type LockSource } from '../lockfile/source.js';
 import { readRegistryConfig, registryHosts } from '../registry/npmrc.js';
 import { defaultCacheDir, PacoteClient, type FetchLimits } from '../registry/pacote-client.js';
 import { isFormat, FORMATS, type Format } from '../report/index.js';
@@ -101,18 +102,18 @@ export function projectDirOf(flags: DiffFlags, cwd: string): string {
 export async function resolveSides(flags: DiffFlags, environment: Environment): Promise<{ base: LockSource; head: LockSource }> {
   const { cwd, env } = environment;
   if (flags.staged && (flags.base !== undefined || flags.head !== undefined)) throw new UsageError('--staged compares HEAD with the index: it cannot be combined with --base or --head');
-  let lockfile: string | undefined;
-  const theLockfile = (): string => (lockfile ??= flags.lockfile ? path.resolve(cwd, flags.lockfile) : findLockfile(cwd));
-  if (flags.staged) return { base: { kind: 'git', rev: 'HEAD', file: theLockfile() }, head: { kind: 'index', file: theLockfile() } };
-  const head: LockSource = flags.head !== undefined ? parseSourceSpec(flags.head, theLockfile, cwd) : { kind: 'file', file: theLockfile() };
+  let lockfile: FoundLockfile | undefined;
+  const theLockfile = (): FoundLockfile => (lockfile ??= flags.lockfile ? { file: path.resolve(cwd, flags.lockfile), passedOver: [] } : findLockfile(cwd));
+  if (flags.staged) return { base: { kind: 'git', rev: 'HEAD', ...theLockfile() }, head: { kind: 'index', ...theLockfile() } };
+  const head: LockSource = flags.head !== undefined ? parseSourceSpec(flags.head, theLockfile, cwd) : { kind: 'file', ...theLockfile() };
   let base: LockSource;
   if (flags.base !== undefined) {
     base = parseSourceSpec(flags.base, theLockfile, cwd);
   } else if (env.GITHUB_BASE_REF) {
-    const root = await repoRoot(path.dirname(theLockfile()));
-    base = { kind: 'git', rev: await mergeBase(root, env.GITHUB_BASE_REF), file: theLockfile() };
+    const root = await repoRoot(path.dirname(theLockfile().file));
+    base = { kind: 'git', rev: await mergeBase(root, env.GITHUB_BASE_REF), ...theLockfile() };
   } else {
-    base = { kind: 'git', rev: 'HEAD', file: theLockfile() };
+    base = { kind: 'git', rev: 'HEAD', ...theLockfile() };
   }
   return { base, head };
 }
@@ -130,8 +131,8 @@ export async function runDiff(flags: DiffFlags, environment: Environment, hooks:
 
 /** `depguard audit`: the whole locked tree, as if the base were empty. */
 export async function runAudit(flags: DiffFlags, environment: Environment, hooks: RunHooks = {}): Promise<Run> {
-  const lockfile = flags.lockfile ? path.resolve(environment.cwd, flags.lockfile) : findLockfile(environment.cwd);
-  return analyze('audit', flags, environment, { base: { kind: 'empty', label: 'nothing' }, head: { kind: 'file', file: lockfile } }, hooks);
+  const lockfile = flags.lockfile ? { file: path.resolve(environment.cwd, flags.lockfile) } : findLockfile(environment.cwd);
+  return analyze('audit', flags, environment, { base: { kind: 'empty', label: 'nothing' }, head: { kind: 'file', ...lockfile } }, hooks);
 }
 
 export interface RunHooks {

@@ -19,7 +19,7 @@ const SIDES: readonly OptionSpec[] = [
 
 /** Flags shared by `diff` and `audit`. */
 export const AUDIT_OPTIONS: readonly OptionSpec[] = [
-  { flags: '--lockfile <path>', description: 'the lockfile inside the repository (default: npm-shrinkwrap.json or package-lock.json in the current directory)' },
+  { flags: '--lockfile <path>', description: 'the lockfile inside the repository: package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock or bun.lock (default: the first of those in the current directory)' },
   { flags: '--format <format>', description: `output format: ${FORMATS.join(', ')}`, defaultValue: 'text' },
   { flags: '--output-file <path>', description: 'write the report to this file instead of standard output (text without colour)' },
   { flags: '--fail-on <severity>', description: 'exit 1 when a finding reaches this severity: info, low, medium, high, critical (default: the policy\'s failOn, else high)' },

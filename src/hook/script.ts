@@ -9,9 +9,9 @@ const MARKER = '# depguard-hook v1';
 const MARKER_LINE = /^# depguard-hook v\d+$/m;
 
 /** The lockfiles depguard reads, by file name. */
-export const AUDITED_LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json'] as const;
-/** Other package managers' lockfiles: the hook says it skipped them rather than pass them silently. */
-const UNAUDITED_LOCKFILES = ['pnpm-lock.yaml', 'yarn.lock', 'bun.lock'] as const;
+export const AUDITED_LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'] as const;
+/** Bun's binary lockfile: the hook says it skipped it rather than pass it silently. */
+const UNAUDITED_LOCKFILES = ['bun.lockb'] as const;
 
 export interface HookScriptOptions {
   /** Absolute path of the node that ran `depguard hook install`. */
@@ -28,7 +28,7 @@ export function isDepguardHook(text: string): boolean {
 
 /**
  * The pre-commit hook: runs the chained hook first, then `depguard diff --staged` once per staged
- * npm lockfile, from the top of the work tree. A commit that stages no lockfile never starts node.
+ * lockfile, from the top of the work tree. A commit that stages no lockfile never starts node.
  */
 export function renderHookScript(options: HookScriptOptions): string {
   const node = shellQuote(options.node);
@@ -40,7 +40,7 @@ export function renderHookScript(options: HookScriptOptions): string {
   return `#!/bin/sh
 ${MARKER}
 # Written by \`depguard hook install\`; \`depguard hook uninstall\` removes it and puts back the
-# hook it chained. Audits each staged npm lockfile with \`depguard diff --staged\`.
+# hook it chained. Audits each staged lockfile with \`depguard diff --staged\`.
 
 chained="$(dirname -- "$0")/${CHAINED_FILE}"
 if [ -x "$chained" ]; then
@@ -69,7 +69,7 @@ while IFS= read -r file; do
       status=2
       ;;
     ${UNAUDITED_LOCKFILES.join('|')})
-      echo "depguard: $file not audited (depguard reads npm lockfiles only)" >&2
+      echo "depguard: $file not audited (Bun's binary lockfile: bun install --save-text-lockfile writes bun.lock)" >&2
       ;;
   esac
 done <<EOF

@@ -1,4 +1,8 @@
-/** A lockfile reduced to plain data: what the diff and the rules need, nothing of Arborist. */
+/**
+ * A lockfile reduced to plain data: what the diff and the rules need, nothing of Arborist, and
+ * the same shape whichever package manager wrote the lockfile.
+ */
+import type { LockfileFormat } from './detect.js';
 
 export type EdgeType = 'prod' | 'dev' | 'optional' | 'peer' | 'peerOptional' | 'workspace';
 
@@ -13,7 +17,11 @@ export interface Edge {
 }
 
 export interface PackageNode {
-  /** Path inside the project, as in the lockfile's `packages` keys ('' is the root). */
+  /**
+   * Path inside the project ('' is the root): npm's `packages` keys, Bun's install layout, pnpm's
+   * virtual store (node_modules/.pnpm/<name>@<version>/node_modules/<name>), and for Yarn, whose
+   * lockfile records no layout, one directory per locked package (node_modules/.yarn/...).
+   */
   readonly location: string;
   /** The name it is installed under (differs from packageName for npm: aliases). */
   readonly name: string;
@@ -41,12 +49,14 @@ export type Declared = Readonly<Record<string, { readonly spec: string; readonly
 export interface Snapshot {
   /** Where it came from, for messages: a path, `REV:path`, or `:path` for the index. */
   readonly source: string;
+  readonly format: LockfileFormat;
+  /** The format's own version: npm 1-3, pnpm 6 or 9, Yarn 1 or Berry's __metadata version, Bun 0-1+. */
   readonly lockfileVersion: number;
   /** Sorted by location; the root is first. */
   readonly nodes: readonly PackageNode[];
   readonly edges: readonly Edge[];
   /** The root package.json's dependencies, when a package.json came with the lockfile. */
   readonly manifest: Declared | null;
-  /** The root dependencies the lockfile itself was made for (v2/v3 `packages[""]`). */
+  /** The root dependencies the lockfile itself was made for (npm v2/v3 `packages[""]`, pnpm's and Bun's root importer). */
   readonly lockedRoot: Declared | null;
 }

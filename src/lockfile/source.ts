@@ -1,14 +1,16 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { GitError, LockfileError, UsageError } from '../errors.js';
-import { repoRoot, showFile } from './git.js';
+import { GitError, LockfileError } from '../errors.js';
+import { findLockfile, type FoundLockfile } from './detect.js';
+import { git, repoRoot, showFile } from './git.js';
+import { matchWorkspaces, workspacePatterns } from './workspaces.js';
 
-/** Where one side of a diff comes from. */
+/** Where one side of a diff comes from; `passedOver` names other lockfiles beside the one chosen. */
 export type LockSource =
-  | { readonly kind: 'file'; readonly file: string }
-  | { readonly kind: 'git'; readonly rev: string; readonly file: string }
-  | { readonly kind: 'index'; readonly file: string }
+  | { readonly kind: 'file'; readonly file: string; readonly passedOver?: readonly string[] }
+  | { readonly kind: 'git'; readonly rev: string; readonly file: string; readonly passedOver?: readonly string[] }
+  | { readonly kind: 'index'; readonly file: string; readonly passedOver?: readonly string[] }
   /** No lockfile at all: the empty tree (audit, or a base revision before the lockfile existed). */
   | { readonly kind: 'empty'; readonly label: string };
 
@@ -18,43 +20,37 @@ export interface LockfileText {
   readonly fileName: string;
   readonly lockfile: string | null;
   readonly packageJson: string | null;
+  /** The package.json of each workspace folder the root package.json declares, by folder. */
+  readonly workspaceManifests: Readonly<Record<string, string>>;
 }
 
-const LOCKFILE_NAMES = ['npm-shrinkwrap.json', 'package-lock.json'];
-
-/** The lockfile npm would use in `dir`: npm-shrinkwrap.json wins over package-lock.json. */
-export function findLockfile(dir: string): string {
-  for (const name of LOCKFILE_NAMES) {
-    const candidate = path.join(dir, name);
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new UsageError(`no package-lock.json or npm-shrinkwrap.json in ${dir} (choose one with --lockfile PATH)`);
-}
+/** Candidate workspace folders are looked for this deep below the project root. */
+const MAX_WORKSPACE_DEPTH = 5;
 
 /**
  * Turns a --base/--head value into a source: an existing file is a lockfile path, anything else
  * is a git revision of the repository holding `lockfile`.
  */
-export function parseSourceSpec(spec: string, lockfile: () => string, cwd: string): LockSource {
+export function parseSourceSpec(spec: string, lockfile: () => FoundLockfile, cwd: string): LockSource {
   const asPath = path.resolve(cwd, spec);
   if (existsSync(asPath)) {
-    if (statSync(asPath).isDirectory()) return { kind: 'file', file: findLockfile(asPath) };
+    if (statSync(asPath).isDirectory()) return { kind: 'file', ...findLockfile(asPath) };
     return { kind: 'file', file: asPath };
   }
   if (looksLikePath(spec)) throw new LockfileError(spec, 'no such file');
-  return { kind: 'git', rev: spec, file: lockfile() };
+  return { kind: 'git', rev: spec, ...lockfile() };
 }
 
 export function describeSource(source: LockSource, cwd: string): string {
+  if (source.kind === 'empty') return source.label;
+  const chosen = source.passedOver?.length ? ` (chosen over ${source.passedOver.join(', ')})` : '';
   switch (source.kind) {
     case 'file':
-      return shortPath(source.file, cwd);
+      return shortPath(source.file, cwd) + chosen;
     case 'git':
-      return `${source.rev}:${shortPath(source.file, cwd)}`;
+      return `${source.rev}:${shortPath(source.file, cwd)}${chosen}`;
     case 'index':
-      return `index:${shortPath(source.file, cwd)}`;
-    case 'empty':
-      return source.label;
+      return `index:${shortPath(source.file, cwd)}${chosen}`;
   }
 }
 
@@ -62,7 +58,7 @@ export async function readSource(source: LockSource, cwd: string, maxBytes: numb
   const label = describeSource(source, cwd);
   switch (source.kind) {
     case 'empty':
-      return { label, fileName: 'package-lock.json', lockfile: null, packageJson: null };
+      return { label, fileName: 'package-lock.json', lockfile: null, packageJson: null, workspaceManifests: {} };
     case 'file': {
       let size: number;
       try {
@@ -74,9 +70,11 @@ export async function readSource(source: LockSource, cwd: string, maxBytes: numb
       const lockfile = await readFile(source.file, 'utf8').catch((error: NodeJS.ErrnoException) => {
         throw new LockfileError(label, `cannot be read (${error.code ?? error.message})`);
       });
-      const beside = path.join(path.dirname(source.file), 'package.json');
-      const packageJson = existsSync(beside) ? await readFile(beside, 'utf8').catch(() => null) : null;
-      return { label, fileName: path.basename(source.file), lockfile, packageJson };
+      const dir = path.dirname(source.file);
+      const read = (rel: string): Promise<string | null> => readFile(path.join(dir, rel), 'utf8').catch(() => null);
+      const packageJson = await read('package.json');
+      const workspaceManifests = await readWorkspaceManifests(packageJson, () => foldersOnDisk(dir), read);
+      return { label, fileName: path.basename(source.file), lockfile, packageJson, workspaceManifests };
     }
     case 'git':
     case 'index': {
@@ -86,11 +84,52 @@ export async function readSource(source: LockSource, cwd: string, maxBytes: numb
       if (lockfile !== null && Buffer.byteLength(lockfile) > maxBytes) {
         throw new LockfileError(label, `is ${mb(Buffer.byteLength(lockfile))}, over the ${mb(maxBytes)} limit (raise it with --max-lockfile-size)`);
       }
-      const pkgRel = path.posix.join(path.posix.dirname(rel), 'package.json');
-      const packageJson = lockfile === null ? null : await showFile(root, rev, pkgRel);
-      return { label, fileName: path.basename(source.file), lockfile, packageJson };
+      const dirRel = path.posix.dirname(rel);
+      const read = (file: string): Promise<string | null> => showFile(root, rev, path.posix.join(dirRel, file));
+      const packageJson = lockfile === null ? null : await read('package.json');
+      const workspaceManifests = await readWorkspaceManifests(packageJson, () => foldersInGit(root, rev, dirRel), read);
+      return { label, fileName: path.basename(source.file), lockfile, packageJson, workspaceManifests };
     }
   }
+}
+
+async function readWorkspaceManifests(packageJson: string | null, folders: () => Promise<string[]> | string[], read: (file: string) => Promise<string | null>): Promise<Record<string, string>> {
+  const patterns = workspacePatterns(packageJson, await read('pnpm-workspace.yaml'));
+  if (patterns.length === 0) return {};
+  const out: Record<string, string> = {};
+  for (const folder of matchWorkspaces(patterns, await folders())) {
+    const text = await read(`${folder}/package.json`);
+    if (text !== null) out[folder] = text;
+  }
+  return out;
+}
+
+/** Folders below `dir` that hold a package.json (outside node_modules and dot-folders). */
+function foldersOnDisk(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (rel: string, depth: number): void => {
+    if (depth > MAX_WORKSPACE_DEPTH) return;
+    let entries;
+    try {
+      entries = readdirSync(path.join(dir, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.isFile() && entry.name === 'package.json' && rel !== '') found.push(rel);
+      if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) walk(rel === '' ? entry.name : `${rel}/${entry.name}`, depth + 1);
+    }
+  };
+  walk('', 0);
+  return found;
+}
+
+/** The same, at a revision ('' = the index), from git's list of files. */
+async function foldersInGit(root: string, rev: string, dirRel: string): Promise<string[]> {
+  const prefix = dirRel === '.' ? '' : `${dirRel}/`;
+  const args = rev === '' ? ['ls-files', '-z', '--', prefix || '.'] : ['ls-tree', '-r', '-z', '--name-only', rev, '--', prefix || '.'];
+  const files = (await git(root, args).catch(() => '')).split('\0');
+  return files.filter((f) => f.startsWith(prefix) && f.endsWith('/package.json')).map((f) => f.slice(prefix.length, -'/package.json'.length));
 }
 
 /**

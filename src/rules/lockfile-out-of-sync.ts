@@ -1,5 +1,5 @@
 import semver from 'semver';
-import type { Snapshot } from '../lockfile/snapshot.js';
+import type { PackageNode, Snapshot } from '../lockfile/snapshot.js';
 import type { Severity } from '../severity.js';
 
 /** A finding about the project rather than one package update. */
@@ -29,7 +29,7 @@ export const lockfileOutOfSync: ProjectRule = {
   defaultSeverity: 'medium',
   check(base, head) {
     if (!head.manifest) return { findings: [], unchecked: 'no package.json came with the head lockfile' };
-    const topLevel = new Map(head.nodes.filter((n) => n.location.startsWith('node_modules/') && !n.location.slice(13).includes('node_modules/')).map((n) => [n.name, n]));
+    const topLevel = rootDependencies(head);
     const findings: ProjectDraft[] = [];
     const manifestChanged = base.manifest !== null && JSON.stringify(sorted(base.manifest)) !== JSON.stringify(sorted(head.manifest));
     for (const [name, { spec, type }] of Object.entries(head.manifest).sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -51,6 +51,17 @@ export const lockfileOutOfSync: ProjectRule = {
     return { findings };
   },
 };
+
+/** What the lockfile gives the root for each name it depends on, whatever the layout of the format. */
+function rootDependencies(snapshot: Snapshot): Map<string, PackageNode> {
+  const byLocation = new Map(snapshot.nodes.map((n) => [n.location, n]));
+  const out = new Map<string, PackageNode>();
+  for (const edge of snapshot.edges) {
+    const node = edge.from === '' && edge.to !== null ? byLocation.get(edge.to) : undefined;
+    if (node) out.set(edge.name, node);
+  }
+  return out;
+}
 
 function sorted(d: Record<string, { spec: string; type: string }>): Array<[string, string, string]> {
   return Object.entries(d).map(([k, v]) => [k, v.spec, v.type] as [string, string, string]).sort((a, b) => (a[0] < b[0] ? -1 : 1));

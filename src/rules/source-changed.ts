@@ -39,6 +39,7 @@ function classify(resolved: string | null, hosts: ReadonlySet<string>): { kind: 
   if (!resolved) return { kind: 'unknown', text: '' };
   if (/^git(\+[a-z]+)?:|^(github|gitlab|bitbucket):/.test(resolved)) return { kind: 'git', text: `installed from git (${resolved})` };
   if (resolved.startsWith('file:')) return { kind: 'file', text: `installed from a local file (${resolved})` };
+  if (resolved.startsWith('patch:')) return { kind: 'patch', text: `installed with a local patch applied (${resolved})` };
   let url: URL;
   try {
     url = new URL(resolved);

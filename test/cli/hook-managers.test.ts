@@ -144,9 +144,9 @@ describe('the pre-commit framework', () => {
     expect(field('pass_filenames')).toBe('false');
   });
 
-  it('runs it for npm lockfiles only', () => {
+  it('runs it for lockfiles only', () => {
     const files = new RegExp(field('files')!.replace(/^'(.*)'$/, '$1'));
-    for (const file of ['package-lock.json', 'npm-shrinkwrap.json', 'apps/web/package-lock.json']) expect(file).toMatch(files);
-    for (const file of ['package.json', 'my-package-lock.json', 'package-lock.json.orig', 'yarn.lock']) expect(file).not.toMatch(files);
+    for (const file of ['package-lock.json', 'npm-shrinkwrap.json', 'apps/web/package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock']) expect(file).toMatch(files);
+    for (const file of ['package.json', 'my-package-lock.json', 'package-lock.json.orig', 'bun.lockb', 'my-yarn.lock']) expect(file).not.toMatch(files);
   });
 });

@@ -53,20 +53,22 @@ describe('the pre-commit hook script', () => {
     expect(isDepguardHook(renderHookScript({ node: '/n', bin: '/b', diffArgs: [] }))).toBe(true);
   });
 
-  it('audits each staged npm lockfile from the top of the work tree, with the install-time arguments', () => {
+  it('audits each staged lockfile from the top of the work tree, with the install-time arguments', () => {
     const s = setup();
     install(s, ['--fail-on', "it's"]);
     stage(s.repo, 'package-lock.json');
     stage(s.repo, 'my app/npm-shrinkwrap.json');
-    stage(s.repo, 'yarn.lock');
+    stage(s.repo, 'web/yarn.lock');
+    stage(s.repo, 'bun.lockb');
     stage(s.repo, 'README.md', 'hi');
     const r = runHook(s, path.join(s.repo, 'my app'));
     expect(r.code).toBe(0);
     expect(r.calls).toEqual([
       `[node][${s.bin}][diff][--staged][--lockfile][my app/npm-shrinkwrap.json][--fail-on][it's]`,
       `[node][${s.bin}][diff][--staged][--lockfile][package-lock.json][--fail-on][it's]`,
+      `[node][${s.bin}][diff][--staged][--lockfile][web/yarn.lock][--fail-on][it's]`,
     ]);
-    expect(r.stderr).toBe('depguard: yarn.lock not audited (depguard reads npm lockfiles only)\n');
+    expect(r.stderr).toBe("depguard: bun.lockb not audited (Bun's binary lockfile: bun install --save-text-lockfile writes bun.lock)\n");
   });
 
   it('does not start depguard when no lockfile is staged, or a lockfile is deleted', () => {

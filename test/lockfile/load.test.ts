@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LockfileError, UsageError } from '../../src/errors.js';
 import { loadSnapshot } from '../../src/lockfile/load.js';
-import { findLockfile, readSource, type LockSource } from '../../src/lockfile/source.js';
+import { findLockfile } from '../../src/lockfile/detect.js';
+import { readSource, type LockSource } from '../../src/lockfile/source.js';
 import type { Snapshot } from '../../src/lockfile/snapshot.js';
 import { fixture } from '../helpers/cli.js';
 import { git, tempRepo } from '../helpers/git.js';
@@ -56,7 +57,7 @@ describe('loadSnapshot', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'shrink-'));
     copyFileSync(fixture('event-stream', 'head', 'package-lock.json'), path.join(dir, 'package-lock.json'));
     copyFileSync(fixture('event-stream', 'base', 'package-lock.json'), path.join(dir, 'npm-shrinkwrap.json'));
-    expect(path.basename(findLockfile(dir))).toBe('npm-shrinkwrap.json');
+    expect(path.basename(findLockfile(dir).file)).toBe('npm-shrinkwrap.json');
   });
 
   it('marks workspace members and keeps their edges', async () => {

@@ -1,0 +1,144 @@
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { LockfileError } from '../errors.js';
+import { buildSnapshot, declaredIn, type LockedDep, type LockedImporter, type LockedPackageEntry } from './graph.js';
+import { isRecord, optionalString, parseManifest, recordAt, splitSpec, stringsAt } from './shape.js';
+import type { EdgeType, Snapshot } from './snapshot.js';
+import type { LockfileText } from './source.js';
+
+/** bun.lock versions seen so far: 0 (Bun 1.1), 1 (1.2), 2 (1.3 and later). */
+const SUPPORTED_VERSIONS = new Set([0, 1, 2]);
+
+const IMPORTER_FIELDS: ReadonlyArray<readonly [string, Exclude<EdgeType, 'workspace'>]> = [
+  ['dependencies', 'prod'],
+  ['devDependencies', 'dev'],
+  ['optionalDependencies', 'optional'],
+  ['peerDependencies', 'peer'],
+];
+
+/**
+ * bun.lock, Bun's text lockfile: JSON with trailing commas. `workspaces` holds what each
+ * workspace declares (the root is ""); each `packages` key is an install position
+ * ("a", "a/b" for b nested under a, "@acme/web/b" for b under that workspace), and each value
+ * a tuple: [name@version, registry URL or "", info, integrity] for registry packages, shorter
+ * ones for workspaces, git, tarball and folder sources.
+ */
+export function loadBunLockfile(text: LockfileText & { lockfile: string }): Snapshot {
+  const { label } = text;
+  const doc = parseDocument(label, text.lockfile);
+  const version = doc.lockfileVersion;
+  if (typeof version !== 'number' || !SUPPORTED_VERSIONS.has(version)) {
+    throw new LockfileError(label, `has bun.lock lockfileVersion ${JSON.stringify(version) ?? 'missing'}, which depguard does not read (it reads ${[...SUPPORTED_VERSIONS].join(', ')})`);
+  }
+  const workspaces = recordAt(label, 'workspaces', doc.workspaces);
+  if (!isRecord(workspaces[''])) throw new LockfileError(label, 'has no root workspace ("")');
+  const tuples = recordAt(label, 'packages', doc.packages);
+
+  // workspace packages are keyed by name: their folder comes from the "name@workspace:path" ident
+  const workspaceDirs = new Map<string, string>();
+  const packages = new Map<string, LockedPackageEntry & { key: string }>();
+  const infos = new Map<string, Record<string, unknown>>();
+  for (const [key, raw] of Object.entries(tuples)) {
+    const where = `packages[${JSON.stringify(key)}]`;
+    if (!Array.isArray(raw) || typeof raw[0] !== 'string') throw new LockfileError(label, `${where} is not a [name@version, ...] entry`);
+    const [name, ref] = splitSpec(raw[0]);
+    if (ref.startsWith('workspace:')) {
+      workspaceDirs.set(key, ref.slice('workspace:'.length));
+      continue;
+    }
+    const registry = /^[^:]*$/.test(ref);
+    const info = recordAt(label, `${where} info`, registry ? raw[2] : raw[1]);
+    infos.set(key, info);
+    packages.set(key, {
+      key,
+      packageName: name,
+      version: registry ? ref : optionalString(label, `${where} info.version`, info.version) ?? ref,
+      // a non-registry ident carries its source: git+https://…, github:…, a tarball URL, file:/link: folders
+      resolved: registry ? optionalString(label, `${where} resolved`, raw[1]) || null : ref,
+      integrity: registry ? optionalString(label, `${where} integrity`, raw[3]) : null,
+      hasInstallScript: info.hasInstallScript === true,
+      deps: [],
+    });
+  }
+
+  const names = new Map<string, string>(); // workspace folder -> name
+  for (const [dir, raw] of Object.entries(workspaces)) {
+    const ws = recordAt(label, `workspaces[${JSON.stringify(dir)}]`, raw);
+    names.set(dir, optionalString(label, `workspaces[${JSON.stringify(dir)}].name`, ws.name) ?? (dir || 'root'));
+  }
+  /** Node's lookup: the nearest enclosing position that has the name, up to the top. */
+  const resolve = (position: string[], name: string): LockedDep['target'] => {
+    for (let depth = position.length; depth >= 0; depth--) {
+      const key = [...position.slice(0, depth), name].join('/');
+      const dir = workspaceDirs.get(key);
+      if (dir !== undefined && depth === 0) return { directory: dir };
+      if (packages.has(key)) return { key };
+    }
+    return null;
+  };
+  const depsOf = (where: string, record: Record<string, unknown>, position: string[], fields: typeof IMPORTER_FIELDS): LockedDep[] => {
+    const optionalPeers = new Set(Array.isArray(record.optionalPeers) ? record.optionalPeers.filter((p): p is string => typeof p === 'string') : []);
+    const deps: LockedDep[] = [];
+    for (const [field, type] of fields) {
+      for (const [name, spec] of Object.entries(stringsAt(label, `${where}.${field}`, record[field]))) {
+        deps.push({ name, spec, type: type === 'peer' && optionalPeers.has(name) ? 'peerOptional' : type, target: resolve(position, name) });
+      }
+    }
+    return deps;
+  };
+  for (const entry of packages.values()) {
+    const deps = depsOf(`packages[${JSON.stringify(entry.key)}]`, infos.get(entry.key)!, segments(entry.key), IMPORTER_FIELDS.filter(([f]) => f !== 'devDependencies'));
+    packages.set(entry.key, { ...entry, deps });
+  }
+
+  const importers: LockedImporter[] = [];
+  for (const [dir, raw] of Object.entries(workspaces)) {
+    const ws = raw as Record<string, unknown>;
+    const position = dir === '' ? [] : [names.get(dir)!];
+    const manifest = dir === '' ? parseManifest(text.packageJson) : null;
+    importers.push({
+      location: dir,
+      name: names.get(dir)!,
+      version: optionalString(label, `workspaces[${JSON.stringify(dir)}].version`, ws.version) ?? (typeof manifest?.version === 'string' ? manifest.version : ''),
+      deps: depsOf(`workspaces[${JSON.stringify(dir)}]`, ws, position, IMPORTER_FIELDS),
+    });
+  }
+  importers.sort((a, b) => (a.location === '' ? -1 : b.location === '' ? 1 : a.location < b.location ? -1 : 1));
+
+  const rootManifest = parseManifest(text.packageJson);
+  const byName = new Map([...names].map(([dir, name]) => [name, dir]));
+  return buildSnapshot({
+    source: label,
+    format: 'bun',
+    lockfileVersion: version,
+    importers,
+    packages,
+    locate: (key) => {
+      const [first, ...rest] = segments(key);
+      const dir = rest.length > 0 ? byName.get(first!) : undefined;
+      const chain = dir === undefined ? [first!, ...rest] : rest;
+      return `${dir === undefined ? '' : `${dir}/`}node_modules/${chain.join('/node_modules/')}`;
+    },
+    manifest: rootManifest ? declaredIn(rootManifest) : null,
+    lockedRoot: declaredIn(workspaces[''] as Record<string, unknown>),
+  });
+}
+
+function parseDocument(label: string, text: string): Record<string, unknown> {
+  const errors: ParseError[] = [];
+  const doc: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const first = errors[0];
+  if (first) {
+    const line = text.slice(0, first.offset).split('\n').length;
+    throw new LockfileError(label, `is not valid bun.lock JSON (${printParseErrorCode(first.error)} at line ${line})`);
+  }
+  if (!isRecord(doc)) throw new LockfileError(label, 'is not a bun.lock: expected a JSON object');
+  return doc;
+}
+
+/** "a/@scope/b/c" -> ["a", "@scope/b", "c"] */
+function segments(key: string): string[] {
+  const out: string[] = [];
+  const parts = key.split('/');
+  for (let i = 0; i < parts.length; i++) out.push(parts[i]!.startsWith('@') && i + 1 < parts.length ? `${parts[i]}/${parts[++i]}` : parts[i]!);
+  return out;
+}

@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { LockfileError, UsageError } from '../errors.js';
+
+/** The lockfile formats depguard reads. */
+export type LockfileFormat = 'npm' | 'pnpm' | 'yarn-classic' | 'yarn-berry' | 'bun';
+
+/** In a directory, the first of these that exists is the project's lockfile (npm's own preference first). */
+export const LOCKFILE_NAMES = ['npm-shrinkwrap.json', 'package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'] as const;
+
+export const SUPPORTED = 'package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml (v6, v9), yarn.lock (v1 and Berry), bun.lock';
+
+/** Bun's binary lockfile: known, and refused with what to do instead. */
+const BUN_BINARY = 'bun.lockb';
+
+export interface FoundLockfile {
+  readonly file: string;
+  /** Other lockfiles in the same directory, which were not chosen. */
+  readonly passedOver: readonly string[];
+}
+
+/** The lockfile of the project in `dir`, in LOCKFILE_NAMES order. */
+export function findLockfile(dir: string): FoundLockfile {
+  const present = LOCKFILE_NAMES.filter((name) => existsSync(path.join(dir, name)));
+  const [first, ...rest] = present;
+  if (first !== undefined) return { file: path.join(dir, first), passedOver: rest };
+  if (existsSync(path.join(dir, BUN_BINARY))) return { file: path.join(dir, BUN_BINARY), passedOver: [] };
+  throw new UsageError(`no lockfile in ${dir}: depguard reads ${SUPPORTED} (choose one with --lockfile PATH)`);
+}
+
+/**
+ * The format of a lockfile, from its name, and for yarn.lock (or a name depguard does not know)
+ * from its content. Anything else is refused: a lockfile depguard cannot read must never pass as
+ * "no changes".
+ */
+export function detectFormat(label: string, fileName: string, text: string): LockfileFormat {
+  switch (fileName) {
+    case 'package-lock.json':
+    case 'npm-shrinkwrap.json':
+      return 'npm';
+    case 'pnpm-lock.yaml':
+      return 'pnpm';
+    case 'bun.lock':
+      return 'bun';
+    case BUN_BINARY:
+      throw new LockfileError(label, 'is Bun\'s binary lockfile, which depguard cannot read: run `bun install --save-text-lockfile` to write bun.lock');
+    case 'yarn.lock': {
+      const yarn = yarnFlavour(text);
+      if (yarn === null) throw new LockfileError(label, 'is neither a Yarn v1 lockfile ("# yarn lockfile v1") nor a Yarn Berry one (__metadata)');
+      return yarn;
+    }
+  }
+  const sniffed = sniff(text);
+  if (sniffed === null) throw new LockfileError(label, `is not a lockfile depguard can read (it reads ${SUPPORTED})`);
+  return sniffed;
+}
+
+function yarnFlavour(text: string): 'yarn-classic' | 'yarn-berry' | null {
+  if (/^# yarn lockfile v1\r?$/m.test(text)) return 'yarn-classic';
+  if (/^"?__metadata"?:\r?$/m.test(text)) return 'yarn-berry';
+  return null;
+}
+
+/** Lockfiles under other names (head.json, a copy in a temporary directory): by their first signs. */
+function sniff(text: string): LockfileFormat | null {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000]/.test(text.slice(0, 4096))) return null;
+  const yarn = yarnFlavour(text);
+  if (yarn) return yarn;
+  if (/^lockfileVersion: ['"]?\d/m.test(text)) return 'pnpm';
+  const trimmed = text.trimStart();
+  if (!trimmed.startsWith('{')) return null;
+  // bun.lock: JSONC with a "workspaces" object keyed by directory, the root being ""
+  if (/"workspaces"\s*:\s*\{\s*""\s*:/.test(text) && !/"requires"\s*:/.test(text)) return 'bun';
+  return 'npm';
+}

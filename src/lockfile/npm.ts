@@ -1,0 +1,40 @@
+import { loadWithArborist } from './arborist-loader.js';
+import { declaredIn } from './graph.js';
+import { loadFromLockfileData, rootInSync } from './lockfile-tree.js';
+import { parseLockfile } from './parse.js';
+import type { Snapshot } from './snapshot.js';
+import type { LockfileText } from './source.js';
+
+export type Loader = 'fast' | 'arborist';
+
+/**
+ * package-lock.json / npm-shrinkwrap.json -> Snapshot. Lockfiles v2 and v3 record every node with
+ * its flags, so the tree is rebuilt from them directly (linear in the lockfile's size); v1
+ * lockfiles, lockfiles whose package.json asks for other root dependencies (Arborist then
+ * recomputes the flags), and `loader: 'arborist'` go through Arborist, the loader of record.
+ * Tests hold the two to identical snapshots on every fixture.
+ */
+export async function loadNpmLockfile(text: LockfileText & { lockfile: string }, loader: Loader = 'fast'): Promise<Snapshot> {
+  const data = parseLockfile(text.label, text.lockfile);
+  const packageJson = text.packageJson === null ? null : parseObject(text.packageJson);
+  const fast = loader === 'fast' && data.lockfileVersion >= 2 && rootInSync(packageJson, data.packages['']);
+  const shape = fast ? loadFromLockfileData(data, packageJson) : await loadWithArborist(text, data, packageJson);
+  return {
+    source: text.label,
+    format: 'npm',
+    lockfileVersion: data.lockfileVersion,
+    ...shape,
+    manifest: packageJson ? declaredIn(packageJson) : null,
+    lockedRoot: data.lockfileVersion >= 2 && data.packages[''] ? declaredIn(data.packages['']) : null,
+  };
+}
+
+/** A package.json beside the lockfile is used only when it is a JSON object. */
+function parseObject(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,48 @@
+import { parse as parseYaml } from 'yaml';
+
+/**
+ * The workspace folders a project declares: the root package.json's `"workspaces": [globs]` or
+ * `{ "packages": [globs] }` (npm, Yarn, Bun), and pnpm-workspace.yaml's `packages`. A yarn.lock
+ * records neither which folders are workspaces nor what they declare, and pnpm's importers do
+ * not record their names, so the loaders need these package.json files.
+ */
+export function workspacePatterns(packageJson: string | null, pnpmWorkspace: string | null): string[] {
+  const lists = [globsOf(() => JSON.parse(packageJson ?? 'null'), 'workspaces'), globsOf(() => parseYaml(pnpmWorkspace ?? '') as unknown, null)];
+  return [...new Set(lists.flat())];
+}
+
+function globsOf(parse: () => unknown, field: string | null): string[] {
+  let doc: unknown;
+  try {
+    doc = parse();
+  } catch {
+    return [];
+  }
+  if (doc === null || typeof doc !== 'object') return [];
+  const value = field === null ? doc : (doc as Record<string, unknown>)[field];
+  const list = Array.isArray(value) ? value : value && typeof value === 'object' ? (value as Record<string, unknown>).packages : undefined;
+  return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string') : [];
+}
+
+/** The candidate folders (relative, '/'-separated, holding a package.json) the patterns select. */
+export function matchWorkspaces(patterns: readonly string[], folders: readonly string[]): string[] {
+  const include = patterns.filter((p) => !p.startsWith('!')).map(globToRegExp);
+  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => globToRegExp(p.slice(1)));
+  return folders.filter((f) => f !== '' && !f.split('/').includes('node_modules') && include.some((r) => r.test(f)) && !exclude.some((r) => r.test(f))).sort();
+}
+
+function globToRegExp(glob: string): RegExp {
+  const clean = glob.replace(/^\.\//, '').replace(/\/+$/, '');
+  let out = '';
+  for (let i = 0; i < clean.length; i++) {
+    const c = clean[i]!;
+    if (c === '*' && clean[i + 1] === '*') {
+      out += '.*';
+      i++;
+      if (clean[i + 1] === '/') i++;
+    } else if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
+}
