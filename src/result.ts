@@ -42,7 +42,13 @@ export interface DiffResult {
   readonly skipped: readonly Skipped[];
   readonly unavailable: readonly Unavailable[];
   /** The policy file in force, and the cooldown used. */
-  readonly policy: { readonly source: string | null; readonly minReleaseAge: string; readonly minReleaseAgeSource: string };
+  readonly policy: {
+    readonly source: string | null;
+    readonly minReleaseAge: string;
+    readonly minReleaseAgeSource: string;
+    /** The policy file differs from the base revision's: the change under review edits its own rules. */
+    readonly changedByThisChange: boolean;
+  };
 }
 
 export function toChangeRecord(c: Change): ChangeRecord {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { diffTrees } from '../diff/diff-trees.js';
 import { evaluate } from '../engine.js';
@@ -143,7 +144,8 @@ export interface RunHooks {
 async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment: Environment, sides: { base: LockSource; head: LockSource }, hooks: RunHooks): Promise<Run> {
   const { cwd, env } = environment;
   const projectDir = projectDirOf(flags, cwd);
-  const policy = loadPolicy(locatePolicy(projectDir, flags.config ? path.resolve(cwd, flags.config) : undefined), RULE_IDS);
+  const policyLocation = locatePolicy(projectDir, flags.config ? path.resolve(cwd, flags.config) : undefined);
+  const policy = loadPolicy(policyLocation, RULE_IDS);
   const parsed = parseDiffFlags(flags, policy, environment.now);
   const [baseText, headText] = await Promise.all([readSource(sides.base, cwd, parsed.maxLockfileBytes), readSource(sides.head, cwd, parsed.maxLockfileBytes)]);
   if (headText.lockfile === null || sides.head.kind === 'empty') throw new UsageError(`${headText.label} does not exist`);
@@ -162,8 +164,30 @@ async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment:
   const rules = command === 'audit' ? AUDIT_RULES : RULES;
   const evaluation = await evaluate(changes, { base, head }, { rules, projectRules: PROJECT_RULES, client, now: parsed.now, concurrency: parsed.concurrency, settings, policy, onProgress: hooks.onProgress });
   const baseLabel = baseText.lockfile === null && sides.base.kind !== 'empty' ? `${baseText.label} (no lockfile)` : baseText.label;
-  const result = buildResult(command, baseLabel, headText.label, changes, evaluation, { source: policy.source, minReleaseAge: formatDuration(releaseAge.ms), minReleaseAgeSource: releaseAge.source });
+  const changedByThisChange = sides.base.kind === 'git' && policyLocation.kind !== 'none' && (await changedSinceBase(sides.base, policyLocation.file));
+  const result = buildResult(command, baseLabel, headText.label, changes, evaluation, {
+    source: policy.source,
+    minReleaseAge: formatDuration(releaseAge.ms),
+    minReleaseAgeSource: releaseAge.source,
+    changedByThisChange,
+  });
   return { result, parsed, lockfile: { lockfilePath, lockfileText: headText.lockfile } };
+}
+
+/**
+ * The policy stays the head's (a reviewer's `depguard approve` must take effect on the pull
+ * request it reviews), but a policy file the change itself edits is said out loud.
+ */
+async function changedSinceBase(base: { rev: string; file: string }, file: string): Promise<boolean> {
+  try {
+    const root = await repoRoot(path.dirname(base.file));
+    const rel = path.relative(root, file).split(path.sep).join('/');
+    if (rel.startsWith('..')) return false;
+    const then = await showFile(root, base.rev, rel);
+    return then !== readFileSync(file, 'utf8');
+  } catch {
+    return false;
+  }
 }
 
 /**

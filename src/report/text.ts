@@ -47,6 +47,9 @@ export function formatText(result: DiffResult, options: TextOptions): string {
     lines.push('', `${quiet.length} ${result.command === 'audit' ? 'packages' : 'changes'} without findings (--verbose lists them).`);
   }
 
+  if (result.policy.changedByThisChange) {
+    lines.push('', c.bold(c.yellow(`Note: this change edits the policy file (${safe(result.policy.source ?? '')}): review its rules and ignore entries with the rest of the diff.`)));
+  }
   if (result.suppressed.length) {
     lines.push('', c.bold(`Accepted by policy (${result.suppressed.length} finding${result.suppressed.length === 1 ? '' : 's'}, not counted)`));
     for (const { finding: f, ignore } of result.suppressed.slice(0, 20)) {

@@ -80,3 +80,27 @@ describe('a change cannot relax the cooldown it is judged by', () => {
     }
   });
 });
+
+describe('a change that edits its own policy', () => {
+  it('still applies the policy (approvals land on the pull request), and says the policy changed', async () => {
+    const es = await startRegistry(fixture('event-stream', 'registry'));
+    try {
+      const repo = tempRepo();
+      copyFileSync(BASE, path.join(repo, 'package-lock.json'));
+      writeFileSync(path.join(repo, '.npmrc'), `registry=${es.url}\n`);
+      writeFileSync(path.join(repo, 'depguard.config.json'), '{}\n');
+      git(repo, 'add', '.');
+      git(repo, 'commit', '-qm', 'base');
+      copyFileSync(HEAD, path.join(repo, 'package-lock.json'));
+      writeFileSync(path.join(repo, 'depguard.config.json'), JSON.stringify({ rules: { 'publisher-changed': 'off' } }));
+      git(repo, 'commit', '-qam', 'pr');
+      const r = await runCli(['diff', '--base', 'HEAD~1', '--head', 'HEAD'], { cwd: repo });
+      expect(r.stdout).toContain('Note: this change edits the policy file');
+      expect(r.stdout).not.toContain('publisher-changed');
+      const json = JSON.parse((await runCli(['diff', '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'json'], { cwd: repo })).stdout);
+      expect(json.policy.changedByThisChange).toBe(true);
+    } finally {
+      await es.close();
+    }
+  });
+});

@@ -24,7 +24,7 @@ export function finding(name: string, version: string, overrides: Partial<Findin
 export function resultWith(findings: readonly Finding[], rest: { skipped?: Skipped[]; unavailable?: Unavailable[] } = {}): DiffResult {
   const packages = new Map(findings.map((f) => [`${f.package.name}@${f.package.version}`, f.package]));
   const changes = [...packages.values()].map((p) => added(p.name, p.version));
-  return buildResult('diff', 'HEAD:package-lock.json', 'package-lock.json', changes, { findings: [...findings], suppressed: [], expiredIgnores: [], skipped: rest.skipped ?? [], unavailable: rest.unavailable ?? [] }, { source: null, minReleaseAge: '3d', minReleaseAgeSource: 'depguard default' });
+  return buildResult('diff', 'HEAD:package-lock.json', 'package-lock.json', changes, { findings: [...findings], suppressed: [], expiredIgnores: [], skipped: rest.skipped ?? [], unavailable: rest.unavailable ?? [] }, { source: null, minReleaseAge: '3d', minReleaseAgeSource: 'depguard default', changedByThisChange: false });
 }
 
 /** A lockfile v3 text that installs each package at node_modules/<name>. */
