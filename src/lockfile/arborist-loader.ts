@@ -1,7 +1,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import Arborist from '@npmcli/arborist';
+import type Arborist from '@npmcli/arborist';
 import { LockfileError } from '../errors.js';
 import type { LockfileData } from './parse.js';
 import type { Edge, EdgeType, PackageNode, Snapshot } from './snapshot.js';
@@ -22,7 +22,8 @@ export async function loadWithArborist(text: LockfileText & { lockfile: string }
     await writeFile(path.join(dir, text.fileName === 'npm-shrinkwrap.json' ? 'npm-shrinkwrap.json' : 'package-lock.json'), text.lockfile);
     if (packageJson !== null) await writeFile(path.join(dir, 'package.json'), JSON.stringify(packageJson));
     await writeWorkspaceManifests(dir, data);
-    const tree = await new Arborist({ path: dir }).loadVirtual().catch((error: Error) => {
+    const { default: ArboristClass } = await import('@npmcli/arborist');
+    const tree = await new ArboristClass({ path: dir }).loadVirtual().catch((error: Error) => {
       throw new LockfileError(text.label, `cannot be loaded (${error.message.split('\n')[0]})`);
     });
     return toShape(tree, dir);

@@ -1,11 +1,7 @@
-import { loadBunLockfile } from './bun.js';
 import { detectFormat } from './detect.js';
-import { loadNpmLockfile, type Loader } from './npm.js';
-import { loadPnpmLockfile } from './pnpm.js';
+import type { Loader } from './npm.js';
 import type { Snapshot } from './snapshot.js';
 import type { LockfileText } from './source.js';
-import { loadYarnBerryLockfile } from './yarn-berry.js';
-import { loadYarnClassicLockfile } from './yarn-classic.js';
 
 /**
  * A lockfile of any supported format as a Snapshot; an unknown or unreadable one is a
@@ -15,16 +11,17 @@ export async function loadSnapshot(text: LockfileText, loader: Loader = 'fast'):
   if (text.lockfile === null) return emptySnapshot(text.label);
   const lockText = { ...text, lockfile: text.lockfile };
   switch (detectFormat(text.label, text.fileName, text.lockfile)) {
+    // each loader (and its parser) is loaded only for its own format: start-up stays small
     case 'npm':
-      return loadNpmLockfile(lockText, loader);
+      return (await import('./npm.js')).loadNpmLockfile(lockText, loader);
     case 'pnpm':
-      return loadPnpmLockfile(lockText);
+      return (await import('./pnpm.js')).loadPnpmLockfile(lockText);
     case 'yarn-classic':
-      return loadYarnClassicLockfile(lockText);
+      return (await import('./yarn-classic.js')).loadYarnClassicLockfile(lockText);
     case 'yarn-berry':
-      return loadYarnBerryLockfile(lockText);
+      return (await import('./yarn-berry.js')).loadYarnBerryLockfile(lockText);
     case 'bun':
-      return loadBunLockfile(lockText);
+      return (await import('./bun.js')).loadBunLockfile(lockText);
   }
 }
 

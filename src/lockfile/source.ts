@@ -94,7 +94,7 @@ export async function readSource(source: LockSource, cwd: string, maxBytes: numb
 }
 
 async function readWorkspaceManifests(packageJson: string | null, folders: () => Promise<string[]> | string[], read: (file: string) => Promise<string | null>): Promise<Record<string, string>> {
-  const patterns = workspacePatterns(packageJson, await read('pnpm-workspace.yaml'));
+  const patterns = await workspacePatterns(packageJson, await read('pnpm-workspace.yaml'));
   if (patterns.length === 0) return {};
   const out: Record<string, string> = {};
   for (const folder of matchWorkspaces(patterns, await folders())) {

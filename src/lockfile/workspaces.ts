@@ -1,13 +1,13 @@
-import { parse as parseYaml } from 'yaml';
-
 /**
  * The workspace folders a project declares: the root package.json's `"workspaces": [globs]` or
  * `{ "packages": [globs] }` (npm, Yarn, Bun), and pnpm-workspace.yaml's `packages`. A yarn.lock
  * records neither which folders are workspaces nor what they declare, and pnpm's importers do
  * not record their names, so the loaders need these package.json files.
  */
-export function workspacePatterns(packageJson: string | null, pnpmWorkspace: string | null): string[] {
-  const lists = [globsOf(() => JSON.parse(packageJson ?? 'null'), 'workspaces'), globsOf(() => parseYaml(pnpmWorkspace ?? '') as unknown, null)];
+export async function workspacePatterns(packageJson: string | null, pnpmWorkspace: string | null): Promise<string[]> {
+  // the YAML parser is loaded only for projects that have a pnpm-workspace.yaml
+  const parseYaml = pnpmWorkspace === null ? null : (await import('yaml')).parse;
+  const lists = [globsOf(() => JSON.parse(packageJson ?? 'null'), 'workspaces'), parseYaml ? globsOf(() => parseYaml(pnpmWorkspace!) as unknown, null) : []];
   return [...new Set(lists.flat())];
 }
 

@@ -1,11 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pacote from 'pacote';
 import { RegistryError } from '../errors.js';
 import type { MetadataClient } from './client.js';
 import { extractFacts, type PackageFacts } from './facts.js';
-import { SizeLimitedAgent } from './limited-agent.js';
+import type { SizeLimitedAgent } from './limited-agent.js';
 import type { RegistryConfig } from './npmrc.js';
 
 export interface FetchLimits {
@@ -33,40 +32,22 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
   return path.join(base, 'depguard');
 }
 
+interface Session {
+  readonly pacote: typeof import('pacote');
+  readonly agent: SizeLimitedAgent;
+  readonly options: Record<string, unknown>;
+}
+
 /** Full registry documents through pacote, reduced to facts; at most one request per name per run. */
 export class PacoteClient implements MetadataClient {
-  readonly #options: Record<string, unknown>;
-  readonly #agent: SizeLimitedAgent;
+  readonly #client: PacoteClientOptions;
   readonly #limits: FetchLimits;
   readonly #inFlight = new Map<string, Promise<PackageFacts>>();
+  #session: Promise<Session> | undefined;
 
   constructor(options: PacoteClientOptions) {
+    this.#client = options;
     this.#limits = options.limits ?? DEFAULT_LIMITS;
-    const tls = options.config.options;
-    this.#agent = new SizeLimitedAgent(
-      {
-        ca: tls.ca,
-        strictSSL: tls.strictSSL,
-        proxy: tls.proxy,
-        noProxy: tls.noProxy,
-        maxSockets: options.maxSockets ?? 16,
-        timeout: this.#limits.timeoutMs,
-      },
-      this.#limits.maxResponseBytes,
-    );
-    this.#options = {
-      ...options.config.options,
-      registry: options.config.registry,
-      cache: path.join(options.cacheDir, '_cacache'),
-      fullMetadata: true,
-      offline: options.offline ?? false,
-      agent: this.#agent,
-      timeout: this.#limits.timeoutMs,
-      // retries are ours (below): make-fetch-happen's stop at the headers, a body cut short is not retried
-      fetchRetries: 0,
-      // npm-registry-fetch would otherwise print warnings and auth hints on stderr
-      log: silentLog,
-    };
   }
 
   packageFacts(name: string): Promise<PackageFacts> {
@@ -78,22 +59,48 @@ export class PacoteClient implements MetadataClient {
     return pending;
   }
 
+  /** pacote and the HTTP agent are loaded on the first request: a run that needs none starts faster. */
+  #open(): Promise<Session> {
+    this.#session ??= (async () => {
+      const [{ default: pacote }, { SizeLimitedAgent: Agent }] = await Promise.all([import('pacote'), import('./limited-agent.js')]);
+      const { config, cacheDir, offline, maxSockets } = this.#client;
+      const tls = config.options;
+      const agent = new Agent({ ca: tls.ca, strictSSL: tls.strictSSL, proxy: tls.proxy, noProxy: tls.noProxy, maxSockets: maxSockets ?? 16, timeout: this.#limits.timeoutMs }, this.#limits.maxResponseBytes);
+      const options = {
+        ...config.options,
+        registry: config.registry,
+        cache: path.join(cacheDir, '_cacache'),
+        fullMetadata: true,
+        offline: offline ?? false,
+        agent,
+        timeout: this.#limits.timeoutMs,
+        // retries are ours (below): make-fetch-happen's stop at the headers, a body cut short is not retried
+        fetchRetries: 0,
+        // npm-registry-fetch would otherwise print warnings and auth hints on stderr
+        log: silentLog,
+      };
+      return { pacote, agent, options };
+    })();
+    return this.#session;
+  }
+
   async #fetch(name: string): Promise<PackageFacts> {
+    const session = await this.#open();
     for (let attempt = 0; ; attempt++) {
       try {
-        const doc = await pacote.packument(name, this.#options as pacote.Options);
+        const doc = await session.pacote.packument(name, session.options as import('pacote').Options);
         return extractFacts(doc, name);
       } catch (error) {
-        const failure = this.#describe(name, error);
+        const failure = this.#describe(session.agent, name, error);
         if (!failure.transient || attempt >= this.#limits.retries) throw new RegistryError(name, failure.reason);
         await sleep(250 * 2 ** attempt);
       }
     }
   }
 
-  #describe(name: string, error: unknown): { reason: string; transient: boolean } {
+  #describe(agent: SizeLimitedAgent, name: string, error: unknown): { reason: string; transient: boolean } {
     const e = error as { code?: string; statusCode?: number; type?: string; message?: string };
-    if (this.#agent.wasCutOff(`/${name.replace('/', '%2f')}`)) {
+    if (agent.wasCutOff(`/${name.replace('/', '%2f')}`)) {
       return { reason: `response larger than the ${(this.#limits.maxResponseBytes / 1024 / 1024).toFixed(0)} MB limit (--max-response-size)`, transient: false };
     }
     if (e.code === 'E404' || e.statusCode === 404) return { reason: 'not found on the registry (404)', transient: false };
