@@ -1,0 +1,224 @@
+#!/usr/bin/env node
+// `npm run bench` (issue 6): how long depguard takes, and how much memory, on big lockfiles, next
+// to the least any client must spend fetching the same documents. For 2,000 and 10,000 packages:
+// generates a deterministic project (scripts/bench/synthetic.mjs), serves its registry documents
+// from another process (scripts/bench/server.mjs), and times the built CLI as a child: diff of a
+// ten-package upgrade and audit of the whole tree, each cold and warm cache, a lockfile rewritten
+// with no package change, and the fetch floor (scripts/bench/floor.mjs). Prints medians with the
+// targets of the issue; writes every figure to bench/results/latest.json.
+// Usage: npm run bench [-- --runs N] [-- --quick (one run, 2,000 packages only)]
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { generate } from './bench/synthetic.mjs';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const { values: flags } = parseArgs({ options: { runs: { type: 'string', default: '5' }, quick: { type: 'boolean', default: false } } });
+const runs = flags.quick ? 1 : Number(flags.runs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer');
+const sizes = flags.quick ? [2000] : [2000, 10000];
+const SEED = 6;
+const CONCURRENCY = 8; // depguard's default --concurrency
+const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+const TARGETS = [
+  { scenario: 'diff', size: 2000, cache: 'warm', text: '< 1.0 s', pass: (row) => row.median < 1.0 },
+  { scenario: 'diff', size: 10000, cache: 'warm', text: '< 2.0 s', pass: (row) => row.median < 2.0 },
+  { scenario: 'rewrite', size: 10000, cache: 'n/a', text: '< 0.5 s', pass: (row) => row.median < 0.5 },
+  { scenario: 'audit', size: 2000, cache: 'cold', text: '<= 1.3x floor', pass: (row) => row.ratio <= 1.3 },
+  { scenario: 'audit', size: 10000, cache: 'cold', text: 'RSS < 400 MB', pass: (row) => row.peakRssMb !== null && row.peakRssMb < 400 },
+  { scenario: 'audit', size: 10000, cache: 'warm', text: 'RSS < 400 MB', pass: (row) => row.peakRssMb !== null && row.peakRssMb < 400 },
+];
+const LABELS = {
+  diff: 'diff, 10 packages upgraded',
+  rewrite: 'diff, lockfile rewritten, no change',
+  audit: 'audit, whole tree',
+  'floor-diff': 'fetch floor, the 10 diff documents',
+  'floor-audit': 'fetch floor, every document',
+};
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'depguard-bench-'));
+const home = fs.mkdtempSync(path.join(work, 'home-'));
+const warnings = [];
+const warn = (text) => {
+  warnings.push(text);
+  console.error(`warning: ${text}`);
+};
+
+function collect(child) {
+  const stdout = [];
+  const stderr = [];
+  child.stdout.on('data', (d) => stdout.push(d));
+  child.stderr.on('data', (d) => stderr.push(d));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() })));
+}
+
+/** Runs `node ...args` under /usr/bin/time: wall seconds around the child, peak RSS in MB from time's %M (KB). */
+async function measure(args, cwd) {
+  const rssFile = path.join(work, 'rss');
+  const command = TIME ? [TIME, '-f', '%M', '-o', rssFile, process.execPath, ...args] : [process.execPath, ...args];
+  const start = process.hrtime.bigint();
+  const result = await collect(spawn(command[0], command.slice(1), { cwd, env: { PATH: process.env.PATH, HOME: home, NO_COLOR: '1' } }));
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  // time writes "Command exited with non-zero status N" first when the status is not 0
+  const rssMb = TIME ? Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)) / 1024 : null;
+  return { ...result, seconds, rssMb };
+}
+
+function startRegistry(dir) {
+  const child = spawn(process.execPath, [path.join(root, 'scripts', 'bench', 'server.mjs'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => reject(new Error(`the bench registry exited with ${code}`)));
+    child.stdout.once('data', (line) => resolve({ url: line.toString().trim(), close: () => child.kill() }));
+  });
+}
+
+/** Timing counts exits 0, 1 and 3; an input error, unchecked packages or an unexpected change count are reported. */
+function inspect(label, result, expectedChanges) {
+  if (result.code !== 0 && result.code !== 1 && result.code !== 3) return warn(`${label} exited ${result.code}: ${result.stderr.trim()}`);
+  const out = JSON.parse(result.stdout);
+  if (out.unavailable.length) warn(`${label}: ${out.unavailable.length} packages unavailable, e.g. ${out.unavailable[0].package.name}: ${out.unavailable[0].reason}`);
+  const changes = Object.values(out.summary.changes).reduce((a, b) => a + b, 0);
+  if (expectedChanges !== undefined && changes !== expectedChanges) warn(`${label}: ${changes} changes, expected ${expectedChanges}`);
+}
+
+/** Every run's figures, by scenario, size and cache. */
+const samples = new Map();
+function record(scenario, size, cache, { seconds, rssMb, code }) {
+  const key = `${scenario}|${size}|${cache}`;
+  if (!samples.has(key)) samples.set(key, []);
+  samples.get(key).push({ seconds, rssMb, code });
+}
+
+async function benchSize(target) {
+  console.error(`generating the ${target.toLocaleString('en')}-package project...`);
+  const dir = path.join(work, String(target));
+  const project = generate(dir, { target, seed: SEED });
+  const names = { 'floor-diff': path.join(dir, 'diff-names.json'), 'floor-audit': path.join(dir, 'audit-names.json') };
+  fs.writeFileSync(names['floor-diff'], JSON.stringify(project.changed));
+  fs.writeFileSync(names['floor-audit'], JSON.stringify(project.names));
+  const registry = await startRegistry(path.join(dir, 'registry'));
+  const bin = path.join(root, 'bin', 'depguard.js');
+  const base = path.join(dir, 'base');
+  const lockfile = (side) => path.join(dir, side, 'package-lock.json');
+  const depguard = (args, cache) => measure([bin, ...args, '--registry', registry.url, '--cache-dir', cache, '--format', 'json'], base);
+  const floor = (scenario) => measure([path.join(root, 'scripts', 'bench', 'floor.mjs'), registry.url, names[scenario], String(CONCURRENCY)], base);
+  const scenarios = {
+    diff: { args: ['diff', '--base', lockfile('base'), '--head', lockfile('head')], changes: 10 },
+    rewrite: { args: ['diff', '--base', lockfile('base'), '--head', lockfile('rewrite')], changes: 0 },
+    audit: { args: ['audit', '--lockfile', lockfile('base')] },
+  };
+  const fresh = () => fs.mkdtempSync(path.join(work, 'cache-'));
+  try {
+    for (let run = 1; run <= runs; run++) {
+      console.error(`${target.toLocaleString('en')} packages, run ${run}/${runs}`);
+      for (const scenario of ['diff', 'rewrite', 'audit']) {
+        if (scenario !== 'rewrite') {
+          const result = await floor(`floor-${scenario}`);
+          if (result.code !== 0) throw new Error(`the fetch floor failed: ${result.stderr.trim()}`);
+          record(`floor-${scenario}`, target, '-', result);
+        }
+        const { args, changes } = scenarios[scenario];
+        const cache = fresh();
+        // a warm run reuses the cache its cold twin just filled; a rewrite fetches nothing at all
+        for (const temperature of scenario === 'rewrite' ? ['n/a'] : ['cold', 'warm']) {
+          const result = await depguard(args, cache);
+          inspect(`${scenario} (${target}, ${temperature}, run ${run})`, result, changes);
+          record(scenario, target, temperature, result);
+        }
+        fs.rmSync(cache, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    registry.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const bytes = project.documentBytes;
+  return {
+    packages: project.packages,
+    names: project.names.length,
+    documents: bytes.length,
+    documentMb: bytes.reduce((a, b) => a + b, 0) / 2 ** 20,
+    documentsOver2Mb: bytes.filter((b) => b > 2 * 2 ** 20).map((b) => b / 2 ** 20),
+    changed: project.changed,
+  };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+function summarize(samples) {
+  const rows = [];
+  for (const [key, list] of samples) {
+    const [scenario, size, cache] = key.split('|');
+    const seconds = list.map((s) => s.seconds);
+    const rss = list.map((s) => s.rssMb).filter((r) => r !== null);
+    rows.push({ scenario, size: Number(size), cache, median: median(seconds), min: Math.min(...seconds), max: Math.max(...seconds), peakRssMb: rss.length ? Math.max(...rss) : null, runs: list });
+  }
+  for (const row of rows) {
+    const floor = rows.find((r) => r.scenario === `floor-${row.scenario}` && r.size === row.size);
+    row.ratio = floor ? row.median / floor.median : null;
+    const target = TARGETS.find((t) => t.scenario === row.scenario && t.size === row.size && t.cache === row.cache);
+    row.target = target?.text ?? null;
+    row.pass = target ? target.pass(row) : null;
+  }
+  return rows;
+}
+
+function table(rows) {
+  const header = ['scenario', 'size', 'cache', 'median s', 'min s', 'max s', 'peak RSS MB', 'depguard/floor', 'target', 'pass/fail'];
+  const lines = rows.map((r) => [
+    LABELS[r.scenario],
+    r.size.toLocaleString('en'),
+    r.cache,
+    r.median.toFixed(2),
+    r.min.toFixed(2),
+    r.max.toFixed(2),
+    r.peakRssMb === null ? 'n/a' : r.peakRssMb.toFixed(0),
+    r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`,
+    r.target ?? '-',
+    r.pass === null ? '-' : r.pass ? 'pass' : 'FAIL',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const format = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [format(header), format(widths.map((w) => '-'.repeat(w))), ...lines.map(format)].join('\n');
+}
+
+const projects = {};
+// other work on the machine skews every figure: the load averages before and after say how much
+const loadBefore = os.loadavg();
+try {
+  if (!TIME) warn('/usr/bin/time not found: peak RSS is not measured');
+  for (const size of sizes) projects[size] = await benchSize(size);
+} finally {
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+const loadAfter = os.loadavg();
+const rows = summarize(samples);
+for (const [size, p] of Object.entries(projects)) {
+  console.log(`${Number(size).toLocaleString('en')}: ${p.packages.toLocaleString('en')} packages (${p.names.toLocaleString('en')} names), ${p.documentMb.toFixed(0)} MB of documents, ${p.documentsOver2Mb.length} over 2 MB (${p.documentsOver2Mb.map((mb) => mb.toFixed(1)).join(', ')} MB); diff upgrades ${p.changed.join(', ')}`);
+}
+console.log(`load average ${loadBefore[0].toFixed(1)} before, ${loadAfter[0].toFixed(1)} after, on ${os.cpus().length} cores`);
+console.log(`medians of ${runs} run${runs > 1 ? 's' : ''}; peak RSS is the highest of the runs; floor: the same documents fetched and parsed by a minimal client, ${CONCURRENCY} in flight\n`);
+console.log(table(rows));
+const failed = rows.filter((r) => r.pass === false).length;
+console.log(`\n${failed ? `${failed} target${failed > 1 ? 's' : ''} missed` : 'all targets met'}${warnings.length ? `; ${warnings.length} warning${warnings.length > 1 ? 's' : ''} (above)` : ''}`);
+
+const results = {
+  timestamp: new Date().toISOString(),
+  machine: { cpuModel: os.cpus()[0]?.model ?? null, cpus: os.cpus().length, totalMemMb: Math.round(os.totalmem() / 2 ** 20), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage: { before: loadBefore, after: loadAfter } },
+  options: { runs, sizes, seed: SEED, concurrency: CONCURRENCY },
+  projects,
+  rows,
+  warnings,
+};
+const out = path.join(root, 'bench', 'results', 'latest.json');
+fs.mkdirSync(path.dirname(out), { recursive: true });
+fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+console.log(`\nwritten to ${path.relative(process.cwd(), out)}`);
