@@ -8,7 +8,7 @@ import { loadSnapshot } from '../lockfile/load.js';
 import { findLockfile, type FoundLockfile } from '../lockfile/detect.js';
 import { parseSourceSpec, readSource, repositoryPath, type LockSource } from '../lockfile/source.js';
 import { readRegistryConfig, registryHosts } from '../registry/npmrc.js';
-import { defaultCacheDir, PacoteClient, type FetchLimits } from '../registry/pacote-client.js';
+import { PacoteClient, type FetchLimits } from '../registry/pacote-client.js';
 import { isFormat, FORMATS, type Format } from '../report/index.js';
 import { buildResult, type DiffResult, type HeadLockfile } from '../result.js';
 import { AUDIT_RULES, PROJECT_RULES, RULE_IDS, RULES } from '../rules/index.js';
@@ -16,7 +16,7 @@ import { loadPolicy, locatePolicy } from '../config/load-policy.js';
 import type { Policy } from '../config/policy.js';
 import { DEFAULT_MIN_RELEASE_AGE_MS, projectReleaseAge, readProjectFiles, RELEASE_AGE_FILES, type ProjectFiles } from '../config/release-age.js';
 import { formatDuration, parseDuration } from '../duration.js';
-import { CachedClient } from '../registry/facts-cache.js';
+import { CachedClient, defaultCacheDir } from '../registry/facts-cache.js';
 import { isSeverity, type Severity } from '../severity.js';
 
 export interface DiffFlags {
@@ -157,12 +157,13 @@ async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment:
   const projectNpmrc = projectFiles['.npmrc'];
   const config = readRegistryConfig({ projectDir, env, registry: flags.registry, projectNpmrc });
   const cacheDir = flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : defaultCacheDir(env);
-  const registryClient = new PacoteClient({ config, cacheDir, offline: flags.offline, limits: parsed.limits, maxSockets: parsed.concurrency });
+  const registryClient = new PacoteClient({ config, limits: parsed.limits, maxSockets: parsed.concurrency });
   const client = new CachedClient(registryClient, { dir: cacheDir, registry: config.registry, maxAgeMs: parsed.cacheMaxAgeMs, offline: Boolean(flags.offline), now: Date.now });
   const releaseAge = policy.minReleaseAgeMs !== undefined ? { ms: policy.minReleaseAgeMs, source: `${policy.source} minReleaseAge` } : (projectReleaseAge(projectFiles) ?? { ms: DEFAULT_MIN_RELEASE_AGE_MS, source: 'depguard default' });
   const settings = { minReleaseAgeMs: releaseAge.ms, minReleaseAgeSource: releaseAge.source, registryHosts: registryHosts(config) };
   const rules = command === 'audit' ? AUDIT_RULES : RULES;
   const evaluation = await evaluate(changes, { base, head }, { rules, projectRules: PROJECT_RULES, client, now: parsed.now, concurrency: parsed.concurrency, settings, policy, onProgress: hooks.onProgress });
+  await client.flush();
   const baseLabel = baseText.lockfile === null && sides.base.kind !== 'empty' ? `${baseText.label} (no lockfile)` : baseText.label;
   const changedByThisChange = sides.base.kind === 'git' && policyLocation.kind !== 'none' && (await changedSinceBase(sides.base, policyLocation.file));
   const result = buildResult(command, baseLabel, headText.label, changes, evaluation, {

@@ -1,17 +1,29 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { RegistryError } from '../errors.js';
 import type { MetadataClient } from './client.js';
 import type { PackageFacts, VersionFacts } from './facts.js';
 
-const FORMAT = 1;
+const FORMAT = 2;
+/** A pack file this old that no index mentions is garbage, not a run still writing. */
+const STALE_PACK_MS = 3_600_000;
 
-interface Stored {
-  readonly format: number;
-  readonly registry: string;
-  readonly name: string;
+type StoredFacts = Omit<PackageFacts, 'versions' | 'publishTimes'> & { versions: VersionFacts[]; publishTimes: Array<[string, number]> };
+
+/** Where one package's facts sit: a byte range of a pack file. */
+interface Entry {
+  readonly pack: string;
+  readonly offset: number;
+  readonly length: number;
   readonly fetchedAt: number;
-  readonly facts: Omit<PackageFacts, 'versions' | 'publishTimes'> & { versions: VersionFacts[]; publishTimes: Array<[string, number]> };
+}
+
+interface Index {
+  readonly format: number;
+  readonly entries: Record<string, Entry>;
 }
 
 export interface FactsCacheOptions {
@@ -28,55 +40,121 @@ export interface FactsCacheOptions {
 /**
  * depguard's own freshness policy in front of the registry: the compact facts of each package,
  * kept for `maxAgeMs` (registries here send no cache headers, so HTTP caching alone would ask
- * again on every run). A cached entry that lacks a version the run needs is stale whatever its
- * age: a new release is exactly what must not be missed. Writes go to depguard's cache directory
- * only, atomically (write, then rename).
+ * again on every run). A cached entry that lacks a version the run needs, or has it only in
+ * outline, is stale whatever its age: a new release is exactly what must not be missed.
+ *
+ * Storage is one pack file per run (facts appended as they arrive) and one index of byte
+ * ranges: thousands of packages cost one file, not thousands, and a small diff reads only the
+ * ranges it needs. Writes stay inside depguard's cache directory; the index is replaced
+ * atomically, and a run that loses a race with another only loses cache entries.
  */
 export class CachedClient implements MetadataClient {
+  readonly #dir: string;
+  #index: Promise<Index> | undefined;
+  #pack: { name: string; stream: WriteStream; offset: number } | undefined;
+  readonly #written = new Map<string, Entry>();
+
   constructor(
     private readonly inner: MetadataClient,
     private readonly options: FactsCacheOptions,
-  ) {}
+  ) {
+    this.#dir = path.join(options.dir, `facts-v${FORMAT}`);
+  }
 
   async packageFacts(name: string, versions: readonly string[] = []): Promise<PackageFacts> {
-    const file = this.#file(name);
-    const cached = await this.#read(file, name);
-    if (cached && (this.options.offline || (this.options.now() - cached.fetchedAt < this.options.maxAgeMs && versions.every((v) => cached.facts.versions.has(v) || cached.facts.publishTimes.has(v))))) {
+    const cached = await this.#read(name);
+    if (cached && (this.options.offline || this.options.now() - cached.fetchedAt < this.options.maxAgeMs) && versions.every((v) => covers(cached.facts, v))) {
       return cached.facts;
     }
+    if (this.options.offline) throw new RegistryError(name, cached ? 'cached facts lack a needed version (--offline)' : 'not in the cache (--offline)');
     const facts = await this.inner.packageFacts(name, versions);
-    await this.#write(file, name, facts).catch(() => undefined); // a cache that cannot be written only costs speed
+    this.#append(name, facts);
     return facts;
   }
 
-  #file(name: string): string {
-    const key = createHash('sha256').update(`${this.options.registry}\n${name}`).digest('hex');
-    return path.join(this.options.dir, `facts-v${FORMAT}`, key.slice(0, 2), `${key}.json`);
+  /** Writes the index for what this run fetched. Call once, after the last request. */
+  async flush(): Promise<void> {
+    const pack = this.#pack;
+    if (!pack) return;
+    await new Promise<void>((resolve, reject) => pack.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    // merge with what other runs may have written meanwhile
+    const current = await loadIndex(this.#dir);
+    const entries = { ...current.entries, ...Object.fromEntries(this.#written) };
+    const tmp = path.join(this.#dir, `index.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    await writeFile(tmp, JSON.stringify({ format: FORMAT, entries } satisfies Index));
+    await rename(tmp, path.join(this.#dir, 'index.json'));
+    await this.#collect(entries);
   }
 
-  async #read(file: string, name: string): Promise<{ fetchedAt: number; facts: PackageFacts } | null> {
-    let stored: Stored;
+  #key(name: string): string {
+    return `${this.options.registry} ${name}`;
+  }
+
+  async #read(name: string): Promise<{ fetchedAt: number; facts: PackageFacts } | null> {
+    this.#index ??= loadIndex(this.#dir);
+    const entry = (await this.#index).entries[this.#key(name)];
+    if (!entry) return null;
     try {
-      stored = JSON.parse(await readFile(file, 'utf8')) as Stored;
+      const handle = await open(path.join(this.#dir, entry.pack), 'r');
+      try {
+        const buffer = Buffer.alloc(entry.length);
+        await handle.read(buffer, 0, entry.length, entry.offset);
+        const stored = JSON.parse(buffer.toString('utf8')) as StoredFacts;
+        if (stored.name !== name) return null;
+        return { fetchedAt: entry.fetchedAt, facts: { ...stored, versions: new Map(stored.versions.map((v) => [v.version, v])), publishTimes: new Map(stored.publishTimes) } };
+      } finally {
+        await handle.close();
+      }
     } catch {
-      return null;
+      return null; // a pack removed or cut short: a cache miss, nothing worse
     }
-    if (stored.format !== FORMAT || stored.name !== name || stored.registry !== this.options.registry) return null;
-    const f = stored.facts;
-    return { fetchedAt: stored.fetchedAt, facts: { ...f, versions: new Map(f.versions.map((v) => [v.version, v])), publishTimes: new Map(f.publishTimes) } };
   }
 
-  async #write(file: string, name: string, facts: PackageFacts): Promise<void> {
-    const stored: Stored = {
-      format: FORMAT,
-      registry: this.options.registry,
-      name,
-      fetchedAt: this.options.now(),
-      facts: { ...facts, versions: [...facts.versions.values()], publishTimes: [...facts.publishTimes] },
-    };
-    await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(stored));
-    await rename(tmp, file);
+  #append(name: string, facts: PackageFacts): void {
+    if (!this.#pack) {
+      const packName = `pack-${Date.now()}-${process.pid}-${randomBytes(4).toString('hex')}.ndjson`;
+      // created once, synchronously, so that appends may start at once
+      mkdirSync(this.#dir, { recursive: true });
+      const stream = createWriteStream(path.join(this.#dir, packName), { flags: 'a' });
+      stream.on('error', () => undefined); // a cache that cannot be written only costs speed
+      this.#pack = { name: packName, stream, offset: 0 };
+    }
+    const line = Buffer.from(`${JSON.stringify({ ...facts, versions: [...facts.versions.values()], publishTimes: [...facts.publishTimes] } satisfies StoredFacts)}\n`);
+    this.#written.set(this.#key(name), { pack: this.#pack.name, offset: this.#pack.offset, length: line.length - 1, fetchedAt: this.options.now() });
+    this.#pack.offset += line.length;
+    this.#pack.stream.write(line);
   }
+
+  /** Removes pack files no index entry points to any more (and old enough not to be another run's, in progress). */
+  async #collect(entries: Record<string, Entry>): Promise<void> {
+    const live = new Set(Object.values(entries).map((e) => e.pack));
+    const settled = this.options.now() - STALE_PACK_MS;
+    for (const file of await readdir(this.#dir).catch(() => [] as string[])) {
+      const started = Number(/^pack-(\d+)-/.exec(file)?.[1]);
+      if (!live.has(file) && started < settled) await rm(path.join(this.#dir, file), { force: true });
+    }
+  }
+
+}
+
+/** The facts hold `version` in full (not only in outline), or know it was withdrawn. */
+function covers(facts: PackageFacts, version: string): boolean {
+  const v = facts.versions.get(version);
+  return v ? v.detailed : facts.publishTimes.has(version);
+}
+
+async function loadIndex(dir: string): Promise<Index> {
+  try {
+    const index = JSON.parse(await readFile(path.join(dir, 'index.json'), 'utf8')) as Index;
+    if (index.format === FORMAT && index.entries && typeof index.entries === 'object') return index;
+  } catch {
+    // no cache yet, or an unreadable one: start empty
+  }
+  return { format: FORMAT, entries: {} };
+}
+
+/** $XDG_CACHE_HOME/depguard, else ~/.cache/depguard: depguard's own, never npm's. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_CACHE_HOME ?? path.join(env.HOME ?? os.homedir(), '.cache');
+  return path.join(base, 'depguard');
 }

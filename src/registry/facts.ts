@@ -16,6 +16,12 @@ export interface Publisher extends Person {
 
 export interface VersionFacts {
   readonly version: string;
+  /**
+   * False for versions the run did not ask about: their dependencies, repository, deprecation
+   * and integrity are dropped (history rules need only publishers, times, provenance and scripts),
+   * so memory does not grow with the number of releases.
+   */
+  readonly detailed: boolean;
   /** Real publish time; undefined when the registry's `time` cannot be trusted or is absent. */
   readonly publishedAt?: number;
   readonly publisher?: Publisher;
@@ -51,7 +57,8 @@ export interface PackageFacts {
 
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'] as const;
 
-export function extractFacts(doc: unknown, expectedName: string): PackageFacts {
+/** `detailFor`: the versions whose full details the rules need (all of them when absent). */
+export function extractFacts(doc: unknown, expectedName: string, detailFor?: ReadonlySet<string>): PackageFacts {
   const d = isRecord(doc) ? doc : {};
   const time = isRecord(d.time) ? d.time : undefined;
   // The public registry always records `created` and `modified`; a `time` without them is a
@@ -69,7 +76,7 @@ export function extractFacts(doc: unknown, expectedName: string): PackageFacts {
   const rawVersions = isRecord(d.versions) ? d.versions : {};
   for (const [version, manifest] of Object.entries(rawVersions)) {
     if (!isRecord(manifest)) continue;
-    versions.set(version, versionFacts(version, manifest, publishTimes.get(version)));
+    versions.set(version, versionFacts(version, manifest, publishTimes.get(version), !detailFor || detailFor.has(version)));
   }
   const all = [...versions.values()];
   return {
@@ -89,23 +96,24 @@ export function extractFacts(doc: unknown, expectedName: string): PackageFacts {
   };
 }
 
-function versionFacts(version: string, m: Record<string, unknown>, publishedAt: number | undefined): VersionFacts {
+function versionFacts(version: string, m: Record<string, unknown>, publishedAt: number | undefined, detailed: boolean): VersionFacts {
   const scripts = isRecord(m.scripts) ? m.scripts : {};
   const installScripts: Record<string, string> = {};
   for (const s of INSTALL_SCRIPTS) if (typeof scripts[s] === 'string') installScripts[s] = scripts[s];
   const dist = isRecord(m.dist) ? m.dist : {};
   return {
     version,
+    detailed,
     publishedAt,
     publisher: publisher(m._npmUser),
     maintainers: people(m.maintainers),
-    dependencies: Object.fromEntries([...Object.entries(stringRecord(m.dependencies)), ...Object.entries(stringRecord(m.optionalDependencies))]),
+    dependencies: detailed ? Object.fromEntries([...Object.entries(stringRecord(m.dependencies)), ...Object.entries(stringRecord(m.optionalDependencies))]) : {},
     installScripts,
     gypfile: m.gypfile === true,
     hasInstallScript: typeof m.hasInstallScript === 'boolean' ? m.hasInstallScript : undefined,
-    deprecated: typeof m.deprecated === 'string' && m.deprecated !== '' ? m.deprecated : undefined,
-    repository: repositoryUrl(m.repository),
-    integrity: typeof dist.integrity === 'string' ? dist.integrity : undefined,
+    deprecated: detailed && typeof m.deprecated === 'string' && m.deprecated !== '' ? m.deprecated : undefined,
+    repository: detailed ? repositoryUrl(m.repository) : undefined,
+    integrity: detailed && typeof dist.integrity === 'string' ? dist.integrity : undefined,
     hasProvenance: isRecord(dist.attestations),
   };
 }

@@ -1,5 +1,3 @@
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RegistryError } from '../errors.js';
 import type { MetadataClient } from './client.js';
@@ -20,17 +18,10 @@ export const DEFAULT_LIMITS: FetchLimits = { timeoutMs: 30_000, retries: 2, maxR
 
 export interface PacoteClientOptions {
   readonly config: RegistryConfig;
-  /** pacote's on-disk cache (cacache). Not npm's own, so depguard never disturbs npm's. */
-  readonly cacheDir: string;
-  readonly offline?: boolean;
   readonly limits?: FetchLimits;
   readonly maxSockets?: number;
 }
 
-export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_CACHE_HOME ?? path.join(env.HOME ?? os.homedir(), '.cache');
-  return path.join(base, 'depguard');
-}
 
 interface Session {
   readonly pacote: typeof import('pacote');
@@ -38,7 +29,10 @@ interface Session {
   readonly options: Record<string, unknown>;
 }
 
-/** Full registry documents through pacote, reduced to facts; at most one request per name per run. */
+/**
+ * Full registry documents through pacote, reduced to facts; at most one request per name per
+ * run. Always asks the registry: caching is CachedClient's job.
+ */
 export class PacoteClient implements MetadataClient {
   readonly #client: PacoteClientOptions;
   readonly #limits: FetchLimits;
@@ -50,10 +44,10 @@ export class PacoteClient implements MetadataClient {
     this.#limits = options.limits ?? DEFAULT_LIMITS;
   }
 
-  packageFacts(name: string): Promise<PackageFacts> {
+  packageFacts(name: string, versions?: readonly string[]): Promise<PackageFacts> {
     let pending = this.#inFlight.get(name);
     if (!pending) {
-      pending = this.#fetch(name);
+      pending = this.#fetch(name, versions && versions.length ? new Set(versions) : undefined);
       this.#inFlight.set(name, pending);
     }
     return pending;
@@ -63,15 +57,15 @@ export class PacoteClient implements MetadataClient {
   #open(): Promise<Session> {
     this.#session ??= (async () => {
       const [{ default: pacote }, { SizeLimitedAgent: Agent }] = await Promise.all([import('pacote'), import('./limited-agent.js')]);
-      const { config, cacheDir, offline, maxSockets } = this.#client;
+      const { config, maxSockets } = this.#client;
       const tls = config.options;
       const agent = new Agent({ ca: tls.ca, strictSSL: tls.strictSSL, proxy: tls.proxy, noProxy: tls.noProxy, maxSockets: maxSockets ?? 16, timeout: this.#limits.timeoutMs }, this.#limits.maxResponseBytes);
       const options = {
         ...config.options,
         registry: config.registry,
-        cache: path.join(cacheDir, '_cacache'),
+        // No HTTP disk cache: documents are reduced to facts, and the facts are what depguard
+        // caches (CachedClient). Writing whole documents to cacache cost more than fetching them.
         fullMetadata: true,
-        offline: offline ?? false,
         agent,
         timeout: this.#limits.timeoutMs,
         // retries are ours (below): make-fetch-happen's stop at the headers, a body cut short is not retried
@@ -84,12 +78,12 @@ export class PacoteClient implements MetadataClient {
     return this.#session;
   }
 
-  async #fetch(name: string): Promise<PackageFacts> {
+  async #fetch(name: string, detailFor: ReadonlySet<string> | undefined): Promise<PackageFacts> {
     const session = await this.#open();
     for (let attempt = 0; ; attempt++) {
       try {
         const doc = await session.pacote.packument(name, session.options as import('pacote').Options);
-        return extractFacts(doc, name);
+        return extractFacts(doc, name, detailFor);
       } catch (error) {
         const failure = this.#describe(session.agent, name, error);
         if (!failure.transient || attempt >= this.#limits.retries) throw new RegistryError(name, failure.reason);
@@ -104,7 +98,6 @@ export class PacoteClient implements MetadataClient {
       return { reason: `response larger than the ${(this.#limits.maxResponseBytes / 1024 / 1024).toFixed(0)} MB limit (--max-response-size)`, transient: false };
     }
     if (e.code === 'E404' || e.statusCode === 404) return { reason: 'not found on the registry (404)', transient: false };
-    if (e.code === 'ENOTCACHED') return { reason: 'not in the cache (--offline)', transient: false };
     if (typeof e.statusCode === 'number') return { reason: `registry answered HTTP ${e.statusCode}`, transient: e.statusCode >= 500 || e.statusCode === 408 || e.statusCode === 429 };
     if (e.code === 'EJSONPARSE' || e.type === 'invalid-json') return { reason: 'registry sent invalid JSON', transient: true };
     if (e.type === 'request-timeout' || /TIMEOUT|ETIMEDOUT/.test(e.code ?? '')) return { reason: `no answer within ${this.#limits.timeoutMs / 1000}s (--timeout)`, transient: true };
