@@ -85,65 +85,37 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
       wanted.set(change.name, versions);
     }
   }
-  const facts = new Map<string, PackageFacts>();
-  const failed = new Map<string, string>();
+  // Each package is judged as soon as its facts arrive, and its facts are then dropped: memory
+  // stays bounded by the requests in flight, not by the size of the tree.
+  const results = new Map<Change, { findings: Finding[]; skipped: Skipped[]; unavailable?: Unavailable }>();
+  const judge = (change: Change, pkgFacts: PackageFacts | undefined, failure: string | undefined): void => {
+    results.set(change, judgeChange(change, rules, { facts: pkgFacts, failure, notFromRegistry: notFromRegistry.get(change), now, settings: options.settings, policy }));
+  };
+  const byName = new Map<string, Change[]>();
+  for (const change of relevant) if (wanted.has(change.name)) byName.set(change.name, [...(byName.get(change.name) ?? []), change]);
   let done = 0;
   await mapLimit([...wanted.keys()].sort(), options.concurrency, async (name) => {
+    let pkgFacts: PackageFacts | undefined;
+    let failure: string | undefined;
     try {
-      facts.set(name, await client.packageFacts(name, [...wanted.get(name)!]));
+      pkgFacts = await client.packageFacts(name, [...wanted.get(name)!]);
     } catch (error) {
       if (!(error instanceof RegistryError)) throw error;
-      failed.set(name, error.reason);
+      failure = error.reason;
     }
+    for (const change of byName.get(name)!) judge(change, pkgFacts, failure);
     options.onProgress?.(++done, wanted.size);
   });
+  for (const change of relevant) if (!results.has(change)) judge(change, undefined, undefined);
 
   const all: Finding[] = [];
   const skipped: Skipped[] = [];
   const unavailable: Unavailable[] = [];
   for (const change of relevant) {
-    const ref = { name: change.name, version: changeVersion(change) };
-    const failure = failed.get(change.name);
-    if (failure) unavailable.push({ package: ref, reason: failure });
-    const pkgFacts = facts.get(change.name);
-    const ctx = {
-      change,
-      facts: pkgFacts,
-      before: change.before ? pkgFacts?.versions.get(change.before.version) : undefined,
-      after: change.after ? pkgFacts?.versions.get(change.after.version) : undefined,
-      now,
-      settings: options.settings,
-    };
-    const drafts: Array<{ ruleId: string; draft: Draft }> = [];
-    for (const rule of rules) {
-      if (!rule.appliesTo(change)) continue;
-      const why = notFromRegistry.get(change);
-      if (rule.needsMetadata && !pkgFacts && why) {
-        skipped.push({ ruleId: rule.id, package: ref, reason: `not installed from a registry (${why})` });
-        continue;
-      }
-      const outcome = rule.check(ctx);
-      if (outcome.unchecked && !failure) skipped.push({ ruleId: rule.id, package: ref, reason: outcome.unchecked });
-      for (const draft of outcome.findings) {
-        drafts.push({ ruleId: rule.id, draft: { ...draft, severity: policySeverity(policy, rule.id, change.name, draft.severity) } });
-      }
-    }
-    for (const c of combine(drafts, isInRangeUpdate(change))) {
-      all.push({
-        ruleId: c.ruleId,
-        severity: trustedCap(policy, change.name, c.severity),
-        package: ref,
-        previousVersion: change.before?.version ?? null,
-        change: change.kind,
-        direct: change.direct,
-        dev: change.dev,
-        message: c.draft.message,
-        evidence: c.draft.evidence,
-        traits: c.draft.traits,
-        ...(c.escalation ? { escalation: c.escalation } : {}),
-        paths: change.paths,
-      });
-    }
+    const r = results.get(change)!;
+    all.push(...r.findings);
+    skipped.push(...r.skipped);
+    if (r.unavailable) unavailable.push(r.unavailable);
   }
   for (const rule of options.projectRules) {
     if (!ruleEnabled(policy, rule.id)) continue;
@@ -174,6 +146,60 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
     else findings.push(finding);
   }
   return { findings, suppressed, expiredIgnores: policy.ignore.filter((e) => isExpired(e, now)), skipped, unavailable };
+}
+
+interface JudgeInput {
+  readonly facts: PackageFacts | undefined;
+  readonly failure: string | undefined;
+  readonly notFromRegistry: string | undefined;
+  readonly now: number;
+  readonly settings: RuleSettings;
+  readonly policy: Policy;
+}
+
+/** The rules on one change, signals combined, the policy's severities applied. */
+function judgeChange(change: Change, rules: readonly Rule[], input: JudgeInput): { findings: Finding[]; skipped: Skipped[]; unavailable?: Unavailable } {
+  const { facts: pkgFacts, failure, notFromRegistry: why, policy } = input;
+  const ref = { name: change.name, version: changeVersion(change) };
+  const ctx = {
+    change,
+    facts: pkgFacts,
+    before: change.before ? pkgFacts?.versions.get(change.before.version) : undefined,
+    after: change.after ? pkgFacts?.versions.get(change.after.version) : undefined,
+    now: input.now,
+    settings: input.settings,
+  };
+  const skipped: Skipped[] = [];
+  const drafts: Array<{ ruleId: string; draft: Draft }> = [];
+  for (const rule of rules) {
+    if (!rule.appliesTo(change)) continue;
+    if (rule.needsMetadata && !pkgFacts && why) {
+      skipped.push({ ruleId: rule.id, package: ref, reason: `not installed from a registry (${why})` });
+      continue;
+    }
+    const outcome = rule.check(ctx);
+    if (outcome.unchecked && !failure) skipped.push({ ruleId: rule.id, package: ref, reason: outcome.unchecked });
+    for (const draft of outcome.findings) {
+      drafts.push({ ruleId: rule.id, draft: { ...draft, severity: policySeverity(policy, rule.id, change.name, draft.severity) } });
+    }
+  }
+  const findings = combine(drafts, isInRangeUpdate(change)).map(
+    (c): Finding => ({
+      ruleId: c.ruleId,
+      severity: trustedCap(policy, change.name, c.severity),
+      package: ref,
+      previousVersion: change.before?.version ?? null,
+      change: change.kind,
+      direct: change.direct,
+      dev: change.dev,
+      message: c.draft.message,
+      evidence: c.draft.evidence,
+      traits: c.draft.traits,
+      ...(c.escalation ? { escalation: c.escalation } : {}),
+      paths: change.paths,
+    }),
+  );
+  return { findings, skipped, ...(failure ? { unavailable: { package: ref, reason: failure } } : {}) };
 }
 
 /** git, file, link and remote-tarball sources have no registry document to compare. */
