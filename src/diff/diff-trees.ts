@@ -54,6 +54,7 @@ function index(snapshot: Snapshot): Side {
  * location, so hoisting and reordering are not changes). Deterministic: sorted by name, then version.
  */
 export function diffTrees(base: Snapshot, head: Snapshot): Change[] {
+  if (base.identity !== undefined && base.identity === head.identity) return [];
   const before = index(base);
   const after = index(head);
   const changes: Change[] = [];

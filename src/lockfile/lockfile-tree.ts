@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { sortShape, type TreeShape } from './arborist-loader.js';
+import type { TreeShape } from './arborist-loader.js';
 import type { LockfileData } from './parse.js';
 import type { Edge, EdgeType, PackageNode } from './snapshot.js';
 
@@ -29,7 +29,9 @@ export function loadFromLockfileData(data: LockfileData, packageJson: Record<str
   const nodes: PackageNode[] = [];
   const locations = new Set(Object.keys(packages));
   locations.add('');
-  for (const location of locations) {
+  // npm writes `packages` sorted by key; walking the keys in order yields nodes, and edges node
+  // by node with each node's edges sorted, in the canonical order without sorting everything
+  for (const location of [...locations].sort(compareKeys)) {
     const entry: Entry = location === '' ? root : packages[location]!;
     const lockEntry: Entry = packages[location] ?? {};
     const isRoot = location === '';
@@ -83,11 +85,16 @@ export function loadFromLockfileData(data: LockfileData, packageJson: Record<str
     take(entry.optionalDependencies, 'optional');
     // devDependencies count only for the project and its workspaces (Arborist's "top" nodes)
     if (node.isRoot || node.isWorkspace || !node.location.includes('node_modules/')) take(entry.devDependencies, 'dev');
-    for (const [dep, { spec, type }] of declared) {
+    for (const [dep, { spec, type }] of [...declared].sort(([a], [b]) => compareKeys(a, b))) {
       edges.push({ from: node.location, to: resolve(node.location, dep, locations), name: dep, spec, type });
     }
   }
-  return sortShape(nodes, edges);
+  return { nodes, edges };
+}
+
+/** The canonical order of sortShape, for sort() calls on already (nearly) sorted input. */
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

@@ -1,7 +1,7 @@
-import { loadWithArborist } from './arborist-loader.js';
+import { loadWithArborist, type TreeShape } from './arborist-loader.js';
 import { declaredIn } from './graph.js';
 import { loadFromLockfileData, rootInSync } from './lockfile-tree.js';
-import { parseLockfile } from './parse.js';
+import { parseLockfile, type LockfileData } from './parse.js';
 import type { Snapshot } from './snapshot.js';
 import type { LockfileText } from './source.js';
 
@@ -18,15 +18,41 @@ export async function loadNpmLockfile(text: LockfileText & { lockfile: string },
   const data = parseLockfile(text.label, text.lockfile);
   const packageJson = text.packageJson === null ? null : parseObject(text.packageJson);
   const fast = loader === 'fast' && data.lockfileVersion >= 2 && rootInSync(packageJson, data.packages['']);
-  const shape = fast ? loadFromLockfileData(data, packageJson) : await loadWithArborist(text, data, packageJson);
-  return {
+  const common = {
     source: text.label,
-    format: 'npm',
+    format: 'npm' as const,
     lockfileVersion: data.lockfileVersion,
-    ...shape,
     manifest: packageJson ? declaredIn(packageJson) : null,
     lockedRoot: data.lockfileVersion >= 2 && data.packages[''] ? declaredIn(data.packages['']) : null,
   };
+  if (!fast) return { ...common, ...(await loadWithArborist(text, data, packageJson)) };
+  // The tree is built on first use: a lockfile rewritten without package changes (the
+  // pre-commit common case) is settled by the identities alone.
+  let shape: TreeShape | undefined;
+  const tree = (): TreeShape => (shape ??= loadFromLockfileData(data, packageJson));
+  return {
+    ...common,
+    identity: lockedIdentity(data.packages),
+    get nodes() {
+      return tree().nodes;
+    },
+    get edges() {
+      return tree().edges;
+    },
+  };
+}
+
+/** Sorted `name@version resolved integrity` of every installed package, links and folders left out. */
+function lockedIdentity(packages: LockfileData['packages']): string {
+  const lines: string[] = [];
+  for (const key in packages) {
+    if (!key.includes('node_modules/')) continue;
+    const e = packages[key]!;
+    if (e.link === true) continue;
+    const name = typeof e.name === 'string' ? e.name : key.slice(key.lastIndexOf('node_modules/') + 13);
+    lines.push(`${name}@${String(e.version)} ${String(e.resolved ?? '')} ${String(e.integrity ?? '')}`);
+  }
+  return lines.sort().join('\n');
 }
 
 /** A package.json beside the lockfile is used only when it is a JSON object. */

@@ -44,37 +44,43 @@ export function parseLockfile(label: string, text: string): LockfileData {
 }
 
 function checkEntry(label: string, key: string, entry: unknown, isRoot: boolean): void {
-  const where = `packages[${JSON.stringify(key)}]`;
-  if (!isPlainObject(entry)) throw new LockfileError(label, `${where} is not an object`);
-  if (hasControlChars(key)) throw new LockfileError(label, `${where} has control characters in its key`);
-  if (key.split('/').some((part) => part === '..' || part === '.') || key.startsWith('/') || /^[a-zA-Z]:/.test(key)) {
-    throw new LockfileError(label, `${where} points outside the project`);
-  }
-  if (key.split('/').some((part) => OBJECT_MEMBERS.has(part))) throw new LockfileError(label, `${where} uses a reserved JavaScript name in its key`);
+  // the message is built only when there is something to say: this runs for every entry
+  const where = (): string => `packages[${JSON.stringify(key)}]`;
+  const fail = (problem: string): never => {
+    throw new LockfileError(label, `${where()}${problem}`);
+  };
+  if (!isPlainObject(entry)) fail(' is not an object');
+  if (hasControlChars(key)) fail(' has control characters in its key');
+  const parts = key.split('/');
+  if (parts.some((part) => part === '..' || part === '.') || key.startsWith('/') || /^[a-zA-Z]:/.test(key)) fail(' points outside the project');
+  if (parts.some((part) => OBJECT_MEMBERS.has(part))) fail(' uses a reserved JavaScript name in its key');
   const e = entry as Record<string, unknown>;
-  if (!isRoot && !e.link && key.includes('node_modules/') && typeof e.version !== 'string') {
-    throw new LockfileError(label, `${where} has no version`);
+  const inNodeModules = key.includes('node_modules/');
+  if (!isRoot && !e.link && inNodeModules && typeof e.version !== 'string') fail(' has no version');
+  for (const field of STRING_FIELDS) {
+    const value = e[field];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') fail(`.${field} is not a string`);
+    if (hasControlChars(value as string) || (value as string).length > MAX_FIELD) fail(`.${field} has control characters or is too long`);
   }
-  for (const field of ['version', 'resolved', 'integrity', 'name'] as const) {
-    if (e[field] !== undefined && typeof e[field] !== 'string') throw new LockfileError(label, `${where}.${field} is not a string`);
-    if (typeof e[field] === 'string' && (hasControlChars(e[field]) || (e[field] as string).length > MAX_FIELD)) throw new LockfileError(label, `${where}.${field} has control characters or is too long`);
-  }
-  if (key.includes('node_modules/')) {
-    const name = key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
-    checkName(label, `${where}`, name);
-    if (typeof e.name === 'string') checkName(label, `${where}.name`, e.name);
+  if (inNodeModules) {
+    if (!validName(key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length))) fail(` names an invalid package ${JSON.stringify(key.slice(key.lastIndexOf('node_modules/') + 13))}`);
+    if (typeof e.name === 'string' && !validName(e.name)) fail(`.name names an invalid package ${JSON.stringify(e.name)}`);
   }
   for (const field of DEPENDENCY_FIELDS) {
     const deps = e[field];
     if (deps === undefined) continue;
-    if (!isPlainObject(deps)) throw new LockfileError(label, `${where}.${field} is not an object`);
-    for (const [name, spec] of Object.entries(deps)) {
-      checkName(label, `${where}.${field}`, name);
-      if (typeof spec !== 'string' || hasControlChars(spec)) throw new LockfileError(label, `${where}.${field}[${JSON.stringify(name)}] is not a valid range`);
+    if (!isPlainObject(deps)) fail(`.${field} is not an object`);
+    for (const name in deps as Record<string, unknown>) {
+      if (!Object.hasOwn(deps as object, name)) continue;
+      if (!validName(name)) fail(`.${field} names an invalid package ${JSON.stringify(name)}`);
+      const spec = (deps as Record<string, unknown>)[name];
+      if (typeof spec !== 'string' || hasControlChars(spec)) fail(`.${field}[${JSON.stringify(name)}] is not a valid range`);
     }
   }
 }
 
+const STRING_FIELDS = ['version', 'resolved', 'integrity', 'name'] as const;
 const MAX_FIELD = 4096;
 /** Keys that name JavaScript object machinery: no real package or folder needs them, attacks do. */
 const OBJECT_MEMBERS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -82,7 +88,18 @@ const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependenc
 
 /** npm's own rules (old packages' looser ones included): no __proto__, no control characters, no paths. */
 function checkName(label: string, where: string, name: string): void {
-  if (!validateName(name).validForOldPackages) throw new LockfileError(label, `${where} names an invalid package ${JSON.stringify(name)}`);
+  if (!validName(name)) throw new LockfileError(label, `${where} names an invalid package ${JSON.stringify(name)}`);
+}
+
+/** Names repeat across a lockfile (every dependent names its dependency): judge each once. */
+const validNames = new Map<string, boolean>();
+function validName(name: string): boolean {
+  let valid = validNames.get(name);
+  if (valid === undefined) {
+    valid = validateName(name).validForOldPackages;
+    validNames.set(name, valid);
+  }
+  return valid;
 }
 
 function checkV1Dependencies(label: string, deps: unknown, where: string): void {

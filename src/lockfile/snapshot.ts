@@ -55,6 +55,12 @@ export interface Snapshot {
   /** Sorted by location; the root is first. */
   readonly nodes: readonly PackageNode[];
   readonly edges: readonly Edge[];
+  /**
+   * A digest of which package versions the lockfile locks, from where (locations left out): two
+   * snapshots with the same identity have no changes between them. Set by loaders that can
+   * compute it without building the tree, which they then build only if asked.
+   */
+  readonly identity?: string;
   /** The root package.json's dependencies, when a package.json came with the lockfile. */
   readonly manifest: Declared | null;
   /** The root dependencies the lockfile itself was made for (npm v2/v3 `packages[""]`, pnpm's and Bun's root importer). */

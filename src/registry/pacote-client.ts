@@ -47,7 +47,8 @@ export class PacoteClient implements MetadataClient {
   packageFacts(name: string, versions?: readonly string[]): Promise<PackageFacts> {
     let pending = this.#inFlight.get(name);
     if (!pending) {
-      pending = this.#fetch(name, versions && versions.length ? new Set(versions) : undefined);
+      // shared while in flight, forgotten once settled: the client must not keep every package's facts
+      pending = this.#fetch(name, versions && versions.length ? new Set(versions) : undefined).finally(() => this.#inFlight.delete(name));
       this.#inFlight.set(name, pending);
     }
     return pending;

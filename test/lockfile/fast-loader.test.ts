@@ -27,7 +27,9 @@ describe('the fast loader gives what Arborist gives', () => {
   for (const file of lockfiles()) {
     it(path.relative(FIXTURES, file), async () => {
       const { fast, arborist } = await both(file);
-      expect(fast).toEqual(arborist);
+      // the fast loader also carries an identity digest, and builds its tree on demand
+      const { identity: _identity, ...tree } = { ...fast, nodes: fast.nodes, edges: fast.edges };
+      expect(tree).toEqual(arborist);
     });
   }
 
