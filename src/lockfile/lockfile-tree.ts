@@ -11,8 +11,8 @@ type Entry = Readonly<Record<string, unknown>>;
  * dependency resolves by node_modules lookup, walking up from the dependent's folder. Linear in
  * the lockfile's size (times nesting depth), where Arborist grows faster than linearly.
  *
- * What it does not model: `overrides` (edges keep the declared spec) and `acceptDependencies`.
- * The tests compare it with Arborist on every lockfile fixture.
+ * What it does not model: `overrides` (lockfiles with overrides go to Arborist) and
+ * `acceptDependencies`. The tests compare it with Arborist on every lockfile fixture.
  */
 export function loadFromLockfileData(data: LockfileData, packageJson: Record<string, unknown> | null): TreeShape {
   const packages = data.packages;

@@ -17,7 +17,10 @@ export type Loader = 'fast' | 'arborist';
 export async function loadNpmLockfile(text: LockfileText & { lockfile: string }, loader: Loader = 'fast'): Promise<Snapshot> {
   const data = parseLockfile(text.label, text.lockfile);
   const packageJson = text.packageJson === null ? null : parseObject(text.packageJson);
-  const fast = loader === 'fast' && data.lockfileVersion >= 2 && rootInSync(packageJson, data.packages['']);
+  // Arborist stays in charge where the fast loader would differ: v1 lockfiles, flags Arborist
+  // recomputes, and `overrides`, which rewrite edge specs
+  const overrides = packageJson?.overrides !== undefined || data.packages['']?.overrides !== undefined;
+  const fast = loader === 'fast' && data.lockfileVersion >= 2 && !overrides && rootInSync(packageJson, data.packages['']);
   const common = {
     source: text.label,
     format: 'npm' as const,
