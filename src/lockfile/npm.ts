@@ -36,6 +36,7 @@ export async function loadNpmLockfile(text: LockfileText & { lockfile: string },
   return {
     ...common,
     identity: lockedIdentity(data.packages),
+    rootVersions: rootVersions(data.packages, packageJson ?? data.packages[''] ?? {}),
     get nodes() {
       return tree().nodes;
     },
@@ -43,6 +44,21 @@ export async function loadNpmLockfile(text: LockfileText & { lockfile: string },
       return tree().edges;
     },
   };
+}
+
+/** From the root, a dependency resolves to node_modules/<name> (a link: to its target). */
+function rootVersions(packages: LockfileData['packages'], root: Readonly<Record<string, unknown>>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
+    const deps = root[field];
+    if (!deps || typeof deps !== 'object') continue;
+    for (const name of Object.keys(deps)) {
+      let entry = packages[`node_modules/${name}`];
+      if (entry?.link === true && typeof entry.resolved === 'string') entry = packages[entry.resolved];
+      if (entry && typeof entry.version === 'string') out.set(name, entry.version);
+    }
+  }
+  return out;
 }
 
 /** Sorted `name@version resolved integrity` of every installed package, links and folders left out. */

@@ -61,6 +61,8 @@ export interface Snapshot {
    * compute it without building the tree, which they then build only if asked.
    */
   readonly identity?: string;
+  /** What each of the root's dependencies resolves to (name -> version), when a loader knows it without building the tree. */
+  readonly rootVersions?: ReadonlyMap<string, string>;
   /** The root package.json's dependencies, when a package.json came with the lockfile. */
   readonly manifest: Declared | null;
   /** The root dependencies the lockfile itself was made for (npm v2/v3 `packages[""]`, pnpm's and Bun's root importer). */

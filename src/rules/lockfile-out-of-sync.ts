@@ -1,5 +1,5 @@
 import semver from 'semver';
-import type { PackageNode, Snapshot } from '../lockfile/snapshot.js';
+import type { Snapshot } from '../lockfile/snapshot.js';
 import type { Severity } from '../severity.js';
 
 /** A finding about the project rather than one package update. */
@@ -29,23 +29,23 @@ export const lockfileOutOfSync: ProjectRule = {
   defaultSeverity: 'medium',
   check(base, head) {
     if (!head.manifest) return { findings: [], unchecked: 'no package.json came with the head lockfile' };
-    const topLevel = rootDependencies(head);
+    const topLevel = head.rootVersions ?? rootDependencies(head);
     const findings: ProjectDraft[] = [];
     const manifestChanged = base.manifest !== null && JSON.stringify(sorted(base.manifest)) !== JSON.stringify(sorted(head.manifest));
     for (const [name, { spec, type }] of Object.entries(head.manifest).sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const node = topLevel.get(name);
       const lockedSpec = head.lockedRoot?.[name]?.spec;
-      const evidence = { declared: spec, type, lockedVersion: node?.version ?? null, lockfileMadeFor: lockedSpec ?? null, packageJsonChanged: manifestChanged };
-      if (!node) {
+      const version = topLevel.get(name);
+      const evidence = { declared: spec, type, lockedVersion: version ?? null, lockfileMadeFor: lockedSpec ?? null, packageJsonChanged: manifestChanged };
+      if (version === undefined) {
         if (type === 'optional') continue;
         findings.push({ dependency: name, version: '', severity: 'medium', evidence, message: `package.json declares ${name}@${spec} (${type}) but the lockfile has no ${name}: it would be resolved fresh at install, unreviewed` });
         continue;
       }
       const range = spec.startsWith('npm:') ? spec.slice(spec.lastIndexOf('@') + 1) : spec;
-      if (semver.validRange(range) && !semver.satisfies(node.version, range, { includePrerelease: true })) {
-        findings.push({ dependency: name, version: node.version, severity: 'medium', evidence, message: `package.json declares ${name}@${spec} but the lockfile holds ${node.version}` });
+      if (semver.validRange(range) && !semver.satisfies(version, range, { includePrerelease: true })) {
+        findings.push({ dependency: name, version, severity: 'medium', evidence, message: `package.json declares ${name}@${spec} but the lockfile holds ${version}` });
       } else if (head.lockedRoot && lockedSpec !== undefined && lockedSpec !== spec) {
-        findings.push({ dependency: name, version: node.version, severity: 'low', evidence, message: `package.json declares ${name}@${spec} but the lockfile was made for ${name}@${lockedSpec}: regenerate the lockfile so the change is reviewed` });
+        findings.push({ dependency: name, version, severity: 'low', evidence, message: `package.json declares ${name}@${spec} but the lockfile was made for ${name}@${lockedSpec}: regenerate the lockfile so the change is reviewed` });
       }
     }
     return { findings };
@@ -53,12 +53,13 @@ export const lockfileOutOfSync: ProjectRule = {
 };
 
 /** What the lockfile gives the root for each name it depends on, whatever the layout of the format. */
-function rootDependencies(snapshot: Snapshot): Map<string, PackageNode> {
+/** name -> version of what the root's edges resolve to. */
+function rootDependencies(snapshot: Snapshot): Map<string, string> {
   const byLocation = new Map(snapshot.nodes.map((n) => [n.location, n]));
-  const out = new Map<string, PackageNode>();
+  const out = new Map<string, string>();
   for (const edge of snapshot.edges) {
     const node = edge.from === '' && edge.to !== null ? byLocation.get(edge.to) : undefined;
-    if (node) out.set(edge.name, node);
+    if (node) out.set(edge.name, node.version);
   }
   return out;
 }

@@ -27,9 +27,13 @@ describe('the fast loader gives what Arborist gives', () => {
   for (const file of lockfiles()) {
     it(path.relative(FIXTURES, file), async () => {
       const { fast, arborist } = await both(file);
-      // the fast loader also carries an identity digest, and builds its tree on demand
-      const { identity: _identity, ...tree } = { ...fast, nodes: fast.nodes, edges: fast.edges };
+      // the fast loader also carries an identity digest and the root's resolutions, and builds its tree on demand
+      const { identity: _identity, rootVersions, ...tree } = { ...fast, nodes: fast.nodes, edges: fast.edges };
       expect(tree).toEqual(arborist);
+      // what the root's edges resolve to, read without the tree, agrees with Arborist's tree
+      const byLocation = new Map(arborist.nodes.map((n) => [n.location, n.version]));
+      const fromEdges = new Map(arborist.edges.filter((e) => e.from === '' && e.to !== null && e.type !== 'workspace').map((e) => [e.name, byLocation.get(e.to!)]));
+      if (rootVersions) expect(new Map([...rootVersions].filter(([name]) => fromEdges.has(name)))).toEqual(fromEdges);
     });
   }
 
