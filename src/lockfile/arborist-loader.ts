@@ -87,7 +87,7 @@ function toShape(tree: Arborist.Node, dir: string): TreeShape {
 }
 
 /** One canonical order, so two loaders of the same lockfile give deep-equal shapes. */
-export function sortShape(nodes: PackageNode[], edges: Edge[]): TreeShape {
+function sortShape(nodes: PackageNode[], edges: Edge[]): TreeShape {
   nodes.sort((a, b) => compareLocation(a.location, b.location));
   edges.sort((a, b) => compareLocation(a.from, b.from) || compareLocation(a.name, b.name));
   return { nodes, edges };

@@ -25,6 +25,6 @@ export async function loadSnapshot(text: LockfileText, loader: Loader = 'fast'):
   }
 }
 
-export function emptySnapshot(source: string): Snapshot {
+function emptySnapshot(source: string): Snapshot {
   return { source, format: 'npm', lockfileVersion: 0, nodes: [], edges: [], manifest: null, lockedRoot: null };
 }

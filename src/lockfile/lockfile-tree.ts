@@ -92,7 +92,7 @@ export function loadFromLockfileData(data: LockfileData, packageJson: Record<str
   return { nodes, edges };
 }
 
-/** The canonical order of sortShape, for sort() calls on already (nearly) sorted input. */
+/** Plain string order (the canonical order of snapshots), for sort() calls on already (nearly) sorted input. */
 function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
