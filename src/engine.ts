@@ -92,7 +92,12 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
     results.set(change, judgeChange(change, rules, { facts: pkgFacts, failure, notFromRegistry: notFromRegistry.get(change), now, settings: options.settings, policy }));
   };
   const byName = new Map<string, Change[]>();
-  for (const change of relevant) if (wanted.has(change.name)) byName.set(change.name, [...(byName.get(change.name) ?? []), change]);
+  for (const change of relevant) {
+    if (!wanted.has(change.name)) continue;
+    const list = byName.get(change.name);
+    if (list) list.push(change);
+    else byName.set(change.name, [change]);
+  }
   let done = 0;
   await mapLimit([...wanted.keys()].sort(), options.concurrency, async (name) => {
     let pkgFacts: PackageFacts | undefined;
