@@ -3,6 +3,7 @@ import type { DiffResult } from '../result.js';
 import type { Severity } from '../severity.js';
 import { groupByPackage, groupSkipped, topSeverity } from './group.js';
 import { forTerminal as safe } from './sanitize.js';
+import { RULE_IDS } from '../rules/index.js';
 import { changeSummary, pathText, verdictOf, versionText } from './wording.js';
 
 export interface TextOptions {
@@ -13,6 +14,8 @@ export interface TextOptions {
 }
 
 const MAX_LISTED_CHANGES = 40;
+/** Wide enough for every rule id, so messages line up. */
+const RULE_WIDTH = Math.max(...RULE_IDS.map((id) => id.length));
 const MAX_PATH_LENGTH = 2_000;
 
 export function formatText(result: DiffResult, options: TextOptions): string {
@@ -30,8 +33,8 @@ export function formatText(result: DiffResult, options: TextOptions): string {
     const where = [f0.change, f0.direct ? 'direct' : 'transitive', f0.dev ? 'dev' : ''].filter(Boolean).join(', ');
     lines.push('', `${sev(top)} ${c.bold(safe(f0.package.name))} ${version}  ${c.dim(`(${where})`)}`);
     for (const f of group) {
-      lines.push(`  ${paint(c, f.severity)(f.severity.padEnd(8))} ${f.ruleId.padEnd(20)} ${safe(f.message)}`);
-      if (f.escalation) lines.push(`  ${' '.repeat(8)} ${' '.repeat(20)} ${c.dim(`raised from ${f.escalation.from}: ${f.escalation.reason}`)}`);
+      lines.push(`  ${paint(c, f.severity)(f.severity.padEnd(8))} ${f.ruleId.padEnd(RULE_WIDTH)} ${safe(f.message)}`);
+      if (f.escalation) lines.push(`  ${' '.repeat(8)} ${' '.repeat(RULE_WIDTH)} ${c.dim(`raised from ${f.escalation.from}: ${f.escalation.reason}`)}`);
     }
     for (const p of f0.paths.slice(0, 3)) lines.push(`  ${c.dim('path')} ${safe(pathText(p), MAX_PATH_LENGTH)}`);
   }
@@ -53,7 +56,7 @@ export function formatText(result: DiffResult, options: TextOptions): string {
   if (result.suppressed.length) {
     lines.push('', c.bold(`Accepted by policy (${result.suppressed.length} finding${result.suppressed.length === 1 ? '' : 's'}, not counted)`));
     for (const { finding: f, ignore } of result.suppressed.slice(0, 20)) {
-      lines.push(`  ${f.severity.padEnd(8)} ${f.ruleId.padEnd(20)} ${safe(f.package.name)}@${safe(f.package.version)}: ${safe(ignore.reason)}${ignore.approvedBy ? ` (${safe(ignore.approvedBy)}${ignore.approvedAt ? `, ${safe(ignore.approvedAt)}` : ''})` : ''}`);
+      lines.push(`  ${f.severity.padEnd(8)} ${f.ruleId.padEnd(RULE_WIDTH)} ${safe(f.package.name)}@${safe(f.package.version)}: ${safe(ignore.reason)}${ignore.approvedBy ? ` (${safe(ignore.approvedBy)}${ignore.approvedAt ? `, ${safe(ignore.approvedAt)}` : ''})` : ''}`);
     }
     if (result.suppressed.length > 20) lines.push(`  … ${result.suppressed.length - 20} more`);
   }
