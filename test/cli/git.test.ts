@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type Registry } from '../../scripts/fixture-registry.mjs';
 import { fixture, runCli } from '../helpers/cli.js';
-import { git, tempRepo } from '../helpers/git.js';
+import { git, eventStreamRepo, tempRepo } from '../helpers/git.js';
 
 const BASE = fixture('event-stream', 'base', 'package-lock.json');
 const HEAD = fixture('event-stream', 'head', 'package-lock.json');
@@ -16,13 +16,7 @@ afterAll(() => registry.close());
 
 /** A repository whose last commit has the base lockfile. */
 function repoWithBase(): string {
-  const repo = tempRepo();
-  copyFileSync(BASE, path.join(repo, 'package-lock.json'));
-  copyFileSync(fixture('event-stream', 'base', 'package.json'), path.join(repo, 'package.json'));
-  git(repo, 'add', '.');
-  git(repo, 'commit', '-qm', 'base');
-  writeFileSync(path.join(repo, '.npmrc'), `registry=${registry.url}\n`);
-  return repo;
+  return eventStreamRepo(registry.url, 'untracked');
 }
 
 describe('depguard diff in a git repository', () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type Registry } from '../../scripts/fixture-registry.mjs';
 import { fixture, runCli } from '../helpers/cli.js';
-import { git, gitAsync, tempRepo } from '../helpers/git.js';
+import { git, gitAsync, eventStreamRepo, tempRepo } from '../helpers/git.js';
 
 const BASE = fixture('event-stream', 'base', 'package-lock.json');
 const HEAD = fixture('event-stream', 'head', 'package-lock.json');
@@ -17,13 +17,7 @@ afterAll(() => registry.close());
 
 /** A repository whose last commit has the base lockfile, and whose .npmrc points at the fixture registry. */
 function repoWithBase(): string {
-  const repo = tempRepo();
-  copyFileSync(BASE, path.join(repo, 'package-lock.json'));
-  copyFileSync(fixture('event-stream', 'base', 'package.json'), path.join(repo, 'package.json'));
-  writeFileSync(path.join(repo, '.npmrc'), `registry=${registry.url}\n`);
-  git(repo, 'add', '.');
-  git(repo, 'commit', '-qm', 'base');
-  return repo;
+  return eventStreamRepo(registry.url, 'committed');
 }
 
 /** A pre-commit hook of the user's own that appends 'ran' to `marker` and exits with `code`. */

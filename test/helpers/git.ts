@@ -1,8 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { CliResult } from './cli.js';
+import { fixture, type CliResult } from './cli.js';
 
 const IDENTITY = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_GLOBAL: '/dev/null' };
 
@@ -31,4 +31,20 @@ export function gitAsync(cwd: string, args: string[], env: NodeJS.ProcessEnv = {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => resolve({ code, stdout, stderr, output: stdout + stderr }));
   });
+}
+
+/**
+ * A repository whose last commit holds the event-stream fixture's base lockfile and package.json,
+ * with an .npmrc pointing at `registryUrl` (committed, or left untracked like a developer's own).
+ */
+export function eventStreamRepo(registryUrl: string, npmrc: 'committed' | 'untracked'): string {
+  const repo = tempRepo();
+  copyFileSync(fixture('event-stream', 'base', 'package-lock.json'), path.join(repo, 'package-lock.json'));
+  copyFileSync(fixture('event-stream', 'base', 'package.json'), path.join(repo, 'package.json'));
+  const writeNpmrc = (): void => writeFileSync(path.join(repo, '.npmrc'), `registry=${registryUrl}\n`);
+  if (npmrc === 'committed') writeNpmrc();
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-qm', 'base');
+  if (npmrc === 'untracked') writeNpmrc();
+  return repo;
 }
