@@ -26,6 +26,7 @@ export function verdictOf(result: DiffResult, failOn: Severity): Verdict {
 export function changeSummary(result: DiffResult): string {
   const k = result.summary.changes;
   const total = result.changes.length;
+  if (result.command === 'audit') return `${plural(total, 'package')} audited.`;
   if (total === 0) return 'No package changes.';
   const counts: Array<[number, string]> = [
     [k.added, 'added'],
