@@ -4,10 +4,8 @@ import path from 'node:path';
 import type Arborist from '@npmcli/arborist';
 import { LockfileError } from '../errors.js';
 import type { LockfileData } from './parse.js';
-import type { Edge, EdgeType, PackageNode, Snapshot } from './snapshot.js';
+import { compareLocation, type Edge, type EdgeType, type PackageNode, type TreeShape } from './snapshot.js';
 import type { LockfileText } from './source.js';
-
-export type TreeShape = Pick<Snapshot, 'nodes' | 'edges'>;
 
 /**
  * The loader of record: Arborist's loadVirtual. Arborist reads from disk, and git content has no
@@ -91,8 +89,4 @@ function sortShape(nodes: PackageNode[], edges: Edge[]): TreeShape {
   nodes.sort((a, b) => compareLocation(a.location, b.location));
   edges.sort((a, b) => compareLocation(a.from, b.from) || compareLocation(a.name, b.name));
   return { nodes, edges };
-}
-
-function compareLocation(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

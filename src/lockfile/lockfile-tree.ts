@@ -1,7 +1,6 @@
 import path from 'node:path';
-import type { TreeShape } from './arborist-loader.js';
 import type { LockfileData } from './parse.js';
-import type { Edge, EdgeType, PackageNode } from './snapshot.js';
+import { compareLocation, type Edge, type EdgeType, type PackageNode, type TreeShape } from './snapshot.js';
 
 type Entry = Readonly<Record<string, unknown>>;
 
@@ -31,7 +30,7 @@ export function loadFromLockfileData(data: LockfileData, packageJson: Record<str
   locations.add('');
   // npm writes `packages` sorted by key; walking the keys in order yields nodes, and edges node
   // by node with each node's edges sorted, in the canonical order without sorting everything
-  for (const location of [...locations].sort(compareKeys)) {
+  for (const location of [...locations].sort(compareLocation)) {
     const entry: Entry = location === '' ? root : packages[location]!;
     const lockEntry: Entry = packages[location] ?? {};
     const isRoot = location === '';
@@ -85,17 +84,13 @@ export function loadFromLockfileData(data: LockfileData, packageJson: Record<str
     take(entry.optionalDependencies, 'optional');
     // devDependencies count only for the project and its workspaces (Arborist's "top" nodes)
     if (node.isRoot || node.isWorkspace || !node.location.includes('node_modules/')) take(entry.devDependencies, 'dev');
-    for (const [dep, { spec, type }] of [...declared].sort(([a], [b]) => compareKeys(a, b))) {
+    for (const [dep, { spec, type }] of [...declared].sort(([a], [b]) => compareLocation(a, b))) {
       edges.push({ from: node.location, to: resolve(node.location, dep, locations), name: dep, spec, type });
     }
   }
   return { nodes, edges };
 }
 
-/** Plain string order (the canonical order of snapshots), for sort() calls on already (nearly) sorted input. */
-function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * Whether the lockfile's own flags can be trusted: Arborist recomputes every dev/optional flag

@@ -1,8 +1,9 @@
-import { loadWithArborist, type TreeShape } from './arborist-loader.js';
+import { loadWithArborist } from './arborist-loader.js';
 import { declaredIn } from './graph.js';
 import { loadFromLockfileData, rootInSync } from './lockfile-tree.js';
 import { parseLockfile, type LockfileData } from './parse.js';
-import type { Snapshot } from './snapshot.js';
+import { parseManifest } from './shape.js';
+import type { Snapshot, TreeShape } from './snapshot.js';
 import type { LockfileText } from './source.js';
 
 export type Loader = 'fast' | 'arborist';
@@ -16,7 +17,7 @@ export type Loader = 'fast' | 'arborist';
  */
 export async function loadNpmLockfile(text: LockfileText & { lockfile: string }, loader: Loader = 'fast'): Promise<Snapshot> {
   const data = parseLockfile(text.label, text.lockfile);
-  const packageJson = text.packageJson === null ? null : parseObject(text.packageJson);
+  const packageJson = parseManifest(text.packageJson);
   // Arborist stays in charge where the fast loader would differ: v1 lockfiles, flags Arborist
   // recomputes, and `overrides`, which rewrite edge specs
   const overrides = packageJson?.overrides !== undefined || data.packages['']?.overrides !== undefined;
@@ -72,14 +73,4 @@ function lockedIdentity(packages: LockfileData['packages']): string {
     lines.push(`${name}@${String(e.version)} ${String(e.resolved ?? '')} ${String(e.integrity ?? '')}`);
   }
   return lines.sort().join('\n');
-}
-
-/** A package.json beside the lockfile is used only when it is a JSON object. */
-function parseObject(text: string): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }

@@ -1,5 +1,6 @@
 import validateName from 'validate-npm-package-name';
 import { LockfileError } from '../errors.js';
+import { isRecord } from './shape.js';
 
 export interface LockfileData {
   readonly lockfileVersion: number;
@@ -31,14 +32,14 @@ export function parseLockfile(label: string, text: string): LockfileData {
   }
   const packages = record.packages;
   if (version >= 2) {
-    if (!isPlainObject(packages)) throw new LockfileError(label, `lockfileVersion ${version} needs a "packages" object`);
+    if (!isRecord(packages)) throw new LockfileError(label, `lockfileVersion ${version} needs a "packages" object`);
     for (const [key, entry] of Object.entries(packages)) checkEntry(label, key, entry, key === '');
   } else {
     checkV1Dependencies(label, record.dependencies, 'dependencies');
   }
   return {
     lockfileVersion: version,
-    packages: isPlainObject(packages) ? (packages as Record<string, Record<string, unknown>>) : {},
+    packages: isRecord(packages) ? (packages as Record<string, Record<string, unknown>>) : {},
     raw: record,
   };
 }
@@ -49,7 +50,7 @@ function checkEntry(label: string, key: string, entry: unknown, isRoot: boolean)
   const fail = (problem: string): never => {
     throw new LockfileError(label, `${where()}${problem}`);
   };
-  if (!isPlainObject(entry)) fail(' is not an object');
+  if (!isRecord(entry)) fail(' is not an object');
   if (hasControlChars(key)) fail(' has control characters in its key');
   const parts = key.split('/');
   if (parts.some((part) => part === '..' || part === '.') || key.startsWith('/') || /^[a-zA-Z]:/.test(key)) fail(' points outside the project');
@@ -70,7 +71,7 @@ function checkEntry(label: string, key: string, entry: unknown, isRoot: boolean)
   for (const field of DEPENDENCY_FIELDS) {
     const deps = e[field];
     if (deps === undefined) continue;
-    if (!isPlainObject(deps)) fail(`.${field} is not an object`);
+    if (!isRecord(deps)) fail(`.${field} is not an object`);
     for (const name in deps as Record<string, unknown>) {
       if (!Object.hasOwn(deps as object, name)) continue;
       if (!validName(name)) fail(`.${field} names an invalid package ${JSON.stringify(name)}`);
@@ -104,26 +105,23 @@ function validName(name: string): boolean {
 
 function checkV1Dependencies(label: string, deps: unknown, where: string): void {
   if (deps === undefined) return;
-  if (!isPlainObject(deps)) throw new LockfileError(label, `${where} is not an object`);
+  if (!isRecord(deps)) throw new LockfileError(label, `${where} is not an object`);
   for (const [name, entry] of Object.entries(deps as Record<string, unknown>)) {
     const at = `${where}[${JSON.stringify(name)}]`;
     if (hasControlChars(name) || OBJECT_MEMBERS.has(name)) throw new LockfileError(label, `${at} is not a valid package name`);
     checkName(label, at, name);
-    if (!isPlainObject(entry)) throw new LockfileError(label, `${at} is not an object`);
+    if (!isRecord(entry)) throw new LockfileError(label, `${at} is not an object`);
     const e = entry as Record<string, unknown>;
     if (typeof e.version !== 'string') throw new LockfileError(label, `${at} has no version`);
     if (hasControlChars(e.version) || e.version.length > MAX_FIELD) throw new LockfileError(label, `${at}.version has control characters or is too long`);
     if (e.requires !== undefined) {
-      if (!isPlainObject(e.requires)) throw new LockfileError(label, `${at}.requires is not an object`);
+      if (!isRecord(e.requires)) throw new LockfileError(label, `${at}.requires is not an object`);
       for (const dep of Object.keys(e.requires)) checkName(label, `${at}.requires`, dep);
     }
     checkV1Dependencies(label, e.dependencies, `${at}.dependencies`);
   }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function hasControlChars(s: string): boolean {
   // eslint-disable-next-line no-control-regex

@@ -68,3 +68,11 @@ export interface Snapshot {
   /** The root dependencies the lockfile itself was made for (npm v2/v3 `packages[""]`, pnpm's and Bun's root importer). */
   readonly lockedRoot: Declared | null;
 }
+
+/** The tree part of a snapshot, as a loader builds it. */
+export type TreeShape = Pick<Snapshot, 'nodes' | 'edges'>;
+
+/** Plain string order: snapshots list nodes by location and edges by (from, name) in it. */
+export function compareLocation(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
