@@ -1,4 +1,4 @@
-import { changeVersion, isInRangeUpdate, type Change, type PathStep } from './diff/change.js';
+import { changeVersion, isInRangeUpdate, localOrGitSource, type Change, type PathStep } from './diff/change.js';
 import { RegistryError } from './errors.js';
 import { isExpired, matchingIgnore, policySeverity, ruleEnabled, trustedCap } from './config/apply.js';
 import type { IgnoreEntry, Policy } from './config/policy.js';
@@ -211,8 +211,8 @@ function judgeChange(change: Change, rules: readonly Rule[], input: JudgeInput):
 function nonRegistrySource(change: Change): string | null {
   const resolved = change.after?.resolved;
   if (!resolved) return null;
-  if (/^git(\+[a-z]+)?:|^github:|^gitlab:|^bitbucket:/.test(resolved)) return 'git';
-  if (resolved.startsWith('file:')) return 'file';
+  const local = localOrGitSource(resolved);
+  if (local === 'git' || local === 'file') return local;
   if (/^https?:/.test(resolved) && !resolved.includes('/-/')) return 'remote tarball';
   return null;
 }

@@ -60,3 +60,17 @@ export function isInRangeUpdate(change: Change): boolean {
   if (!from || !to || !semver.valid(from) || !semver.valid(to) || !semver.gt(to, from)) return false;
   return semver.satisfies(to, `^${from}`, { includePrerelease: true });
 }
+
+/** Both sides are there and differ in version: what the comparison rules judge. */
+export function isVersionChange(change: Change): boolean {
+  return change.before !== null && change.after !== null && change.kind !== 'source-changed';
+}
+
+/** Where `resolved` says a package came from, when that is not a registry URL. */
+export function localOrGitSource(resolved: string | null | undefined): 'git' | 'file' | 'patch' | null {
+  if (!resolved) return null;
+  if (/^git(\+[a-z]+)?:|^(github|gitlab|bitbucket):/.test(resolved)) return 'git';
+  if (resolved.startsWith('file:')) return 'file';
+  if (resolved.startsWith('patch:')) return 'patch';
+  return null;
+}

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { LockfileError } from '../errors.js';
 import { buildSnapshot, declaredIn, type LockedDep, type LockedImporter, type LockedPackageEntry } from './graph.js';
-import { isRecord, optionalString, parseManifest, recordAt, splitSpec, stringsAt } from './shape.js';
+import { isRecord, optionalString, parseManifest, splitSpec, stringsAt } from './shape.js';
 import type { Snapshot } from './snapshot.js';
 import type { LockfileText } from './source.js';
 

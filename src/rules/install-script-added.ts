@@ -8,7 +8,7 @@ export const installScriptAdded = defineRule({
   title: 'The new version runs code at install time and the previous one did not (or runs different code)',
   defaultSeverity: 'high',
   needsMetadata: false,
-  appliesTo: (change) => change.after !== null && change.kind !== 'source-changed' && change.kind !== 'removed',
+  appliesTo: (change) => change.after !== null && change.kind !== 'source-changed',
   check({ change, facts, before, after }) {
     const isNew = change.before === null;
     if (after) {

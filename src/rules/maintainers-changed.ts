@@ -1,4 +1,5 @@
-import { defineRule, pass, unchecked, type Trait } from './rule.js';
+import { isVersionChange } from '../diff/change.js';
+import { defineRule, pass, unchecked, type Trait, versionsMissing } from './rule.js';
 import type { Person } from '../registry/facts.js';
 
 export const maintainersChanged = defineRule({
@@ -6,9 +7,9 @@ export const maintainersChanged = defineRule({
   title: 'Maintainers added or removed between the two versions',
   defaultSeverity: 'low',
   needsMetadata: true,
-  appliesTo: (change) => change.before !== null && change.after !== null && change.kind !== 'source-changed',
+  appliesTo: isVersionChange,
   check({ before, after }) {
-    if (!before || !after) return unchecked('the registry does not list both versions');
+    if (!before || !after) return versionsMissing;
     if (!before.maintainers || !after.maintainers) return unchecked('the registry sent no per-version maintainers for these versions');
     const old = names(before.maintainers);
     const now = names(after.maintainers);

@@ -1,3 +1,4 @@
+import { isVersionChange } from '../diff/change.js';
 import semver from 'semver';
 import { defineRule, pass } from './rule.js';
 
@@ -6,7 +7,7 @@ export const newDependency = defineRule({
   title: 'An updated package declares a dependency its previous version did not',
   defaultSeverity: 'low',
   needsMetadata: false,
-  appliesTo: (change) => change.before !== null && change.after !== null && change.kind !== 'source-changed',
+  appliesTo: isVersionChange,
   check({ change, before, after }) {
     // The registry's manifests are the authority; the lockfile's copy of them is the fallback.
     const oldDeps = before?.dependencies ?? change.before!.dependencies;

@@ -1,6 +1,7 @@
+import { isVersionChange } from '../diff/change.js';
 import semver from 'semver';
 import type { PackageFacts, VersionFacts } from '../registry/facts.js';
-import { defineRule, pass, unchecked, type Trait } from './rule.js';
+import { defineRule, pass, unchecked, type Trait, versionsMissing } from './rule.js';
 
 /** How many of the latest earlier releases of the same line are compared. */
 const LINE_WINDOW = 3;
@@ -10,9 +11,9 @@ export const provenanceDropped = defineRule({
   title: 'The versions you had carried provenance or a trusted publisher, and the new one does not',
   defaultSeverity: 'medium',
   needsMetadata: true,
-  appliesTo: (change) => change.before !== null && change.after !== null && change.kind !== 'source-changed',
+  appliesTo: isVersionChange,
   check({ facts, before, after }) {
-    if (!facts || !before || !after) return unchecked('the registry does not list both versions');
+    if (!facts || !before || !after) return versionsMissing;
     if (facts.missing.publishers) return unchecked('the registry sent no _npmUser, so provenance and trusted publishing cannot be told from their absence');
     const line = recentLine(facts, before, after);
     const hadProvenance = [before, ...line].some((v) => v.hasProvenance);

@@ -1,4 +1,5 @@
-import { DAY, days, defineRule, isoDate, pass, unchecked, type Draft } from './rule.js';
+import { isVersionChange } from '../diff/change.js';
+import { DAY, days, defineRule, isoDate, pass, unchecked, type Draft, versionsMissing } from './rule.js';
 import { compareVersions } from '../versions.js';
 import type { PackageFacts, VersionFacts } from '../registry/facts.js';
 
@@ -12,9 +13,9 @@ export const publisherChanged = defineRule({
   title: 'New version published by a different account',
   defaultSeverity: 'medium',
   needsMetadata: true,
-  appliesTo: (change) => change.before !== null && change.after !== null && change.kind !== 'source-changed',
+  appliesTo: isVersionChange,
   check({ facts, before, after }) {
-    if (!facts || !before || !after) return unchecked('the registry does not list both versions');
+    if (!facts || !before || !after) return versionsMissing;
     if (!before.publisher || !after.publisher) return unchecked('the registry sent no publisher (_npmUser) for these versions');
     if (sameAccount(before.publisher.name, after.publisher.name)) return pass;
     if (after.publisher.trustedPublisher) {

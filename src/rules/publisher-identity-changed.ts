@@ -1,13 +1,14 @@
-import { defineRule, pass, unchecked } from './rule.js';
+import { isVersionChange } from '../diff/change.js';
+import { defineRule, pass, unchecked, versionsMissing } from './rule.js';
 
 export const publisherIdentityChanged = defineRule({
   id: 'publisher-identity-changed',
   title: 'Same publishing account, different identity: a new email, or a trusted publisher replaced by a personal account',
   defaultSeverity: 'medium',
   needsMetadata: true,
-  appliesTo: (change) => change.before !== null && change.after !== null && change.kind !== 'source-changed',
+  appliesTo: isVersionChange,
   check({ facts, before, after }) {
-    if (!facts || !before || !after) return unchecked('the registry does not list both versions');
+    if (!facts || !before || !after) return versionsMissing;
     if (!before.publisher || !after.publisher) return unchecked('the registry sent no publisher (_npmUser) for these versions');
     const b = before.publisher;
     const a = after.publisher;

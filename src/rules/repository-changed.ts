@@ -1,13 +1,14 @@
-import { defineRule, pass, unchecked } from './rule.js';
+import { isVersionChange } from '../diff/change.js';
+import { defineRule, pass, versionsMissing } from './rule.js';
 
 export const repositoryChanged = defineRule({
   id: 'repository-changed',
   title: 'The source repository URL changed between the two versions',
   defaultSeverity: 'low',
   needsMetadata: true,
-  appliesTo: (change) => change.before !== null && change.after !== null && change.kind !== 'source-changed',
+  appliesTo: isVersionChange,
   check({ before, after }) {
-    if (!before || !after) return unchecked('the registry does not list both versions');
+    if (!before || !after) return versionsMissing;
     if (!before.repository || !after.repository) return pass;
     const a = normalizeRepository(before.repository);
     const b = normalizeRepository(after.repository);

@@ -81,6 +81,9 @@ export function unchecked(reason: string): RuleOutcome {
   return { findings: [], unchecked: reason };
 }
 
+/** For the comparison rules: the registry's document lacks the old or the new version. */
+export const versionsMissing: RuleOutcome = unchecked('the registry does not list both versions');
+
 export const DAY = 86_400_000;
 
 export function days(ms: number): number {

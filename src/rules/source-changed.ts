@@ -1,4 +1,4 @@
-import type { LockedPackage } from '../diff/change.js';
+import { localOrGitSource, type LockedPackage } from '../diff/change.js';
 import { defineRule, pass, type Draft } from './rule.js';
 import type { Severity } from '../severity.js';
 import { maxSeverity } from '../severity.js';
@@ -10,7 +10,7 @@ export const sourceChanged = defineRule({
   title: 'Lockfile tampering signals: an unexpected host, plain http, a git/tarball/file source, missing, weakened or changed integrity',
   defaultSeverity: 'high',
   needsMetadata: false,
-  appliesTo: (change) => change.after !== null && change.kind !== 'removed',
+  appliesTo: (change) => change.after !== null,
   check({ change, after: registryVersion, settings }) {
     const now = change.after!;
     const then = change.before;
@@ -37,9 +37,8 @@ export const sourceChanged = defineRule({
 
 function classify(resolved: string | null, hosts: ReadonlySet<string>): { kind: string; text: string } {
   if (!resolved) return { kind: 'unknown', text: '' };
-  if (/^git(\+[a-z]+)?:|^(github|gitlab|bitbucket):/.test(resolved)) return { kind: 'git', text: `installed from git (${resolved})` };
-  if (resolved.startsWith('file:')) return { kind: 'file', text: `installed from a local file (${resolved})` };
-  if (resolved.startsWith('patch:')) return { kind: 'patch', text: `installed with a local patch applied (${resolved})` };
+  const local = localOrGitSource(resolved);
+  if (local) return { kind: local, text: `${LOCAL_TEXT[local]} (${resolved})` };
   let url: URL;
   try {
     url = new URL(resolved);
@@ -51,6 +50,8 @@ function classify(resolved: string | null, hosts: ReadonlySet<string>): { kind: 
   if (!url.pathname.includes('/-/')) return { kind: 'tarball', text: `installed from a tarball URL, not a registry package (${resolved})` };
   return { kind: 'registry', text: '' };
 }
+
+const LOCAL_TEXT = { git: 'installed from git', file: 'installed from a local file', patch: 'installed with a local patch applied' } as const;
 
 type Problem = { severity: Severity; kind: string; text: string };
 

@@ -1,5 +1,6 @@
+import { isVersionChange } from '../diff/change.js';
 import semver from 'semver';
-import { DAY, days, defineRule, isoDate, pass, type Trait } from './rule.js';
+import { DAY, days, defineRule, isoDate, type Trait } from './rule.js';
 import type { Severity } from '../severity.js';
 import { maxSeverity } from '../severity.js';
 
@@ -18,7 +19,7 @@ export const versionJump = defineRule({
   title: 'A suspicious release: after long dormancy, a downgrade, a far jump, an odd pre-release, out of order',
   defaultSeverity: 'low',
   needsMetadata: true,
-  appliesTo: (change) => change.before !== null && change.after !== null && change.kind !== 'source-changed',
+  appliesTo: isVersionChange,
   check({ change, facts }) {
     const from = change.before!.version;
     const to = change.after!.version;
@@ -92,7 +93,8 @@ export const versionJump = defineRule({
         signals.push({ trait: 'release:skip-ahead', severity: 'medium', text: `skips from ${highest} straight to ${to}`, detail: { highestEarlier: highest } });
       }
     }
-    if (signals.length === 0) return facts && !timesKnown ? { findings: [], unchecked: 'the registry sent no trustworthy publish times, so dormancy and publishing order were not checked' } : pass;
+    const untimed = facts && !timesKnown ? { unchecked: 'the registry sent no trustworthy publish times, so dormancy and publishing order were not checked' } : {};
+    if (signals.length === 0) return { findings: [], ...untimed };
     const severity = signals.map((s) => s.severity).reduce(maxSeverity);
     return {
       findings: [
@@ -103,7 +105,7 @@ export const versionJump = defineRule({
           message: `${to}: ${signals.map((s) => s.text).join('; ')}`,
         },
       ],
-      ...(facts && !timesKnown ? { unchecked: 'the registry sent no trustworthy publish times, so dormancy and publishing order were not checked' } : {}),
+      ...untimed,
     };
   },
 });

@@ -5,7 +5,7 @@ export const versionUnpublished = defineRule({
   title: 'The locked version was withdrawn from the registry, replaced by a security placeholder, or is deprecated',
   defaultSeverity: 'high',
   needsMetadata: true,
-  appliesTo: (change) => change.after !== null && change.kind !== 'removed',
+  appliesTo: (change) => change.after !== null,
   check({ change, facts, after, before }) {
     if (!facts) return unchecked('no registry metadata');
     const version = change.after!.version;

@@ -6,7 +6,7 @@ export const youngPackage = defineRule({
   title: 'A package first published more recently than the cooldown (minimum release age)',
   defaultSeverity: 'medium',
   needsMetadata: true,
-  appliesTo: (change) => change.after !== null && change.kind !== 'removed',
+  appliesTo: (change) => change.after !== null,
   check({ facts, now, settings }) {
     if (settings.minReleaseAgeMs <= 0) return pass;
     if (!facts) return unchecked('no registry metadata');

@@ -6,7 +6,7 @@ export const youngVersion = defineRule({
   title: 'A version released more recently than the cooldown (minimum release age)',
   defaultSeverity: 'medium',
   needsMetadata: true,
-  appliesTo: (change) => change.after !== null && change.kind !== 'removed',
+  appliesTo: (change) => change.after !== null,
   check({ facts, after, change, now, settings }) {
     if (settings.minReleaseAgeMs <= 0) return pass;
     if (!facts) return unchecked('no registry metadata');

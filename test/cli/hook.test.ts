@@ -6,7 +6,6 @@ import { startRegistry, type Registry } from '../../scripts/fixture-registry.mjs
 import { fixture, runCli } from '../helpers/cli.js';
 import { git, gitAsync, eventStreamRepo, tempRepo } from '../helpers/git.js';
 
-const BASE = fixture('event-stream', 'base', 'package-lock.json');
 const HEAD = fixture('event-stream', 'head', 'package-lock.json');
 
 let registry: Registry;

@@ -59,7 +59,7 @@ describe('depguard diff --format sarif', () => {
       ['event-stream-v1', (name: string) => `"${name}": {`],
     ] as const) {
       const head = lock(scenario, 'head');
-      const { log, results, findings } = await sarifAndJson(['diff', '--base', lock(scenario, 'base'), '--head', head]);
+      const { results, findings } = await sarifAndJson(['diff', '--base', lock(scenario, 'base'), '--head', head]);
       expect(results.length).toBe(findings.length);
       expect(findings.map((f) => f.package.name)).toContain('flatmap-stream');
       findings.forEach((f, i) => {
