@@ -30,8 +30,8 @@ interface Session {
 }
 
 /**
- * Full registry documents through pacote, reduced to facts; at most one request per name per
- * run. Always asks the registry: caching is CachedClient's job.
+ * Full registry documents through pacote, reduced to facts; concurrent asks for one name share one
+ * request. Always asks the registry: caching is CachedClient's job.
  */
 export class PacoteClient implements MetadataClient {
   readonly #client: PacoteClientOptions;
