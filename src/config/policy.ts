@@ -2,6 +2,7 @@ import semver from 'semver';
 import { ConfigError } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import { isSeverity, type Severity } from '../severity.js';
+import { isRecord } from '../records.js';
 
 export interface IgnoreEntry {
   readonly package: string;
@@ -117,8 +118,4 @@ export function matchesPackage(pattern: string, name: string): boolean {
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

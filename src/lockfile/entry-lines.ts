@@ -1,4 +1,5 @@
 import { parseLockfile } from './parse.js';
+import { isRecord } from '../records.js';
 
 /** Finds the 1-based line of a package's entry in a lockfile's text. */
 export type EntryLineFinder = (name: string, version: string) => number;
@@ -115,8 +116,4 @@ function stringEnd(text: string, start: number): number {
   let i = start + 1;
   while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
   return i;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -1,10 +1,9 @@
 import { LockfileError } from '../errors.js';
+import { isRecord } from '../records.js';
 
 /** Checks on parsed lockfile data, failing with a one-line LockfileError that says where. */
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+export { isRecord };
 
 /** An object, or {} when absent. */
 export function recordAt(label: string, where: string, value: unknown): Record<string, unknown> {

@@ -1,3 +1,5 @@
+import { isRecord } from '../records.js';
+
 /**
  * The compact facts the rules use, extracted from a full registry document. Whole documents
  * (typescript's is over 10 MB) are never kept; and every field a registry may leave out is
@@ -154,8 +156,4 @@ function parseTime(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
   const t = Date.parse(value);
   return Number.isNaN(t) ? undefined : t;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
