@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Arborist from '@npmcli/arborist';
 import { LockfileError } from '../errors.js';
+import { npmEntryLines } from './npm-lines.js';
 import type { LockfileData } from './parse.js';
 import { compareLocation, type Edge, type EdgeType, type PackageNode, type TreeShape } from './snapshot.js';
 import type { LockfileText } from './source.js';
@@ -24,7 +25,7 @@ export async function loadWithArborist(text: LockfileText & { lockfile: string }
     const tree = await new ArboristClass({ path: dir }).loadVirtual().catch((error: Error) => {
       throw new LockfileError(text.label, `cannot be loaded (${error.message.split('\n')[0]})`);
     });
-    return toShape(tree, dir);
+    return toShape(tree, dir, npmEntryLines(text.lockfile, data.lockfileVersion));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -45,7 +46,7 @@ async function writeWorkspaceManifests(dir: string, data: LockfileData): Promise
   }
 }
 
-function toShape(tree: Arborist.Node, dir: string): TreeShape {
+function toShape(tree: Arborist.Node, dir: string, lines: ReadonlyMap<string, number>): TreeShape {
   // Arborist spells workspace specs with the absolute path of the temporary directory
   const local = `file:${dir}/`;
   const nodes: PackageNode[] = [];
@@ -69,6 +70,7 @@ function toShape(tree: Arborist.Node, dir: string): TreeShape {
       target: node.isLink ? (node.target?.location ?? null) : null,
       hasInstallScript: node.hasInstallScript,
       inBundle: node.inBundle,
+      line: lines.get(node.location) ?? null,
     });
     if (node.isLink) continue;
     for (const edge of node.edgesOut.values()) {

@@ -1,4 +1,4 @@
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parse as parseJsonc, printParseErrorCode, visit, type ParseError } from 'jsonc-parser';
 import { LockfileError } from '../errors.js';
 import { buildSnapshot, declaredIn, type LockedDep, type LockedImporter, type LockedPackageEntry } from './graph.js';
 import { isRecord, optionalString, parseManifest, recordAt, splitSpec, stringsAt } from './shape.js';
@@ -32,6 +32,7 @@ export function loadBunLockfile(text: LockfileText & { lockfile: string }): Snap
   const workspaces = recordAt(label, 'workspaces', doc.workspaces);
   if (!isRecord(workspaces[''])) throw new LockfileError(label, 'has no root workspace ("")');
   const tuples = recordAt(label, 'packages', doc.packages);
+  const lines = keyLines(text.lockfile);
 
   // workspace packages are keyed by name: their folder comes from the "name@workspace:path" ident
   const workspaceDirs = new Map<string, string>();
@@ -57,6 +58,7 @@ export function loadBunLockfile(text: LockfileText & { lockfile: string }): Snap
       integrity: registry ? optionalString(label, `${where} integrity`, raw[3]) : null,
       hasInstallScript: info.hasInstallScript === true,
       deps: [],
+      line: lines.packages.get(key) ?? null,
     });
   }
 
@@ -100,6 +102,7 @@ export function loadBunLockfile(text: LockfileText & { lockfile: string }): Snap
       name: names.get(dir)!,
       version: optionalString(label, `workspaces[${JSON.stringify(dir)}].version`, ws.version) ?? (typeof manifest?.version === 'string' ? manifest.version : ''),
       deps: depsOf(`workspaces[${JSON.stringify(dir)}]`, ws, position, IMPORTER_FIELDS),
+      line: lines.workspaces.get(dir) ?? null,
     });
   }
   importers.sort((a, b) => (a.location === '' ? -1 : b.location === '' ? 1 : a.location < b.location ? -1 : 1));
@@ -125,7 +128,7 @@ export function loadBunLockfile(text: LockfileText & { lockfile: string }): Snap
 
 function parseDocument(label: string, text: string): Record<string, unknown> {
   const errors: ParseError[] = [];
-  const doc: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const doc: unknown = parseJsonc(text, errors, JSONC_OPTIONS);
   const first = errors[0];
   if (first) {
     const line = text.slice(0, first.offset).split('\n').length;
@@ -133,6 +136,35 @@ function parseDocument(label: string, text: string): Record<string, unknown> {
   }
   if (!isRecord(doc)) throw new LockfileError(label, 'is not a bun.lock: expected a JSON object');
   return doc;
+}
+
+const JSONC_OPTIONS = { allowTrailingComma: true, disallowComments: false };
+
+/**
+ * The 1-based line of each key of `packages` and of `workspaces`: a second pass of jsonc-parser's
+ * scanner (its parse keeps no positions), a third of the parse's own cost.
+ */
+function keyLines(text: string): { packages: Map<string, number>; workspaces: Map<string, number> } {
+  const lines = { packages: new Map<string, number>(), workspaces: new Map<string, number>() };
+  let depth = 0;
+  let section: Map<string, number> | undefined;
+  const enter = (): void => void depth++;
+  const leave = (): void => void depth--;
+  visit(
+    text,
+    {
+      onObjectBegin: enter,
+      onArrayBegin: enter,
+      onObjectEnd: leave,
+      onArrayEnd: leave,
+      onObjectProperty: (property, _offset, _length, startLine) => {
+        if (depth === 1) section = property === 'packages' ? lines.packages : property === 'workspaces' ? lines.workspaces : undefined;
+        else if (depth === 2) section?.set(property, startLine + 1);
+      },
+    },
+    JSONC_OPTIONS,
+  );
+  return lines;
 }
 
 /** "a/@scope/b/c" -> ["a", "@scope/b", "c"] */

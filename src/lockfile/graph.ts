@@ -22,6 +22,8 @@ export interface LockedImporter {
   readonly name: string;
   readonly version: string;
   readonly deps: readonly LockedDep[];
+  /** The 1-based line of its key in the lockfile, when the format lists importers. */
+  readonly line: number | null;
 }
 
 export interface LockedPackageEntry {
@@ -31,6 +33,8 @@ export interface LockedPackageEntry {
   readonly integrity: string | null;
   readonly hasInstallScript: boolean;
   readonly deps: readonly LockedDep[];
+  /** The 1-based line of its entry in the lockfile (see PackageNode.line). */
+  readonly line: number | null;
 }
 
 export interface LockGraph {
@@ -61,6 +65,7 @@ export function buildSnapshot(graph: LockGraph): Snapshot {
     ...blank(importer.location, importer.name, importer.version),
     isRoot,
     isWorkspace: !isRoot,
+    line: importer.line,
   });
   nodes.set('', project(root, true));
   const workspaceLinks = new Map<string, string>();
@@ -84,6 +89,7 @@ export function buildSnapshot(graph: LockGraph): Snapshot {
         resolved: entry.resolved,
         integrity: entry.integrity,
         hasInstallScript: entry.hasInstallScript,
+        line: entry.line,
       });
       queue.push([location, key]);
     }
@@ -138,6 +144,7 @@ function blank(location: string, name: string, version: string): MutableNode {
     target: null,
     hasInstallScript: false,
     inBundle: false,
+    line: null,
   };
 }
 

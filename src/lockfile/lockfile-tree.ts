@@ -12,8 +12,9 @@ type Entry = Readonly<Record<string, unknown>>;
  *
  * What it does not model: `overrides` (lockfiles with overrides go to Arborist) and
  * `acceptDependencies`. The tests compare it with Arborist on every lockfile fixture.
+ * `lines` holds each location's entry line (npmEntryLines).
  */
-export function loadFromLockfileData(data: LockfileData, packageJson: Record<string, unknown> | null): TreeShape {
+export function loadFromLockfileData(data: LockfileData, packageJson: Record<string, unknown> | null, lines: ReadonlyMap<string, number>): TreeShape {
   const packages = data.packages;
   const root: Entry = packageJson ?? packages[''] ?? {};
   const rootName = typeof root.name === 'string' ? root.name : typeof packages['']?.name === 'string' ? (packages['']!.name as string) : '';
@@ -58,6 +59,7 @@ export function loadFromLockfileData(data: LockfileData, packageJson: Record<str
       target,
       hasInstallScript: !isLink && lockEntry.hasInstallScript === true,
       inBundle: lockEntry.inBundle === true,
+      line: lines.get(location) ?? null,
     });
   }
 

@@ -1,6 +1,7 @@
 import { loadWithArborist } from './arborist-loader.js';
 import { declaredIn } from './graph.js';
 import { loadFromLockfileData, rootInSync } from './lockfile-tree.js';
+import { npmEntryLines } from './npm-lines.js';
 import { parseLockfile, type LockfileData } from './parse.js';
 import { parseManifest } from './shape.js';
 import type { Snapshot, TreeShape } from './snapshot.js';
@@ -33,7 +34,7 @@ export async function loadNpmLockfile(text: LockfileText & { lockfile: string },
   // The tree is built on first use: a lockfile rewritten without package changes (the
   // pre-commit common case) is settled by the identities alone.
   let shape: TreeShape | undefined;
-  const tree = (): TreeShape => (shape ??= loadFromLockfileData(data, packageJson));
+  const tree = (): TreeShape => (shape ??= loadFromLockfileData(data, packageJson, npmEntryLines(text.lockfile, data.lockfileVersion)));
   return {
     ...common,
     identity: lockedIdentity(data.packages),

@@ -1,9 +1,9 @@
-import { parse as parseYaml } from 'yaml';
 import { LockfileError } from '../errors.js';
 import { buildSnapshot, declaredIn, type LockedDep, type LockedImporter, type LockedPackageEntry } from './graph.js';
 import { isRecord, optionalString, parseManifest, recordAt, splitSpec, stringsAt } from './shape.js';
 import type { Declared, Snapshot } from './snapshot.js';
 import type { LockfileText } from './source.js';
+import { parseYamlLockfile, type YamlLockfile } from './yaml.js';
 
 const DEP_FIELDS = [
   ['dependencies', 'prod'],
@@ -15,11 +15,12 @@ const DEP_FIELDS = [
  * pnpm-lock.yaml, lockfile versions 6 (pnpm 8) and 9 (pnpm 9 and later). Importers are the root
  * ('.') and the workspaces; v9 splits each package into `packages` (resolution) and `snapshots`
  * (its dependencies, one per peer-resolution variant), v6 keeps both in `packages` under
- * '/'-prefixed keys. Packages are placed in pnpm's virtual store layout.
+ * '/'-prefixed keys. Packages are placed in pnpm's virtual store layout. A package's line is its
+ * `packages` key, the entry with its resolution and integrity (not its v9 `snapshots` key).
  */
 export function loadPnpmLockfile(text: LockfileText & { lockfile: string }): Snapshot {
   const { label } = text;
-  const doc = parseDocument(label, text.lockfile);
+  const { doc, keyLines } = parseDocument(label, text.lockfile);
   const version = Number(String(doc.lockfileVersion));
   const major = Math.floor(version);
   if (major !== 6 && major !== 9) throw new LockfileError(label, `has pnpm lockfileVersion ${JSON.stringify(doc.lockfileVersion) ?? 'missing'}, which depguard does not read (it reads 6.x and 9.x)`);
@@ -33,6 +34,7 @@ export function loadPnpmLockfile(text: LockfileText & { lockfile: string }): Sna
     return null;
   };
 
+  const packageLines = keyLines(['packages']);
   const packages = new Map<string, LockedPackageEntry>();
   for (const [key, raw] of Object.entries(snapshots)) {
     const where = `${major === 9 ? 'snapshots' : 'packages'}[${JSON.stringify(key)}]`;
@@ -52,6 +54,7 @@ export function loadPnpmLockfile(text: LockfileText & { lockfile: string }): Sna
       // pnpm 8 (v6) writes requiresBuild; pnpm 9 stopped recording it
       hasInstallScript: meta.requiresBuild === true,
       deps,
+      line: packageLines.get(major === 9 ? withoutPeers(key) : key) ?? null,
     });
   }
 
@@ -59,6 +62,7 @@ export function loadPnpmLockfile(text: LockfileText & { lockfile: string }): Sna
   const importers = major === 6 && doc.importers === undefined ? { '.': doc } : recordAt(label, 'importers', doc.importers);
   if (!isRecord(importers['.'])) throw new LockfileError(label, 'has no root importer (".")');
   const rootManifest = parseManifest(text.packageJson);
+  const importerLines = keyLines(['importers']);
   const locked: LockedImporter[] = [];
   let lockedRoot: Declared = {};
   for (const [dir, raw] of Object.entries(importers)) {
@@ -79,7 +83,7 @@ export function loadPnpmLockfile(text: LockfileText & { lockfile: string }): Sna
       }
     }
     if (location === '') lockedRoot = declaredIn(specifiers);
-    locked.push({ location, name: stringField(manifest, 'name') ?? (location || 'root'), version: stringField(manifest, 'version') ?? '', deps });
+    locked.push({ location, name: stringField(manifest, 'name') ?? (location || 'root'), version: stringField(manifest, 'version') ?? '', deps, line: importerLines.get(dir) ?? null });
   }
   locked.sort((a, b) => (a.location === '' ? -1 : b.location === '' ? 1 : a.location < b.location ? -1 : 1));
 
@@ -95,15 +99,10 @@ export function loadPnpmLockfile(text: LockfileText & { lockfile: string }): Sna
   });
 }
 
-function parseDocument(label: string, text: string): Record<string, unknown> {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text, { uniqueKeys: true, maxAliasCount: 1000 });
-  } catch (error) {
-    throw new LockfileError(label, `is not valid YAML (${(error as Error).message.split('\n')[0]})`);
-  }
+function parseDocument(label: string, text: string): { doc: Record<string, unknown>; keyLines: YamlLockfile['keyLines'] } {
+  const { value: doc, keyLines } = parseYamlLockfile(label, text);
   if (!isRecord(doc) || doc.lockfileVersion === undefined) throw new LockfileError(label, 'is not a pnpm lockfile: no lockfileVersion');
-  return doc;
+  return { doc, keyLines };
 }
 
 /** pnpm records a URL only for tarballs off the default registry; git and directory sources have their own shape. */

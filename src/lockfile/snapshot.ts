@@ -41,6 +41,13 @@ export interface PackageNode {
   readonly target: string | null;
   readonly hasInstallScript: boolean;
   readonly inBundle: boolean;
+  /**
+   * The 1-based line of its entry in the lockfile text, where reports point: npm's
+   * `"node_modules/<name>": {` key (v1: its key in the nested `dependencies`), pnpm's `packages`
+   * key, Yarn's entry header, Bun's `packages` key; for the root and workspaces, their importer's
+   * key where the format has one. Null when the lockfile has no entry of its own for the node.
+   */
+  readonly line: number | null;
 }
 
 /** Dependencies declared by name: spec, with the kind of declaration. */

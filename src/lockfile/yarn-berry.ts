@@ -1,9 +1,9 @@
-import { parse as parseYaml } from 'yaml';
 import { LockfileError } from '../errors.js';
 import { buildSnapshot, declaredIn, type LockedDep, type LockedImporter, type LockedPackageEntry } from './graph.js';
 import { isRecord, optionalString, parseManifest, recordAt, splitSpec, stringsAt } from './shape.js';
 import type { Snapshot } from './snapshot.js';
 import type { LockfileText } from './source.js';
+import { parseYamlLockfile } from './yaml.js';
 
 /**
  * yarn.lock of Yarn 2 and later ("Berry"), which is YAML: `__metadata`, then one entry per
@@ -17,12 +17,7 @@ import type { LockfileText } from './source.js';
  */
 export function loadYarnBerryLockfile(text: LockfileText & { lockfile: string }): Snapshot {
   const { label } = text;
-  let doc: unknown;
-  try {
-    doc = parseYaml(text.lockfile, { uniqueKeys: true, maxAliasCount: 1000 });
-  } catch (error) {
-    throw new LockfileError(label, `is not valid YAML (${(error as Error).message.split('\n')[0]})`);
-  }
+  const { value: doc, keyLines } = parseYamlLockfile(label, text.lockfile);
   if (!isRecord(doc) || !isRecord(doc.__metadata)) throw new LockfileError(label, 'is not a Yarn Berry lockfile: no __metadata');
   const metadataVersion = Number(doc.__metadata.version);
 
@@ -63,6 +58,8 @@ export function loadYarnBerryLockfile(text: LockfileText & { lockfile: string })
     return deps;
   };
 
+  // an entry's line is its header, the key listing the descriptors it satisfies
+  const lines = keyLines([]);
   const packages = new Map<string, LockedPackageEntry>();
   for (const [key, entry] of entries) {
     if (workspaces.has(key)) continue;
@@ -75,6 +72,7 @@ export function loadYarnBerryLockfile(text: LockfileText & { lockfile: string })
       integrity: null,
       hasInstallScript: false,
       deps: depsOf(key, {}),
+      line: lines.get(key) ?? null,
     });
   }
 
@@ -85,9 +83,9 @@ export function loadYarnBerryLockfile(text: LockfileText & { lockfile: string })
     const manifest = location === '' ? rootManifest : parseManifest(text.workspaceManifests[location]);
     const kinds = Object.fromEntries(Object.entries(manifest ? declaredIn(manifest) : {}).map(([name, d]) => [name, d.type]));
     const [name] = splitSpec(entries.get(key)!.resolution as string);
-    importers.push({ location, name, version: typeof manifest?.version === 'string' ? manifest.version : '', deps: depsOf(key, kinds) });
+    importers.push({ location, name, version: typeof manifest?.version === 'string' ? manifest.version : '', deps: depsOf(key, kinds), line: lines.get(key) ?? null });
   }
-  if (!importers.some((i) => i.location === '')) importers.push({ location: '', name: 'root', version: '', deps: [] });
+  if (!importers.some((i) => i.location === '')) importers.push({ location: '', name: 'root', version: '', deps: [], line: null });
   importers.sort((a, b) => (a.location === '' ? -1 : b.location === '' ? 1 : a.location < b.location ? -1 : 1));
 
   return buildSnapshot({

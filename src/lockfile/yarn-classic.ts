@@ -26,6 +26,7 @@ export function loadYarnClassicLockfile(text: LockfileText & { lockfile: string 
 
   // one entry object is shared by all the requests it satisfies ("a@^1.0.0, a@^1.1.0:")
   const keys = new Map<object, string>();
+  const lines = headerLines(text.lockfile);
   const requests = new Map<string, string>();
   const packages = new Map<string, LockedPackageEntry>();
   const raw = parsed.object as Record<string, unknown>;
@@ -46,6 +47,7 @@ export function loadYarnClassicLockfile(text: LockfileText & { lockfile: string 
         integrity: optionalString(label, `entry ${where}.integrity`, value.integrity) ?? legacySha1(resolvedField),
         hasInstallScript: false,
         deps: [],
+        line: lines.get(request) ?? null,
       });
     }
     requests.set(request, key);
@@ -83,8 +85,9 @@ export function loadYarnClassicLockfile(text: LockfileText & { lockfile: string 
         name: typeof manifest.name === 'string' ? manifest.name : location || 'root',
         version: typeof manifest.version === 'string' ? manifest.version : '',
         deps: Object.entries(declaredIn(manifest)).map(([name, { spec, type }]) => ({ name, spec, type, target: target(name, spec) ?? anyEntryFor(requests, name) })),
+        line: null,
       }))
-    : [{ location: '', name: 'root', version: '', deps: unrequired(packages, requests) }];
+    : [{ location: '', name: 'root', version: '', deps: unrequired(packages, requests), line: null }];
   return buildSnapshot({
     source: label,
     format: 'yarn-classic',
@@ -95,6 +98,26 @@ export function loadYarnClassicLockfile(text: LockfileText & { lockfile: string 
     manifest: rootManifest ? declaredIn(rootManifest) : null,
     lockedRoot: null,
   });
+}
+
+/**
+ * The line of each request of every entry header (`"a@^1.0.0", a@^1.1.0:`), which
+ * @yarnpkg/lockfile does not keep: headers are the lines that start in the first column, their
+ * requests quoted (JSON strings) or bare words, as Yarn's tokenizer reads them (\r\n is one line).
+ */
+function headerLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  text.split(/\r\n?|\n/).forEach((line, i) => {
+    if (line === '' || ' \t#'.includes(line[0]!) || !line.trimEnd().endsWith(':')) return;
+    for (const [token] of line.matchAll(/"(?:[^"\\]|\\.)*"|[^\s,:"]+/g)) {
+      try {
+        lines.set(token.startsWith('"') ? (JSON.parse(token) as string) : token, i + 1);
+      } catch {
+        // not a JSON string, so not a request: Yarn's parser, which accepted the file, reads none so
+      }
+    }
+  });
+  return lines;
 }
 
 /** `alias@npm:real@^1.0.0` is the package `real`; anything else is its own name. */
