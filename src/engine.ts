@@ -15,6 +15,14 @@ export interface PackageRef {
   readonly version: string;
 }
 
+/** Where a finding points: the entry of its package (or the project's root entry) in the head lockfile. */
+export interface Location {
+  /** The lockfile's path from the repository root, with `/` separators. */
+  readonly file: string;
+  /** 1-based; 1 when the lockfile has no entry to point at. */
+  readonly line: number;
+}
+
 export interface Finding {
   readonly ruleId: string;
   readonly severity: Severity;
@@ -29,6 +37,7 @@ export interface Finding {
   readonly traits: readonly string[];
   readonly escalation?: Escalation;
   readonly paths: readonly (readonly PathStep[])[];
+  readonly location: Location;
 }
 
 /** A finding the policy file's `ignore` covers: kept in the output, never counted. */
@@ -48,6 +57,7 @@ export interface Skipped {
 export interface Unavailable {
   readonly package: PackageRef;
   readonly reason: string;
+  readonly location: Location;
 }
 
 export interface Evaluation {
@@ -66,6 +76,8 @@ export interface EvaluateOptions {
   readonly concurrency: number;
   readonly settings: RuleSettings;
   readonly policy: Policy;
+  /** The head lockfile, as locations name it (Location.file). */
+  readonly lockfilePath: string;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -89,7 +101,8 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
   // stays bounded by the requests in flight, not by the size of the tree.
   const results = new Map<Change, { findings: Finding[]; skipped: Skipped[]; unavailable?: Unavailable }>();
   const judge = (change: Change, pkgFacts: PackageFacts | undefined, failure: string | undefined): void => {
-    results.set(change, judgeChange(change, rules, { facts: pkgFacts, failure, notFromRegistry: notFromRegistry.get(change), now, settings: options.settings, policy }));
+    const location = { file: options.lockfilePath, line: entryLine(change) };
+    results.set(change, judgeChange(change, rules, { facts: pkgFacts, failure, notFromRegistry: notFromRegistry.get(change), now, settings: options.settings, policy, location }));
   };
   const byName = new Map<string, Change[]>();
   for (const change of relevant) {
@@ -126,6 +139,8 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
     if (!ruleEnabled(policy, rule.id)) continue;
     const outcome = rule.check(trees.base, trees.head);
     if (outcome.unchecked) skipped.push({ ruleId: rule.id, package: { name: trees.head.source, version: '' }, reason: outcome.unchecked });
+    // the project's own entry, where the format has one (npm's packages[""], pnpm's and Bun's root importer)
+    const location = (): Location => ({ file: options.lockfilePath, line: trees.head.nodes.find((n) => n.isRoot)?.line ?? 1 });
     for (const d of outcome.findings) {
       all.push({
         ruleId: rule.id,
@@ -139,6 +154,7 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
         evidence: d.evidence,
         traits: [],
         paths: [],
+        location: location(),
       });
     }
   }
@@ -160,6 +176,7 @@ interface JudgeInput {
   readonly now: number;
   readonly settings: RuleSettings;
   readonly policy: Policy;
+  readonly location: Location;
 }
 
 /** The rules on one change, signals combined, the policy's severities applied. */
@@ -202,9 +219,15 @@ function judgeChange(change: Change, rules: readonly Rule[], input: JudgeInput):
       traits: c.draft.traits,
       ...(c.escalation ? { escalation: c.escalation } : {}),
       paths: change.paths,
+      location: input.location,
     }),
   );
-  return { findings, skipped, ...(failure ? { unavailable: { package: ref, reason: failure } } : {}) };
+  return { findings, skipped, ...(failure ? { unavailable: { package: ref, reason: failure, location: input.location } } : {}) };
+}
+
+/** The head entry of the package's first copy: what every finding on the change points at. */
+function entryLine(change: Change): number {
+  return change.after?.lines.find((line) => line !== null) ?? 1;
 }
 
 /** git, file, link and remote-tarball sources have no registry document to compare. */

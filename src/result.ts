@@ -101,10 +101,3 @@ export function buildResult(
     policy,
   };
 }
-
-/** The head lockfile, for the reporters that point into it (SARIF, annotations). */
-export interface HeadLockfile {
-  /** Relative to the repository root with `/` separators (to the working directory outside a repository). */
-  readonly lockfilePath: string;
-  readonly lockfileText: string;
-}

@@ -10,7 +10,7 @@ import { parseSourceSpec, readSource, repositoryPath, type LockSource } from '..
 import { readRegistryConfig, registryHosts } from '../registry/npmrc.js';
 import { PacoteClient, type FetchLimits } from '../registry/pacote-client.js';
 import { isFormat, FORMATS, type Format } from '../report/index.js';
-import { buildResult, type DiffResult, type HeadLockfile } from '../result.js';
+import { buildResult, type DiffResult } from '../result.js';
 import { AUDIT_RULES, PROJECT_RULES, RULE_IDS, RULES } from '../rules/index.js';
 import { loadPolicy, locatePolicy } from '../config/load-policy.js';
 import type { Policy } from '../config/policy.js';
@@ -119,11 +119,10 @@ export async function resolveSides(flags: DiffFlags, environment: Environment): 
   return { base, head };
 }
 
-/** What a run gives the reporters: the result, the flags as parsed, and the head lockfile they may point into. */
+/** What a run gives the reporters: the result and the flags as parsed. */
 export interface Run {
   readonly result: DiffResult;
   readonly parsed: ParsedDiffFlags;
-  readonly lockfile: HeadLockfile;
 }
 
 export async function runDiff(flags: DiffFlags, environment: Environment, hooks: RunHooks = {}): Promise<Run> {
@@ -162,7 +161,7 @@ async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment:
   const releaseAge = policy.minReleaseAgeMs !== undefined ? { ms: policy.minReleaseAgeMs, source: `${policy.source} minReleaseAge` } : (projectReleaseAge(projectFiles) ?? { ms: DEFAULT_MIN_RELEASE_AGE_MS, source: 'depguard default' });
   const settings = { minReleaseAgeMs: releaseAge.ms, minReleaseAgeSource: releaseAge.source, registryHosts: registryHosts(config) };
   const rules = command === 'audit' ? AUDIT_RULES : RULES;
-  const evaluation = await evaluate(changes, { base, head }, { rules, projectRules: PROJECT_RULES, client, now: parsed.now, concurrency: parsed.concurrency, settings, policy, onProgress: hooks.onProgress });
+  const evaluation = await evaluate(changes, { base, head }, { rules, projectRules: PROJECT_RULES, client, now: parsed.now, concurrency: parsed.concurrency, settings, policy, lockfilePath, onProgress: hooks.onProgress });
   await client.flush();
   const baseLabel = baseText.lockfile === null && sides.base.kind !== 'empty' ? `${baseText.label} (no lockfile)` : baseText.label;
   const changedByThisChange = sides.base.kind === 'git' && policyLocation.kind !== 'none' && (await changedSinceBase(sides.base, policyLocation.file));
@@ -172,7 +171,7 @@ async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment:
     minReleaseAgeSource: releaseAge.source,
     changedByThisChange,
   });
-  return { result, parsed, lockfile: { lockfilePath, lockfileText: headText.lockfile } };
+  return { result, parsed };
 }
 
 /**

@@ -32,13 +32,12 @@ function environment() {
 }
 
 /** Writes the report where it belongs (stdout or --output-file, plus GitHub's step summary) and sets the exit code. */
-function report({ result, parsed, lockfile }: Run, flags: DiffFlags): void {
+function report({ result, parsed }: Run, flags: DiffFlags): void {
   const context = {
     failOn: parsed.failOn,
     color: flags.outputFile === undefined && useColor(process.env, process.stdout),
     verbose: Boolean(flags.verbose),
     toolVersion: pkg.version,
-    lockfile,
   };
   const out = formatReport(parsed.format, result, context);
   if (flags.outputFile === undefined) process.stdout.write(out);

@@ -18,6 +18,8 @@ export interface LockedPackage {
   /** Dependencies its lockfile entry declares, by name: spec. */
   readonly dependencies: Readonly<Record<string, string>>;
   readonly locations: readonly string[];
+  /** The line of each location's entry in its lockfile (PackageNode.line), in the same order. */
+  readonly lines: readonly (number | null)[];
 }
 
 /** One package name@version that is new, gone, or different between base and head. */

@@ -135,6 +135,7 @@ function locked(nodes: PackageNode[], side: Side): LockedPackage {
     hasInstallScript: nodes.some((n) => n.hasInstallScript),
     dependencies: side.deps.get(first.location) ?? {},
     locations: nodes.map((n) => n.location),
+    lines: nodes.map((n) => n.line),
   };
 }
 

@@ -1,11 +1,10 @@
-import type { Finding } from '../engine.js';
-import { entryLineFinder } from '../lockfile/entry-lines.js';
-import type { DiffResult, HeadLockfile } from '../result.js';
+import type { Finding, Location } from '../engine.js';
+import type { DiffResult } from '../result.js';
 import type { Severity } from '../severity.js';
 import { forWorkflowData as data, forWorkflowProperty as property } from './sanitize.js';
 import { verdictOf, versionText } from './wording.js';
 
-export interface GithubOptions extends HeadLockfile {
+export interface GithubOptions {
   readonly failOn: Severity;
 }
 
@@ -16,19 +15,20 @@ export interface GithubOptions extends HeadLockfile {
  * decodes it, so it cannot end the line and start a command of its own.
  */
 export function formatGithub(result: DiffResult, options: GithubOptions): string {
-  const lineOf = entryLineFinder(options.lockfileText);
-  const file = property(options.lockfilePath, Infinity);
   const lines = result.findings.map((f) => {
-    const where = `file=${file},line=${lineOf(f.package.name, f.package.version)}`;
     const title = `depguard ${f.ruleId}: ${f.package.name} ${versionText(f.change, f.previousVersion, f.package.version)}`;
-    return `::${command(f.severity)} ${where},title=${property(title)}::${data(message(f))}`;
+    return `::${command(f.severity)} ${at(f.location)},title=${property(title)}::${data(message(f))}`;
   });
   for (const u of result.unavailable) {
-    const where = `file=${file},line=${lineOf(u.package.name, u.package.version)}`;
-    lines.push(`::warning ${where},title=${property(`depguard: ${u.package.name}@${u.package.version} could not be checked`)}::${data(u.reason)}`);
+    lines.push(`::warning ${at(u.location)},title=${property(`depguard: ${u.package.name}@${u.package.version} could not be checked`)}::${data(u.reason)}`);
   }
   lines.push(`depguard: ${verdictOf(result, options.failOn).message}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The annotation's place; a path can hold ',' or ':', which would end the property. */
+function at(location: Location): string {
+  return `file=${property(location.file, Infinity)},line=${location.line}`;
 }
 
 function command(severity: Severity): 'error' | 'warning' | 'notice' {

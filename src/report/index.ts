@@ -1,4 +1,4 @@
-import type { DiffResult, HeadLockfile } from '../result.js';
+import type { DiffResult } from '../result.js';
 import type { Severity } from '../severity.js';
 import { formatGithub } from './github.js';
 import { formatJson } from './json.js';
@@ -20,7 +20,6 @@ export interface ReportContext {
   readonly color: boolean;
   readonly verbose: boolean;
   readonly toolVersion: string;
-  readonly lockfile: HeadLockfile;
 }
 
 export function formatReport(format: Format, result: DiffResult, context: ReportContext): string {
@@ -30,10 +29,10 @@ export function formatReport(format: Format, result: DiffResult, context: Report
     case 'json':
       return formatJson(result);
     case 'sarif':
-      return formatSarif(result, { ...context.lockfile, toolVersion: context.toolVersion });
+      return formatSarif(result, { toolVersion: context.toolVersion });
     case 'markdown':
       return formatMarkdown(result, { failOn: context.failOn });
     case 'github':
-      return formatGithub(result, { ...context.lockfile, failOn: context.failOn });
+      return formatGithub(result, { failOn: context.failOn });
   }
 }

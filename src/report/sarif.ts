@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Finding } from '../engine.js';
-import { entryLineFinder } from '../lockfile/entry-lines.js';
-import type { DiffResult, HeadLockfile } from '../result.js';
+import type { DiffResult } from '../result.js';
 import { ALL_RULES } from '../rules/index.js';
 import { maxSeverity, type Severity } from '../severity.js';
 import { pathText, versionText } from './wording.js';
 
-export interface SarifOptions extends HeadLockfile {
+export interface SarifOptions {
   /** depguard's own version, for `tool.driver.version`. */
   readonly toolVersion: string;
 }
@@ -23,8 +22,6 @@ const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.5',
  * stays the same alert from run to run.
  */
 export function formatSarif(result: DiffResult, options: SarifOptions): string {
-  const lineOf = entryLineFinder(options.lockfileText);
-  const uri = options.lockfilePath.split('/').map(encodeURIComponent).join('/');
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -42,7 +39,7 @@ export function formatSarif(result: DiffResult, options: SarifOptions): string {
           ruleId: `depguard/${f.ruleId}`,
           level: level(f.severity),
           message: { text: messageText(f) },
-          locations: [{ physicalLocation: { artifactLocation: { uri }, region: { startLine: lineOf(f.package.name, f.package.version) } } }],
+          locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(f.location.file) }, region: { startLine: f.location.line } } }],
           partialFingerprints: { 'depguardFindingHash/v1': fingerprint(f) },
         })),
       },
@@ -72,6 +69,11 @@ function ruleDescriptors(findings: readonly Finding[]): readonly object[] {
       },
     ];
   });
+}
+
+/** A relative URI reference: each segment of the path percent-encoded. */
+function uriOf(file: string): string {
+  return file.split('/').map(encodeURIComponent).join('/');
 }
 
 function level(severity: Severity): 'error' | 'warning' | 'note' {

@@ -1,4 +1,4 @@
-import type { Finding, Skipped, Unavailable } from '../../src/engine.js';
+import type { Finding, Location, Skipped, Unavailable } from '../../src/engine.js';
 import { buildResult, type DiffResult } from '../../src/result.js';
 import { added } from './rules.js';
 
@@ -16,8 +16,14 @@ export function finding(name: string, version: string, overrides: Partial<Findin
     evidence: {},
     traits: [],
     paths: [[{ name: 'app', version: '1.0.0' }, { name: 'parent', version: '1.0.0' }, { name, version }]],
+    location: { file: 'package-lock.json', line: 1 },
     ...overrides,
   };
+}
+
+/** A package whose metadata could not be fetched. */
+export function unavailable(name: string, version: string, reason: string, location: Location = { file: 'package-lock.json', line: 1 }): Unavailable {
+  return { package: { name, version }, reason, location };
 }
 
 /** A DiffResult whose changes are the packages the findings name, all added. */
@@ -25,10 +31,4 @@ export function resultWith(findings: readonly Finding[], rest: { skipped?: Skipp
   const packages = new Map(findings.map((f) => [`${f.package.name}@${f.package.version}`, f.package]));
   const changes = [...packages.values()].map((p) => added(p.name, p.version));
   return buildResult('diff', 'HEAD:package-lock.json', 'package-lock.json', changes, { findings: [...findings], suppressed: [], expiredIgnores: [], skipped: rest.skipped ?? [], unavailable: rest.unavailable ?? [] }, { source: null, minReleaseAge: '3d', minReleaseAgeSource: 'depguard default', changedByThisChange: false });
-}
-
-/** A lockfile v3 text that installs each package at node_modules/<name>. */
-export function lockfileWith(packages: ReadonlyArray<readonly [name: string, version: string]>): string {
-  const entries = Object.fromEntries(packages.map(([name, version]) => [`node_modules/${name}`, { version }]));
-  return `${JSON.stringify({ name: 'app', lockfileVersion: 3, requires: true, packages: { '': { name: 'app' }, ...entries } }, null, 2)}\n`;
 }

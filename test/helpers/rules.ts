@@ -18,7 +18,7 @@ export function releases(count: number, start: string, days: number, by: string,
 }
 
 export function upgrade(name: string, from: string, to: string, extra: Partial<Change> = {}): Change {
-  const locked = (version: string) => ({ version, resolved: null, integrity: null, hasInstallScript: false, dependencies: {}, locations: [`node_modules/${name}`] });
+  const locked = (version: string) => ({ version, resolved: null, integrity: null, hasInstallScript: false, dependencies: {}, locations: [`node_modules/${name}`], lines: [null] });
   return {
     kind: 'upgraded',
     name,

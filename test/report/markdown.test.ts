@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatMarkdown } from '../../src/report/markdown.js';
-import { finding, resultWith } from '../helpers/result.js';
+import { finding, resultWith, unavailable } from '../helpers/result.js';
 
 const GITHUB_COMMENT_LIMIT = 65_536;
 /** Pipes that end a table cell: those not escaped with a backslash. */
@@ -16,7 +16,7 @@ describe('formatMarkdown', () => {
       ],
       {
         skipped: [{ ruleId: 'publisher-changed', package: { name: 'left-pad', version: '1.0.0' }, reason: 'the registry sent no publisher' }],
-        unavailable: [{ package: { name: 'gone', version: '1.0.0' }, reason: 'not found on the registry (404)' }],
+        unavailable: [unavailable('gone', '1.0.0', 'not found on the registry (404)')],
       },
     );
     const out = formatMarkdown(result, { failOn: 'high' });
@@ -53,7 +53,7 @@ describe('formatMarkdown', () => {
       'a | b | c',
     ];
     const findings = hostile.map((text, i) => finding(`pkg-${i}|x`, `1.0.${i}|y`, { message: text, paths: [[{ name: 'app', version: '1.0.0' }, { name: text, version: text }]] }));
-    const out = formatMarkdown(resultWith(findings, { skipped: [{ ruleId: 'version-jump', package: { name: '@octocat', version: '1' }, reason: hostile[1]! }], unavailable: [{ package: { name: hostile[0]!, version: '1' }, reason: hostile[4]! }] }), { failOn: 'high' });
+    const out = formatMarkdown(resultWith(findings, { skipped: [{ ruleId: 'version-jump', package: { name: '@octocat', version: '1' }, reason: hostile[1]! }], unavailable: [unavailable(hostile[0]!, '1', hostile[4]!)] }), { failOn: 'high' });
     expect(out).not.toMatch(/<(?!\/?(details|summary|strong)>)/);
     expect(out).not.toMatch(/(?<!\\)\]\(/);
     expect(out).not.toMatch(/@(?!\u200d)[a-z]/i);
@@ -71,9 +71,9 @@ describe('formatMarkdown', () => {
       finding(`package-number-${i}`, `1.0.${i}`, { message: `new in the tree, brought in by parent-${i}: first published ${'long ago '.repeat(20)}` }),
       finding(`package-number-${i}`, `1.0.${i}`, { ruleId: 'version-jump', severity: i === 4_999 ? 'critical' : 'low', message: 'released after 3 years without a release' }),
     ]).flat();
-    const unavailable = Array.from({ length: 5_000 }, (_, i) => ({ package: { name: `unreachable-${i}`, version: '1.0.0' }, reason: `request failed (${'ETIMEDOUT '.repeat(10)})` }));
+    const unreachable = Array.from({ length: 5_000 }, (_, i) => unavailable(`unreachable-${i}`, '1.0.0', `request failed (${'ETIMEDOUT '.repeat(10)})`));
     const skipped = Array.from({ length: 5_000 }, (_, i) => ({ ruleId: 'publisher-changed', package: { name: `p-${i}`, version: '1.0.0' }, reason: `reason number ${i}` }));
-    const out = formatMarkdown(resultWith(findings, { unavailable, skipped }), { failOn: 'high' });
+    const out = formatMarkdown(resultWith(findings, { unavailable: unreachable, skipped }), { failOn: 'high' });
     expect(out.length).toBeLessThanOrEqual(60_000);
     expect(out.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
     const shown = out.split('\n').filter((l) => l.startsWith('| package\\-number')).length;

@@ -4,7 +4,7 @@ import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { formatSarif } from '../../src/report/sarif.js';
 import { ROOT } from '../helpers/cli.js';
-import { finding, lockfileWith, resultWith } from '../helpers/result.js';
+import { finding, resultWith } from '../helpers/result.js';
 
 const schema = JSON.parse(readFileSync(path.join(ROOT, 'test', 'data', 'sarif-schema-2.1.0.json'), 'utf8')) as object;
 
@@ -19,14 +19,13 @@ describe('SARIF output against the official SARIF 2.1.0 schema', () => {
       .addFormat('uri-reference', (s) => !/\s/.test(s) && URL.canParse(s, 'file:///'))
       .addFormat('date-time', (s) => !Number.isNaN(Date.parse(s)));
     const validate = ajv.compile(schema);
-    const lockfileText = lockfileWith([['a', '1.0.0']]);
     const logs = [
       resultWith([]),
       resultWith([
-        finding('a', '1.0.0', { ruleId: 'publisher-changed', severity: 'critical', previousVersion: '0.1.0', change: 'upgraded', escalation: { combination: 'x', from: 'medium', reason: 'y' } }),
-        finding('<img src=x>', '1.0.0\n::error::', { message: '[click](javascript:alert(1)) \u001b[31m' }),
+        finding('a', '1.0.0', { ruleId: 'publisher-changed', severity: 'critical', previousVersion: '0.1.0', change: 'upgraded', escalation: { combination: 'x', from: 'medium', reason: 'y' }, location: { file: 'sub dir/package-lock.json', line: 7 } }),
+        finding('<img src=x>', '1.0.0\n::error::', { message: '[click](javascript:alert(1)) \u001b[31m', location: { file: 'sub dir/#1?/package-lock.json', line: 1 } }),
       ]),
-    ].map((result) => JSON.parse(formatSarif(result, { lockfilePath: 'sub dir/package-lock.json', lockfileText, toolVersion: '0.1.0' })) as unknown);
+    ].map((result) => JSON.parse(formatSarif(result, { toolVersion: '0.1.0' })) as unknown);
     for (const log of logs) {
       const valid = validate(log);
       expect(validate.errors ?? null, JSON.stringify(validate.errors, null, 2)).toBeNull();

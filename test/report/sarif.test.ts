@@ -1,25 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { formatSarif } from '../../src/report/sarif.js';
 import { RULES } from '../../src/rules/index.js';
-import { finding, lockfileWith, resultWith } from '../helpers/result.js';
+import { finding, resultWith } from '../helpers/result.js';
 
-const lockfileText = lockfileWith([
-  ['a', '1.0.0'],
-  ['b', '2.0.0'],
-]);
-const options = { lockfilePath: 'app/package-lock.json', lockfileText, toolVersion: '9.9.9' };
-const lineOf = (text: string, name: string): number => text.split('\n').findIndex((l) => l.includes(`"node_modules/${name}": {`)) + 1;
+const options = { toolVersion: '9.9.9' };
+/** Where the loaders found each package's entry. */
+const LINES: Record<string, number> = { a: 7, b: 12 };
+const at = (name: string) => ({ location: { file: 'app/package-lock.json', line: LINES[name]! } });
 
 const sarif = (...args: Parameters<typeof formatSarif>): any => JSON.parse(formatSarif(...args));
 
 describe('formatSarif', () => {
   const result = resultWith([
-    finding('a', '1.0.0', { ruleId: 'publisher-changed', severity: 'critical', change: 'upgraded', previousVersion: '0.9.0', message: 'published by someone new', escalation: { combination: 'x', from: 'medium', reason: 'the event-stream pattern' } }),
-    finding('a', '1.0.0', { ruleId: 'version-jump', severity: 'high', change: 'upgraded', previousVersion: '0.9.0', message: 'dormant' }),
-    finding('b', '2.0.0', { ruleId: 'maintainers-changed', severity: 'medium', message: 'maintainers changed' }),
-    finding('b', '2.0.0', { ruleId: 'new-dependency', severity: 'low', message: 'new dependency' }),
-    finding('b', '2.0.0', { ruleId: 'new-package', severity: 'info' }),
-    finding('a', '1.0.0', { ruleId: 'version-jump', severity: 'low', message: 'another jump' }),
+    finding('a', '1.0.0', { ruleId: 'publisher-changed', severity: 'critical', change: 'upgraded', previousVersion: '0.9.0', message: 'published by someone new', escalation: { combination: 'x', from: 'medium', reason: 'the event-stream pattern' }, ...at('a') }),
+    finding('a', '1.0.0', { ruleId: 'version-jump', severity: 'high', change: 'upgraded', previousVersion: '0.9.0', message: 'dormant', ...at('a') }),
+    finding('b', '2.0.0', { ruleId: 'maintainers-changed', severity: 'medium', message: 'maintainers changed', ...at('b') }),
+    finding('b', '2.0.0', { ruleId: 'new-dependency', severity: 'low', message: 'new dependency', ...at('b') }),
+    finding('b', '2.0.0', { ruleId: 'new-package', severity: 'info', ...at('b') }),
+    finding('a', '1.0.0', { ruleId: 'version-jump', severity: 'low', message: 'another jump', ...at('a') }),
   ]);
 
   it('describes depguard and each rule that fired, with its security severity', () => {
@@ -48,7 +46,7 @@ describe('formatSarif', () => {
     expect(sarif(resultWith([finding('b', '2.0.0')]), options).runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['depguard/new-package']);
   });
 
-  it('puts each finding on its package line of the head lockfile', () => {
+  it("puts each finding at its location, the package's entry in the head lockfile", () => {
     const results = sarif(result, options).runs[0].results;
     expect(results.map((r: { ruleId: string; level: string }) => `${r.ruleId} ${r.level}`)).toEqual([
       'depguard/publisher-changed error',
@@ -58,21 +56,16 @@ describe('formatSarif', () => {
       'depguard/new-package note',
       'depguard/version-jump note',
     ]);
-    expect(results[0].locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'app/package-lock.json' }, region: { startLine: lineOf(lockfileText, 'a') } } }]);
-    expect(results[2].locations[0].physicalLocation.region.startLine).toBe(lineOf(lockfileText, 'b'));
+    expect(results[0].locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'app/package-lock.json' }, region: { startLine: 7 } } }]);
+    expect(results[2].locations[0].physicalLocation.region.startLine).toBe(12);
     expect(results[0].message.text).toBe('a 0.9.0 -> 1.0.0: published by someone new\nRaised from medium: the event-stream pattern.\nDependency path: app > parent@1.0.0 > a@1.0.0.');
   });
 
   it('fingerprints the finding, not its line or wording', () => {
     const fingerprint = (log: { runs: Array<{ results: Array<{ partialFingerprints: Record<string, string> }> }> }, i: number): string => log.runs[0]!.results[i]!.partialFingerprints['depguardFindingHash/v1']!;
     const before = sarif(result, options);
-    const moved = lockfileWith([
-      ['z', '0.0.1'],
-      ['b', '2.0.0'],
-      ['a', '1.0.0'],
-    ]);
-    const reworded = resultWith(result.findings.map((f) => ({ ...f, message: `${f.message}, reworded` })));
-    const after = sarif(reworded, { ...options, lockfileText: moved });
+    const movedAndReworded = resultWith(result.findings.map((f) => ({ ...f, message: `${f.message}, reworded`, location: { ...f.location, line: f.location.line + 40 } })));
+    const after = sarif(movedAndReworded, options);
     expect(after.runs[0].results[0].locations[0].physicalLocation.region.startLine).not.toBe(before.runs[0].results[0].locations[0].physicalLocation.region.startLine);
     for (let i = 0; i < result.findings.length; i++) {
       expect(fingerprint(after, i)).toMatch(/^[0-9a-f]{64}$/);
@@ -83,8 +76,8 @@ describe('formatSarif', () => {
     expect(fingerprint(bumped, 0)).not.toBe(fingerprint(before, 0));
   });
 
-  it('writes the path as a relative URI, and line 1 for a package the lockfile does not list', () => {
-    const log = sarif(resultWith([finding('missing', '1.0.0')]), { ...options, lockfilePath: 'my app/#1/package-lock.json' });
+  it('writes the path as a relative URI', () => {
+    const log = sarif(resultWith([finding('missing', '1.0.0', { location: { file: 'my app/#1/package-lock.json', line: 1 } })]), options);
     expect(log.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'my%20app/%231/package-lock.json' }, region: { startLine: 1 } });
   });
 
