@@ -83,7 +83,10 @@ describe('depguard diff (event-stream 3.3.4 -> 3.3.6)', () => {
     try {
       const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', reg.url, '--fail-on', 'critical', '--format', 'json']);
       const out = JSON.parse(r.stdout);
-      expect(out.unavailable).toEqual([{ package: { name: 'flatmap-stream', version: '0.1.1' }, reason: 'not found on the registry (404)' }]);
+      const line = readFileSync(HEAD, 'utf8').split('\n').indexOf('    "node_modules/flatmap-stream": {') + 1;
+      expect(line).toBeGreaterThan(1);
+      const location = { file: path.relative(ROOT, HEAD).split(path.sep).join('/'), line };
+      expect(out.unavailable).toEqual([{ package: { name: 'flatmap-stream', version: '0.1.1' }, reason: 'not found on the registry (404)', location }]);
       expect(r.code).toBe(1); // event-stream is still critical
       const quiet = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', reg.url, '--fail-on', 'critical', '--format', 'json', '--allow-incomplete']);
       expect(quiet.code).toBe(1);
