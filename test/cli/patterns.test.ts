@@ -11,7 +11,7 @@ const HEAD = fixture('patterns', 'head', 'package-lock.json');
 const RANK = ['info', 'low', 'medium', 'high', 'critical'];
 
 interface Out {
-  findings: Array<{ ruleId: string; severity: string; package: { name: string }; escalation?: { combination: string } }>;
+  findings: Array<{ ruleId: string; severity: string; package: { name: string }; escalation?: { combination: string }; location: { file: string; line: number } }>;
   suppressed: Array<{ finding: { ruleId: string; package: { name: string } } }>;
   expiredIgnores: unknown[];
   skipped: Array<{ ruleId: string; reason: string }>;
@@ -149,6 +149,9 @@ describe('incident patterns and benign updates, through the real CLI', () => {
     const r = await runCli(['diff', '--base', HEAD, '--head', path.join(dir, 'package-lock.json'), '--registry', registry.url, '--format', 'json']);
     const out = JSON.parse(r.stdout) as Out;
     expect(out.findings.filter((f) => f.ruleId === 'lockfile-out-of-sync').map((f) => `${f.package.name}:${f.severity}`)).toEqual(['left-pad:medium', 'ua-parse:medium']);
+    // a finding about the project points at the project's own entry
+    const lines = readFileSync(path.join(dir, 'package-lock.json'), 'utf8').split('\n');
+    for (const f of out.findings.filter((f) => f.ruleId === 'lockfile-out-of-sync')) expect(lines[f.location.line - 1]).toBe('    "": {');
     // and nothing when they agree
     const clean = await runCli(['diff', '--base', HEAD, '--head', HEAD, '--registry', registry.url, '--format', 'json']);
     expect((JSON.parse(clean.stdout) as Out).findings).toEqual([]);
