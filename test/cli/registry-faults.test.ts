@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadDocuments, startRegistry, type Fault } from '../../scripts/fixture-registry.mjs';
 import { fixture, runCli } from '../helpers/cli.js';
@@ -5,6 +6,8 @@ import { fixture, runCli } from '../helpers/cli.js';
 const BASE = fixture('event-stream', 'base', 'package-lock.json');
 const HEAD = fixture('event-stream', 'head', 'package-lock.json');
 const DOCS = loadDocuments(fixture('event-stream', 'registry'));
+/** Where the package that could not be checked is pointed at: its entry in the head lockfile. */
+const EVENT_STREAM = { file: 'fixtures/event-stream/head/package-lock.json', line: readFileSync(HEAD, 'utf8').split('\n').indexOf('    "node_modules/event-stream": {') + 1 };
 
 /** Runs the event-stream diff against a registry that answers requests for event-stream with `fault`. */
 async function withFault(fault: (n: number) => Fault, extra: string[] = []) {
@@ -32,7 +35,7 @@ describe('registry faults, on the wire', () => {
     it(`${what}: listed as not checked, exit 3, the other package still reported`, async () => {
       const r = await withFault(() => fault);
       expect(r.code).toBe(3);
-      expect(r.out.unavailable).toEqual([{ package: { name: 'event-stream', version: '3.3.6' }, reason: expect.stringMatching(reason) }]);
+      expect(r.out.unavailable).toEqual([{ package: { name: 'event-stream', version: '3.3.6' }, reason: expect.stringMatching(reason), location: EVENT_STREAM }]);
       expect(r.out.findings.map((f: { package: { name: string } }) => f.package.name)).toContain('flatmap-stream');
       expect(r.attempts).toBe(attempts);
       expect(r.stderr).toBe('');
