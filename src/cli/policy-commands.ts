@@ -38,7 +38,10 @@ export function registerPolicyCommands(cli: Command, out: (text: string) => void
     const name = at > 0 ? spec.slice(0, at) : '';
     const version = at > 0 ? spec.slice(at + 1) : '';
     if (!name || !semver.valid(version)) throw new UsageError(`approve takes PACKAGE@VERSION with an exact version, not '${spec}'`);
-    for (const rule of flags.rule) if (!RULE_IDS.includes(rule)) throw new UsageError(`--rule: '${rule}' is not a rule (see depguard rules)`);
+    for (const rule of flags.rule) {
+      if (!RULE_IDS.includes(rule)) throw new UsageError(`--rule: '${rule}' is not a rule (see depguard rules)`);
+      if (rule === NEVER_IGNORED) throw new UsageError(`--rule ${NEVER_IGNORED}: lockfile tampering is never approved; fix the lockfile entry instead`);
+    }
     expiryDate(flags.expires, environment.now);
     // The same analysis as `depguard diff` with these flags: its findings are what is approved.
     const diffFlags: DiffFlags = { ...flags, format: 'text' };

@@ -27,7 +27,6 @@ export interface ApprovalRequest {
 export function planApproval(request: ApprovalRequest, head: Snapshot, result: DiffResult): IgnoreEntry {
   const { name, version } = request;
   const spec = `${name}@${version}`;
-  if (request.rules.includes(NEVER_IGNORED)) throw new UsageError(`--rule ${NEVER_IGNORED}: lockfile tampering is never approved; fix the lockfile entry instead`);
   const copies = head.nodes.filter((n) => isPackage(n) && n.packageName === name && n.version === version);
   if (copies.length === 0) throw new UsageError(`${spec} is not in ${result.head}: approve a version the lockfile locks`);
   const integrities = new Set(copies.map((n) => n.integrity));
