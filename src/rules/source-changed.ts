@@ -36,7 +36,8 @@ export const sourceChanged = defineRule({
         previousIntegrity: then?.integrity ?? null,
         locations: now.locations,
       },
-      message: problems.map((p) => p.text).join('; '),
+      // where copies disagree, say which one this is
+      message: `${now.otherCopies.length > 0 ? `at ${now.locations.join(', ')}: ` : ''}${problems.map((p) => p.text).join('; ')}`,
     };
     return { findings: [draft] };
   },
