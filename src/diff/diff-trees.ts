@@ -113,20 +113,20 @@ interface Variant {
   readonly nodes: readonly PackageNode[];
   readonly format: Side['format'];
   readonly dependencies: Readonly<Record<string, string>>;
-  readonly dependencyNames: string;
   readonly others: readonly Variant[];
 }
 
 /** In location order: the first variant holds the first copy. */
 function variants(nodes: readonly PackageNode[], side: Side): Variant[] {
-  const groups = new Map<string, { nodes: PackageNode[]; format: Side['format']; dependencies: Record<string, string>; dependencyNames: string }>();
+  const dependenciesOf = (node: PackageNode) => side.deps.get(node.location) ?? {};
+  if (nodes.length === 1) return [{ nodes, format: side.format, dependencies: dependenciesOf(nodes[0]!), others: [] }];
+  const groups = new Map<string, { nodes: PackageNode[]; format: Side['format']; dependencies: Record<string, string> }>();
   for (const node of nodes) {
-    const dependencies = side.deps.get(node.location) ?? {};
-    const dependencyNames = Object.keys(dependencies).sort().join(' ');
-    const key = JSON.stringify([node.resolved, node.integrity, dependencyNames]);
+    const dependencies = dependenciesOf(node);
+    const key = JSON.stringify([node.resolved, node.integrity, Object.keys(dependencies).sort()]);
     const group = groups.get(key);
     if (group) group.nodes.push(node);
-    else groups.set(key, { nodes: [node], format: side.format, dependencies, dependencyNames });
+    else groups.set(key, { nodes: [node], format: side.format, dependencies });
   }
   const all = [...groups.values()];
   return all.map((group) => ({ ...group, others: all.filter((o) => o !== group).map((o) => ({ ...o, others: [] })) }));
@@ -191,7 +191,12 @@ function sourceChanged(base: Variant, head: Variant, compareDependencies: boolea
   if (a.resolved !== null && b.resolved !== null && a.resolved !== b.resolved) return true;
   if (a.integrity !== null && b.integrity === null) return true;
   if (a.integrity !== null && b.integrity !== null && a.integrity !== b.integrity) return true;
-  return compareDependencies && base.dependencyNames !== head.dependencyNames;
+  return compareDependencies && !sameNames(base.dependencies, head.dependencies);
+}
+
+function sameNames(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((n) => Object.hasOwn(b, n));
 }
 
 /** Pairs versions that left with versions that arrived: same major first, then nearest. */
