@@ -175,11 +175,11 @@ function unique<T>(items: readonly T[], key: (item: T) => readonly string[]): T[
   });
 }
 
-/** name@version -> the integrity of each of its copies in the tree. */
+/** name@version -> the integrity of each copy npm fetches (a bundled one comes in its parent's tarball). */
 function integritiesOf(snapshot: Snapshot): Map<string, (string | null)[]> {
   const out = new Map<string, (string | null)[]>();
   for (const node of snapshot.nodes) {
-    if (!isPackage(node)) continue;
+    if (!isPackage(node) || node.inBundle) continue;
     const key = `${node.packageName}@${node.version}`;
     const list = out.get(key);
     if (list) list.push(node.integrity);

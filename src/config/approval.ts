@@ -27,12 +27,14 @@ export interface ApprovalRequest {
 export function planApproval(request: ApprovalRequest, head: Snapshot, result: DiffResult): IgnoreEntry {
   const { name, version } = request;
   const spec = `${name}@${version}`;
-  const copies = head.nodes.filter((n) => isPackage(n) && n.packageName === name && n.version === version);
-  if (copies.length === 0) throw new UsageError(`${spec} is not in ${result.head}: approve a version the lockfile locks`);
+  const locked = head.nodes.filter((n) => isPackage(n) && n.packageName === name && n.version === version);
+  // a bundled copy comes in its parent's tarball: its own integrity is not what npm checks
+  const copies = locked.filter((n) => !n.inBundle);
+  if (locked.length === 0) throw new UsageError(`${spec} is not in ${result.head}: approve a version the lockfile locks`);
   const integrities = new Set(copies.map((n) => n.integrity));
   if (integrities.size > 1) throw new UsageError(`the copies of ${spec} in ${result.head} have different integrity hashes (see source-changed): fix the lockfile before approving`);
   const rules = request.rules.length > 0 ? [...new Set(request.rules)] : rulesWithFindings(spec, name, version, result);
-  const integrity = copies[0]!.integrity;
+  const integrity = copies[0]?.integrity ?? null;
   return {
     package: name,
     version,

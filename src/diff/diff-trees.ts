@@ -177,11 +177,11 @@ function locked(variant: Variant): LockedPackage {
 
 /**
  * Same name and version from a different place: a resolved URL or integrity that both sides
- * record and that differs, integrity that was dropped, or other dependencies (between two
- * lockfiles of one format: see LockedPackage.format). A lockfile that
- * simply gains or loses `resolved` fields (npm's omit-lockfile-registry-resolved) is not a
- * change, nor is a bundled copy (npm takes it from its parent's tarball, not from its URL),
- * which therefore vouches for no fetched copy either.
+ * record and that differs, integrity that was dropped, or other dependency names (between two
+ * lockfiles of one format: see LockedPackage.format). A lockfile that simply gains or loses
+ * `resolved` fields (npm's omit-lockfile-registry-resolved) is not a change, nor is a bundled
+ * copy (npm takes it from its parent's tarball, not from its URL), which therefore vouches for
+ * no fetched copy either.
  */
 function sourceChanged(base: Variant, head: Variant, compareDependencies: boolean): boolean {
   const a = base.nodes[0]!;
