@@ -1,4 +1,4 @@
-import { changeVersion, isInRangeUpdate, localOrGitSource, type Change, type PathStep } from './diff/change.js';
+import { changeVersion, isInRangeUpdate, isPackage, localOrGitSource, type Change, type PathStep } from './diff/change.js';
 import { RegistryError } from './errors.js';
 import { isExpired, matchingIgnore, policySeverity, ruleEnabled, trustedCap } from './config/apply.js';
 import type { IgnoreEntry, Policy } from './config/policy.js';
@@ -144,7 +144,7 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
     for (const d of outcome.findings) {
       all.push({
         ruleId: rule.id,
-        severity: trustedCap(policy, d.dependency, policySeverity(policy, rule.id, d.dependency, d.severity)),
+        severity: trustedCap(policy, rule.id, d.dependency, policySeverity(policy, rule.id, d.dependency, d.severity)),
         package: { name: d.dependency, version: d.version },
         previousVersion: null,
         change: 'project',
@@ -161,12 +161,47 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
 
   const findings: Finding[] = [];
   const suppressed: Suppressed[] = [];
-  for (const finding of all) {
-    const ignore = matchingIgnore(policy, { ruleId: finding.ruleId, name: finding.package.name, version: finding.package.version }, now);
+  const integrities = policy.ignore.some((e) => e.integrity !== undefined) ? integritiesOf(trees.head) : new Map<string, (string | null)[]>();
+  for (const finding of unique(all, (f) => [f.ruleId, f.package.name, f.package.version, f.message])) {
+    const { name, version } = finding.package;
+    const ignore = matchingIgnore(policy, { ruleId: finding.ruleId, name, version, integrities: integrities.get(`${name}@${version}`) ?? [] }, now);
     if (ignore) suppressed.push({ finding, ignore });
     else findings.push(finding);
   }
-  return { findings, suppressed, expiredIgnores: policy.ignore.filter((e) => isExpired(e, now)), skipped, unavailable };
+  return {
+    findings,
+    suppressed,
+    expiredIgnores: policy.ignore.filter((e) => isExpired(e, now)),
+    skipped: unique(skipped, (s) => [s.ruleId, s.package.name, s.package.version, s.reason]),
+    unavailable: unique(unavailable, (u) => [u.package.name, u.package.version, u.reason]),
+  };
+}
+
+/**
+ * Copies of a version that disagree are judged as separate changes (see diffTrees), and say the
+ * same about what they share (the registry's facts): each thing is listed once.
+ */
+function unique<T>(items: readonly T[], key: (item: T) => readonly string[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = JSON.stringify(key(item));
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** name@version -> the integrity of each copy npm fetches (a bundled one comes in its parent's tarball). */
+function integritiesOf(snapshot: Snapshot): Map<string, (string | null)[]> {
+  const out = new Map<string, (string | null)[]>();
+  for (const node of snapshot.nodes) {
+    if (!isPackage(node) || node.inBundle) continue;
+    const key = `${node.packageName}@${node.version}`;
+    const list = out.get(key);
+    if (list) list.push(node.integrity);
+    else out.set(key, [node.integrity]);
+  }
+  return out;
 }
 
 interface JudgeInput {
@@ -208,7 +243,7 @@ function judgeChange(change: Change, rules: readonly Rule[], input: JudgeInput):
   const findings = combine(drafts, isInRangeUpdate(change)).map(
     (c): Finding => ({
       ruleId: c.ruleId,
-      severity: trustedCap(policy, change.name, c.severity),
+      severity: trustedCap(policy, c.ruleId, change.name, c.severity),
       package: ref,
       previousVersion: change.before?.version ?? null,
       change: change.kind,

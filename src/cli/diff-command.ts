@@ -5,9 +5,10 @@ import { evaluate } from '../engine.js';
 import { UsageError } from '../errors.js';
 import { isTracked, mergeBase, repoRoot, showFile } from '../lockfile/git.js';
 import { loadSnapshot } from '../lockfile/load.js';
+import type { Snapshot } from '../lockfile/snapshot.js';
 import { findLockfile, type FoundLockfile } from '../lockfile/detect.js';
 import { parseSourceSpec, readSource, repositoryPath, type LockSource } from '../lockfile/source.js';
-import { readRegistryConfig, registryHosts } from '../registry/npmrc.js';
+import { readRegistryConfig, registryUrls } from '../registry/npmrc.js';
 import { PacoteClient, type FetchLimits } from '../registry/pacote-client.js';
 import { isFormat, FORMATS, type Format } from '../report/index.js';
 import { buildResult, type DiffResult } from '../result.js';
@@ -123,6 +124,8 @@ export async function resolveSides(flags: DiffFlags, environment: Environment): 
 export interface Run {
   readonly result: DiffResult;
   readonly parsed: ParsedDiffFlags;
+  /** The head side as read, for `approve` (which copies of a version it locks). */
+  readonly head: Snapshot;
 }
 
 export async function runDiff(flags: DiffFlags, environment: Environment, hooks: RunHooks = {}): Promise<Run> {
@@ -159,7 +162,7 @@ async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment:
   const registryClient = new PacoteClient({ config, limits: parsed.limits, maxSockets: parsed.concurrency });
   const client = new CachedClient(registryClient, { dir: cacheDir, registry: config.registry, maxAgeMs: parsed.cacheMaxAgeMs, offline: Boolean(flags.offline), now: Date.now });
   const releaseAge = policy.minReleaseAgeMs !== undefined ? { ms: policy.minReleaseAgeMs, source: `${policy.source} minReleaseAge` } : (projectReleaseAge(projectFiles) ?? { ms: DEFAULT_MIN_RELEASE_AGE_MS, source: 'depguard default' });
-  const settings = { minReleaseAgeMs: releaseAge.ms, minReleaseAgeSource: releaseAge.source, registryHosts: registryHosts(config) };
+  const settings = { minReleaseAgeMs: releaseAge.ms, minReleaseAgeSource: releaseAge.source, registries: registryUrls(config) };
   const rules = command === 'audit' ? AUDIT_RULES : RULES;
   const evaluation = await evaluate(changes, { base, head }, { rules, projectRules: PROJECT_RULES, client, now: parsed.now, concurrency: parsed.concurrency, settings, policy, lockfilePath, onProgress: hooks.onProgress });
   await client.flush();
@@ -171,7 +174,7 @@ async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment:
     minReleaseAgeSource: releaseAge.source,
     changedByThisChange,
   });
-  return { result, parsed };
+  return { result, parsed, head };
 }
 
 /**

@@ -40,6 +40,12 @@ export const AUDIT_OPTIONS: readonly OptionSpec[] = [
 
 export const DIFF_OPTIONS: readonly OptionSpec[] = [...SIDES, ...AUDIT_OPTIONS];
 
+/** Only about the report; `approve` declares its own --config (the policy file it writes, which the analysis also reads). */
+const REPORT_ONLY = ['--format', '--output-file', '--fail-on', '--verbose', '--allow-incomplete', '--config'];
+
+/** The flags of `diff` that `approve` runs its analysis with. */
+export const APPROVE_OPTIONS: readonly OptionSpec[] = DIFF_OPTIONS.filter((o) => !REPORT_ONLY.includes(o.flags.split(' ')[0]!));
+
 export function addOptions(command: Command, specs: readonly OptionSpec[]): Command {
   for (const spec of specs) {
     const option = new Option(spec.flags, spec.description);

@@ -1,6 +1,6 @@
 import semver from 'semver';
 import { maxSeverity, severityRank, type Severity } from '../severity.js';
-import { matchesPackage, type IgnoreEntry, type Policy } from './policy.js';
+import { coveredRules, matchesPackage, NEVER_IGNORED, type IgnoreEntry, type Policy } from './policy.js';
 
 /** Rules whose findings are "a publisher or maintainer change" for the policy's critical packages. */
 const OWNERSHIP_RULES = new Set(['publisher-changed', 'maintainers-changed', 'publisher-identity-changed']);
@@ -17,9 +17,12 @@ export function policySeverity(policy: Policy, ruleId: string, packageName: stri
   return s;
 }
 
-/** Trusted packages are still reported, but never block: capped at low. */
-export function trustedCap(policy: Policy, packageName: string, severity: Severity): Severity {
-  if (!policy.trusted.some((p) => matchesPackage(p, packageName))) return severity;
+/**
+ * Trusted packages are still reported, but never block: capped at low. Not lockfile tampering:
+ * trust in a package's authors says nothing about who rewrote its lockfile entry.
+ */
+export function trustedCap(policy: Policy, ruleId: string, packageName: string, severity: Severity): Severity {
+  if (ruleId === NEVER_IGNORED || !policy.trusted.some((p) => matchesPackage(p, packageName))) return severity;
   return severityRank(severity) > severityRank('low') ? 'low' : severity;
 }
 
@@ -30,13 +33,28 @@ export function isExpired(entry: IgnoreEntry, now: number): boolean {
   return end < now;
 }
 
-/** The ignore entry that covers this finding, if any (expired entries never do). */
-export function matchingIgnore(policy: Policy, finding: { ruleId: string; name: string; version: string }, now: number): IgnoreEntry | undefined {
+/** What an ignore entry is matched against: the finding, and the integrity of every copy of its name@version in the head lockfile. */
+export interface IgnoreTarget {
+  readonly ruleId: string;
+  readonly name: string;
+  readonly version: string;
+  readonly integrities: readonly (string | null)[];
+}
+
+/**
+ * The ignore entry that covers this finding, if any. Expired entries never do, nor does any
+ * entry cover source-changed; an entry bound to an integrity covers only a version whose every
+ * copy carries exactly that integrity (an approved version whose tarball was swapped is not the
+ * version that was approved).
+ */
+export function matchingIgnore(policy: Policy, finding: IgnoreTarget, now: number): IgnoreEntry | undefined {
+  if (finding.ruleId === NEVER_IGNORED) return undefined;
   return policy.ignore.find(
     (e) =>
       !isExpired(e, now) &&
-      (e.rule === '*' || e.rule === finding.ruleId) &&
+      coveredRules(e).some((r) => r === '*' || r === finding.ruleId) &&
       matchesPackage(e.package, finding.name) &&
-      (e.version === '*' || (semver.valid(finding.version) !== null && semver.satisfies(finding.version, e.version, { includePrerelease: true }))),
+      (e.version === '*' || (semver.valid(finding.version) !== null && semver.satisfies(finding.version, e.version, { includePrerelease: true }))) &&
+      (e.integrity === undefined || (finding.integrities.length > 0 && finding.integrities.every((i) => i === e.integrity))),
   );
 }

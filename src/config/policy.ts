@@ -3,13 +3,18 @@ import { ConfigError } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import { isSeverity, type Severity } from '../severity.js';
 import { isRecord } from '../records.js';
+import { parseIntegrity } from '../integrity.js';
 
 export interface IgnoreEntry {
   readonly package: string;
   /** A semver range; '*' when absent. */
   readonly version: string;
-  /** A rule id, or '*' for every rule. */
-  readonly rule: string;
+  /** A hand-written entry's rule id, or '*' for every rule; absent when `rules` lists them. */
+  readonly rule?: string;
+  /** The rule ids it covers, as `depguard approve` writes them. */
+  readonly rules?: readonly string[];
+  /** The integrity approved: the entry covers only a version whose every locked copy has exactly this one. */
+  readonly integrity?: string;
   readonly reason: string;
   /** YYYY-MM-DD (or ISO time); the entry stops applying after it. */
   readonly expires?: string;
@@ -34,7 +39,10 @@ export interface Policy {
 export const EMPTY_POLICY: Policy = { source: null, rules: {}, ignore: [], trusted: [], critical: [] };
 
 const KEYS = ['$schema', 'rules', 'ignore', 'minReleaseAge', 'failOn', 'trusted', 'critical'];
-const IGNORE_KEYS = ['package', 'version', 'rule', 'reason', 'expires', 'approvedBy', 'approvedAt'];
+const IGNORE_KEYS = ['package', 'version', 'rule', 'rules', 'integrity', 'reason', 'expires', 'approvedBy', 'approvedAt'];
+
+/** Lockfile tampering: no ignore entry covers it, and a trusted package is not spared it (see apply.ts). */
+export const NEVER_IGNORED = 'source-changed';
 
 /** Validates a parsed policy; every error names the file and the offending key. */
 export function validatePolicy(raw: unknown, source: string, ruleIds: readonly string[]): Policy {
@@ -67,14 +75,20 @@ export function validatePolicy(raw: unknown, source: string, ruleIds: readonly s
       if (typeof e.reason !== 'string' || e.reason.trim() === '') fail(`${at}.reason`, 'is required: say why this was reviewed and accepted');
       const version = e.version === undefined ? '*' : e.version;
       if (typeof version !== 'string' || semver.validRange(version) === null) fail(`${at}.version`, 'must be a semver range');
-      const rule = e.rule === undefined ? '*' : e.rule;
-      if (typeof rule !== 'string' || (rule !== '*' && !ruleIds.includes(rule))) fail(`${at}.rule`, 'must be a rule id or "*"');
+      if (e.rule !== undefined && e.rules !== undefined) fail(at, 'has both rule and rules: use one');
+      const rule = e.rule === undefined && e.rules === undefined ? '*' : e.rule;
+      if (rule !== undefined && (typeof rule !== 'string' || (rule !== '*' && !ruleIds.includes(rule)))) fail(`${at}.rule`, 'must be a rule id or "*"');
+      if (e.rules !== undefined && (!Array.isArray(e.rules) || e.rules.length === 0 || e.rules.some((r) => typeof r !== 'string' || !ruleIds.includes(r)))) fail(`${at}.rules`, 'must be a non-empty array of rule ids');
+      if (Array.isArray(e.rules) && e.rules.includes(NEVER_IGNORED)) fail(`${at}.rules`, `cannot include ${NEVER_IGNORED}: lockfile tampering is never approved`);
+      if (e.integrity !== undefined && (typeof e.integrity !== 'string' || parseIntegrity(e.integrity) === null)) fail(`${at}.integrity`, 'must be an integrity hash (sha512-...)');
       if (e.expires !== undefined && (typeof e.expires !== 'string' || Number.isNaN(Date.parse(e.expires)))) fail(`${at}.expires`, 'must be a date (YYYY-MM-DD)');
       for (const k of ['approvedBy', 'approvedAt'] as const) if (e[k] !== undefined && typeof e[k] !== 'string') fail(`${at}.${k}`, 'must be a string');
       ignore.push({
         package: e.package as string,
         version: version as string,
-        rule: rule as string,
+        ...(rule !== undefined ? { rule: rule as string } : {}),
+        ...(e.rules !== undefined ? { rules: e.rules as string[] } : {}),
+        ...(e.integrity !== undefined ? { integrity: e.integrity as string } : {}),
         reason: e.reason as string,
         ...(e.expires !== undefined ? { expires: e.expires as string } : {}),
         ...(e.approvedBy !== undefined ? { approvedBy: e.approvedBy as string } : {}),
@@ -107,6 +121,11 @@ export function validatePolicy(raw: unknown, source: string, ruleIds: readonly s
     trusted: names('trusted'),
     critical: names('critical'),
   };
+}
+
+/** The rule ids an entry names, '*' for every rule (matchingIgnore still never lets it cover NEVER_IGNORED). */
+export function coveredRules(entry: IgnoreEntry): readonly string[] {
+  return entry.rules ?? [entry.rule ?? '*'];
 }
 
 /** `@acme/*` matches every package of the scope; `*` matches within one name segment. */

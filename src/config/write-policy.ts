@@ -1,17 +1,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readJson, type PolicyLocation } from './load-policy.js';
-import { validatePolicy, type IgnoreEntry } from './policy.js';
+import { coveredRules, validatePolicy, type IgnoreEntry } from './policy.js';
 
 export interface ApprovalWrite {
   /** The file written. */
   readonly file: string;
-  /** True when an entry for the same package, version and rule was replaced. */
+  /** True when an earlier entry for the same package and version was replaced. */
   readonly replaced: boolean;
 }
 
 /**
- * Adds (or replaces) one ignore entry in the policy, keeping the file's indentation. Writes only
+ * Adds one ignore entry to the policy, replacing those for the same package and version whose
+ * rules it covers (or that covered every rule), and keeps the file's indentation. Writes only
  * the policy file (or package.json's "depguard" key when the policy lives there); validates the
  * result first, so a bad entry never lands.
  */
@@ -20,7 +21,8 @@ export function recordApproval(location: PolicyLocation, entry: IgnoreEntry, rul
   const whole = location.kind === 'none' ? {} : (readJson(file) as Record<string, unknown>);
   const policy = (location.kind === 'package-json' ? (whole.depguard as Record<string, unknown>) : whole) ?? {};
   const ignore = Array.isArray(policy.ignore) ? [...(policy.ignore as IgnoreEntry[])] : [];
-  const same = (e: IgnoreEntry): boolean => e.package === entry.package && (e.version ?? '*') === entry.version && (e.rule ?? '*') === entry.rule;
+  const rules = coveredRules(entry);
+  const same = (e: IgnoreEntry): boolean => e.package === entry.package && (e.version ?? '*') === entry.version && coveredRules(e).every((r) => r === '*' || rules.includes(r));
   const replaced = ignore.some(same);
   const updated = { ...policy, ignore: [...ignore.filter((e) => !same(e)), entry] };
   validatePolicy(updated, file, ruleIds);

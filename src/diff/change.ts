@@ -1,4 +1,5 @@
 import semver from 'semver';
+import type { LockfileFormat } from '../lockfile/detect.js';
 import type { PackageNode } from '../lockfile/snapshot.js';
 
 export type ChangeKind = 'added' | 'removed' | 'upgraded' | 'downgraded' | 'source-changed';
@@ -9,17 +10,32 @@ export interface PathStep {
   readonly version: string;
 }
 
-/** What the lockfile says about one side of a change. */
+/**
+ * What the lockfile says about one side of a change: the copies of name@version that agree on
+ * `resolved`, `integrity` and the names of their dependencies (one copy, or several hoisted and
+ * nested ones). Copies that disagree are separate changes, each judged on its own values.
+ */
 export interface LockedPackage {
   readonly version: string;
   readonly resolved: string | null;
   readonly integrity: string | null;
   readonly hasInstallScript: boolean;
+  /** The lockfile format that recorded it: formats record dependencies differently (Yarn Berry adds node-gyp to native addons). */
+  readonly format: LockfileFormat;
   /** Dependencies its lockfile entry declares, by name: spec. */
   readonly dependencies: Readonly<Record<string, string>>;
   readonly locations: readonly string[];
   /** The line of each location's entry in its lockfile (PackageNode.line), in the same order. */
   readonly lines: readonly (number | null)[];
+  /** The other copies of the same name@version on the same side, which disagree with these. */
+  readonly otherCopies: readonly OtherCopy[];
+}
+
+/** Copies of a name@version that differ from the ones a LockedPackage describes. */
+export interface OtherCopy {
+  readonly resolved: string | null;
+  readonly integrity: string | null;
+  readonly locations: readonly string[];
 }
 
 /** One package name@version that is new, gone, or different between base and head. */

@@ -10,6 +10,7 @@ const MAX_PATHS = 5;
 interface Side {
   /** packageName -> version -> nodes */
   readonly byName: Map<string, Map<string, PackageNode[]>>;
+  readonly format: Snapshot['format'];
   readonly direct: Set<string>;
   readonly deps: Map<string, Record<string, string>>;
   readonly paths: () => Map<string, readonly PathStep[]>;
@@ -46,7 +47,7 @@ function index(snapshot: Snapshot): Side {
     }
   }
   let paths: Map<string, readonly PathStep[]> | undefined;
-  return { byName, direct, deps, paths: () => (paths ??= shortestPaths(snapshot)) };
+  return { byName, format: snapshot.format, direct, deps, paths: () => (paths ??= shortestPaths(snapshot)) };
 }
 
 /**
@@ -57,6 +58,7 @@ export function diffTrees(base: Snapshot, head: Snapshot): Change[] {
   if (base.identity !== undefined && base.identity === head.identity) return [];
   const before = index(base);
   const after = index(head);
+  const sameFormat = base.format === head.format;
   const changes: Change[] = [];
   const names = [...new Set([...before.byName.keys(), ...after.byName.keys()])].sort();
   for (const name of names) {
@@ -65,26 +67,34 @@ export function diffTrees(base: Snapshot, head: Snapshot): Change[] {
     const newName = old.size === 0;
     const gone = sortVersions([...old.keys()].filter((v) => !now.has(v)));
     const fresh = sortVersions([...now.keys()].filter((v) => !old.has(v)));
-    const emit = (kind: ChangeKind, from: PackageNode[] | null, to: PackageNode[] | null): void => {
-      changes.push(makeChange(kind, name, from, to, newName, from && !to ? before : after, before, after));
+    const emit = (kind: ChangeKind, from: Variant | null, to: Variant | null): void => {
+      changes.push(makeChange(kind, name, from, to, newName, from && !to ? before : after));
     };
-    for (const [version, nodes] of now) {
-      const previous = old.get(version);
-      if (previous && sourceChanged(previous[0]!, nodes[0]!)) emit('source-changed', previous, nodes);
+    const copies = (side: Side, versions: Map<string, PackageNode[]>, version: string): Variant[] => variants(versions.get(version)!, side);
+    for (const version of now.keys()) {
+      if (!old.has(version)) continue;
+      const baseCopies = copies(before, old, version);
+      for (const variant of copies(after, now, version)) {
+        if (!baseCopies.some((b) => !sourceChanged(b, variant, sameFormat))) emit('source-changed', counterpart(baseCopies, variant), variant);
+      }
     }
     const pairs = pairVersions(gone, fresh);
     for (const [from, to] of pairs) {
       const kind = semver.valid(from) && semver.valid(to) && semver.lt(to, from) ? 'downgraded' : 'upgraded';
-      emit(kind, old.get(from)!, now.get(to)!);
+      const previous = copies(before, old, from)[0]!;
+      for (const variant of copies(after, now, to)) emit(kind, previous, variant);
     }
     const pairedFrom = new Set(pairs.map(([f]) => f));
     const pairedTo = new Set(pairs.map(([, t]) => t));
     for (const version of fresh) {
       if (pairedTo.has(version)) continue;
       const nearest = newName ? null : nearestVersion(version, [...old.keys()]);
-      emit('added', nearest === null ? null : old.get(nearest)!, now.get(version)!);
+      const previous = nearest === null ? null : copies(before, old, nearest)[0]!;
+      for (const variant of copies(after, now, version)) emit('added', previous, variant);
     }
-    for (const version of gone) if (!pairedFrom.has(version)) emit('removed', old.get(version)!, null);
+    for (const version of gone) {
+      if (!pairedFrom.has(version)) for (const variant of copies(before, old, version)) emit('removed', variant, null);
+    }
   }
   return changes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || compareVersions(key(a), key(b)));
 }
@@ -93,19 +103,44 @@ function key(change: Change): string {
   return (change.after ?? change.before)!.version;
 }
 
-function makeChange(
-  kind: ChangeKind,
-  name: string,
-  from: PackageNode[] | null,
-  to: PackageNode[] | null,
-  newName: boolean,
-  pathSide: Side,
-  before: Side,
-  after: Side,
-): Change {
-  const nodes = to ?? from ?? [];
-  const side = to ? after : before;
-  const allPaths = pathSide.paths();
+/**
+ * Copies of one name@version that agree on `resolved`, `integrity` and dependency names, with
+ * the other groups of the same name@version beside them. Dependencies are compared by name: the
+ * notation of specs differs between formats (pnpm records resolved versions), the set of names
+ * a copy pulls in does not.
+ */
+interface Variant {
+  readonly nodes: readonly PackageNode[];
+  readonly format: Side['format'];
+  readonly dependencies: Readonly<Record<string, string>>;
+  readonly others: readonly Variant[];
+}
+
+/** In location order: the first variant holds the first copy. */
+function variants(nodes: readonly PackageNode[], side: Side): Variant[] {
+  const dependenciesOf = (node: PackageNode) => side.deps.get(node.location) ?? {};
+  if (nodes.length === 1) return [{ nodes, format: side.format, dependencies: dependenciesOf(nodes[0]!), others: [] }];
+  const groups = new Map<string, { nodes: PackageNode[]; format: Side['format']; dependencies: Record<string, string> }>();
+  for (const node of nodes) {
+    const dependencies = dependenciesOf(node);
+    const key = JSON.stringify([node.resolved, node.integrity, Object.keys(dependencies).sort()]);
+    const group = groups.get(key);
+    if (group) group.nodes.push(node);
+    else groups.set(key, { nodes: [node], format: side.format, dependencies });
+  }
+  const all = [...groups.values()];
+  return all.map((group) => ({ ...group, others: all.filter((o) => o !== group).map((o) => ({ ...o, others: [] })) }));
+}
+
+/** The base copies a changed head copy is compared with: those at the same location, else the first. */
+function counterpart(base: readonly Variant[], head: Variant): Variant {
+  const locations = new Set(head.nodes.map((n) => n.location));
+  return base.find((b) => b.nodes.some((n) => locations.has(n.location))) ?? base[0]!;
+}
+
+function makeChange(kind: ChangeKind, name: string, from: Variant | null, to: Variant | null, newName: boolean, side: Side): Change {
+  const nodes = (to ?? from)!.nodes;
+  const allPaths = side.paths();
   const paths = nodes
     .map((n) => allPaths.get(n.location))
     .filter((p): p is readonly PathStep[] => p !== undefined)
@@ -116,8 +151,8 @@ function makeChange(
     kind,
     name,
     aliases,
-    before: from ? locked(from, before) : null,
-    after: to ? locked(to, after) : null,
+    before: from ? locked(from) : null,
+    after: to ? locked(to) : null,
     newName,
     direct: nodes.some((n) => side.direct.has(n.location)),
     dev: nodes.every((n) => n.dev),
@@ -126,28 +161,43 @@ function makeChange(
   };
 }
 
-function locked(nodes: PackageNode[], side: Side): LockedPackage {
-  const first = nodes[0]!;
+function locked(variant: Variant): LockedPackage {
+  const first = variant.nodes[0]!;
   return {
     version: first.version,
     resolved: first.resolved,
     integrity: first.integrity,
-    hasInstallScript: nodes.some((n) => n.hasInstallScript),
-    dependencies: side.deps.get(first.location) ?? {},
-    locations: nodes.map((n) => n.location),
-    lines: nodes.map((n) => n.line),
+    hasInstallScript: [variant, ...variant.others].some((v) => v.nodes.some((n) => n.hasInstallScript)),
+    format: variant.format,
+    dependencies: variant.dependencies,
+    locations: variant.nodes.map((n) => n.location),
+    lines: variant.nodes.map((n) => n.line),
+    otherCopies: variant.others.map((o) => ({ resolved: o.nodes[0]!.resolved, integrity: o.nodes[0]!.integrity, locations: o.nodes.map((n) => n.location) })),
   };
 }
 
 /**
  * Same name and version from a different place: a resolved URL or integrity that both sides
- * record and that differs, or integrity that was dropped. A lockfile that simply gains or loses
- * `resolved` fields (npm's omit-lockfile-registry-resolved) is not a change.
+ * record and that differs, integrity that was dropped, or other dependency names (between two
+ * lockfiles of one format: see LockedPackage.format). A lockfile that simply gains or loses
+ * `resolved` fields (npm's omit-lockfile-registry-resolved) is not a change, nor is a bundled
+ * copy (npm takes it from its parent's tarball, not from its URL), which therefore vouches for
+ * no fetched copy either.
  */
-function sourceChanged(a: PackageNode, b: PackageNode): boolean {
+function sourceChanged(base: Variant, head: Variant, compareDependencies: boolean): boolean {
+  const a = base.nodes[0]!;
+  const b = head.nodes[0]!;
+  if (head.nodes.every((n) => n.inBundle)) return false;
+  if (base.nodes.every((n) => n.inBundle)) return true;
   if (a.resolved !== null && b.resolved !== null && a.resolved !== b.resolved) return true;
   if (a.integrity !== null && b.integrity === null) return true;
-  return a.integrity !== null && b.integrity !== null && a.integrity !== b.integrity;
+  if (a.integrity !== null && b.integrity !== null && a.integrity !== b.integrity) return true;
+  return compareDependencies && !sameNames(base.dependencies, head.dependencies);
+}
+
+function sameNames(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((n) => Object.hasOwn(b, n));
 }
 
 /** Pairs versions that left with versions that arrived: same major first, then nearest. */

@@ -133,9 +133,12 @@ function readCa(file: string): string {
   }
 }
 
-/** Hosts a lockfile's `resolved` may point to: the configured registries, and the public one (as npm treats it). */
-export function registryHosts(config: RegistryConfig): Set<string> {
-  const hosts = new Set(['registry.npmjs.org', 'registry.yarnpkg.com', new URL(config.registry).host]);
-  for (const [key, value] of Object.entries(config.options)) if (/^@[^:]+:registry$/.test(key) && typeof value === 'string') hosts.add(new URL(value).host);
-  return hosts;
+/**
+ * Registries a lockfile's `resolved` may point into: the configured ones (default and scoped),
+ * and the public one under the names npm and Yarn write it with.
+ */
+export function registryUrls(config: RegistryConfig): string[] {
+  const urls = new Set([DEFAULT_REGISTRY, 'https://registry.yarnpkg.com/', config.registry]);
+  for (const [key, value] of Object.entries(config.options)) if (/^@[^:]+:registry$/.test(key) && typeof value === 'string') urls.add(value);
+  return [...urls];
 }

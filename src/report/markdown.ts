@@ -4,6 +4,7 @@ import type { Severity } from '../severity.js';
 import { groupByPackage, groupSkipped, topSeverity } from './group.js';
 import { forHtml, forMarkdown as md } from './sanitize.js';
 import { changeSummary, pathText, plural, verdictOf, versionText } from './wording.js';
+import { coveredRules } from '../config/policy.js';
 
 export interface MarkdownOptions {
   readonly failOn: Severity;
@@ -93,7 +94,7 @@ function acceptedByPolicy(result: DiffResult): string[] {
 }
 
 function expiredEntries(result: DiffResult): string[] {
-  return result.expiredIgnores.map((e) => `- ${md(`${e.package}@${e.version}`)} ${md(e.rule)}: expired ${md(e.expires ?? '')} (${md(e.reason)})`);
+  return result.expiredIgnores.map((e) => `- ${md(`${e.package}@${e.version}`)} ${md(coveredRules(e).join(', '))}: expired ${md(e.expires ?? '')} (${md(e.reason)})`);
 }
 
 function couldNotBeChecked(result: DiffResult): string[] {

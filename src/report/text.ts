@@ -4,6 +4,7 @@ import type { Severity } from '../severity.js';
 import { groupByPackage, groupSkipped, topSeverity } from './group.js';
 import { forTerminal as safe } from './sanitize.js';
 import { RULE_IDS } from '../rules/index.js';
+import { coveredRules } from '../config/policy.js';
 import { changeSummary, pathText, verdictOf, versionText } from './wording.js';
 
 export interface TextOptions {
@@ -62,7 +63,7 @@ export function formatText(result: DiffResult, options: TextOptions): string {
   }
   if (result.expiredIgnores.length) {
     lines.push('', c.bold(c.yellow('Expired policy entries (no longer applied)')));
-    for (const e of result.expiredIgnores) lines.push(`  ${safe(e.package)}@${safe(e.version)} ${e.rule}: expired ${safe(e.expires ?? '')} (${safe(e.reason)})`);
+    for (const e of result.expiredIgnores) lines.push(`  ${safe(e.package)}@${safe(e.version)} ${coveredRules(e).join(', ')}: expired ${safe(e.expires ?? '')} (${safe(e.reason)})`);
   }
   if (result.unavailable.length) {
     lines.push('', c.bold(c.yellow('Could not be checked (registry metadata unavailable)')));

@@ -51,8 +51,8 @@ export interface RuleSettings {
   readonly minReleaseAgeMs: number;
   /** Where minReleaseAgeMs came from, for messages (e.g. ".npmrc min-release-age"). */
   readonly minReleaseAgeSource: string;
-  /** Hosts of the configured registries (plus the public one, as npm treats it). */
-  readonly registryHosts: ReadonlySet<string>;
+  /** URLs of the configured registries (plus the public one): `resolved` must be a tarball under one of them. */
+  readonly registries: readonly string[];
 }
 
 export interface RuleOutcome {

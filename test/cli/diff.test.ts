@@ -96,6 +96,7 @@ describe('depguard diff (event-stream 3.3.4 -> 3.3.6)', () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'partial-'));
       const lock = JSON.parse(readFileSync(HEAD, 'utf8'));
       lock.packages['node_modules/flatmap-stream'].version = '0.1.0';
+      lock.packages['node_modules/flatmap-stream'].resolved = 'https://registry.npmjs.org/flatmap-stream/-/flatmap-stream-0.1.0.tgz'; // 0.1.1's tarball under 0.1.0 is source-changed, high
       writeFileSync(path.join(dir, 'head.json'), JSON.stringify(lock));
       const incomplete = await runCli(['diff', '--base', HEAD, '--head', path.join(dir, 'head.json'), '--registry', reg.url]);
       expect(incomplete.code).toBe(3);

@@ -101,11 +101,15 @@ describe('incident patterns and benign updates, through the real CLI', () => {
 
   it('approve records the reviewed version, and the next run is quiet about exactly that version', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'approve-'));
-    const a = await runCli(['approve', 'ua-parse@0.7.29', '--reason', 'diffed 0.7.28..0.7.29', '--expires', '2099-12-31'], { cwd: dir });
+    cpSync(path.dirname(HEAD), dir, { recursive: true });
+    const analysis = ['--base', BASE, '--registry', registry.url, '--as-of', AS_OF];
+    const a = await runCli(['approve', 'ua-parse@0.7.29', '--reason', 'diffed 0.7.28..0.7.29', '--expires', '2099-12-31', ...analysis], { cwd: dir });
+    expect(a.stderr).toBe('');
     expect(a.code).toBe(0);
-    expect(a.stdout).toMatch(/^depguard: added an ignore entry in depguard\.config\.json: ua-parse@0\.7\.29, every rule, until 2099-12-31, approved by /);
+    expect(a.stdout).toMatch(/^depguard: added an ignore entry in depguard\.config\.json: ua-parse@0\.7\.29, install-script-added, integrity sha512-\S+…, until 2099-12-31, approved by /);
     const written = JSON.parse(readFileSync(path.join(dir, 'depguard.config.json'), 'utf8'));
-    expect(written.ignore[0]).toMatchObject({ package: 'ua-parse', version: '0.7.29', rule: '*', reason: 'diffed 0.7.28..0.7.29', expires: '2099-12-31', approvedAt: expect.any(String) });
+    const integrity = JSON.parse(readFileSync(HEAD, 'utf8')).packages['node_modules/ua-parse'].integrity;
+    expect(written.ignore[0]).toEqual({ package: 'ua-parse', version: '0.7.29', rules: ['install-script-added'], integrity, reason: 'diffed 0.7.28..0.7.29', expires: '2099-12-31', approvedBy: expect.any(String), approvedAt: expect.any(String) });
     const { out } = await diff([], dir);
     expect(highest(out)['ua-parse']).toBeUndefined();
     expect(highest(out)['scope-lint']).toBe('high');

@@ -87,6 +87,7 @@ describe('diffTrees', () => {
     );
     expect(brief(diffTrees(await loadText(base), await loadText(head)))).toEqual([
       'downgraded a 2.0.0 -> 1.9.0 direct',
+      'source-changed b 1.0.0 -> 1.0.0 direct', // the same version's entry now declares a dependency
       'added b 1.0.0 -> 2.0.0',
       'source-changed c 1.0.0 -> 1.0.0 direct',
       'removed gone 1.0.0 -> - direct',

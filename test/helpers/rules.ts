@@ -18,7 +18,7 @@ export function releases(count: number, start: string, days: number, by: string,
 }
 
 export function upgrade(name: string, from: string, to: string, extra: Partial<Change> = {}): Change {
-  const locked = (version: string) => ({ version, resolved: null, integrity: null, hasInstallScript: false, dependencies: {}, locations: [`node_modules/${name}`], lines: [null] });
+  const locked = (version: string) => ({ version, resolved: null, integrity: null, hasInstallScript: false, format: 'npm' as const, dependencies: {}, locations: [`node_modules/${name}`], otherCopies: [], lines: [null] });
   return {
     kind: 'upgraded',
     name,
@@ -39,7 +39,7 @@ export function added(name: string, version: string): Change {
 }
 
 /** A rule context for `change`, with facts from a registry document built from `spec`. */
-export const SETTINGS: RuleSettings = { minReleaseAgeMs: 3 * 86_400_000, minReleaseAgeSource: 'test', registryHosts: new Set(['registry.npmjs.org']) };
+export const SETTINGS: RuleSettings = { minReleaseAgeMs: 3 * 86_400_000, minReleaseAgeSource: 'test', registries: ['https://registry.npmjs.org/'] };
 
 export function context(change: Change, spec: PackageSpec | null, now = NOW, settings: RuleSettings = SETTINGS): RuleContext {
   const facts = spec ? extractFacts(buildPackument(spec), spec.name) : undefined;
