@@ -7,6 +7,7 @@ import { mapLimit, type MetadataClient } from './registry/client.js';
 import type { PackageFacts } from './registry/facts.js';
 import { combine, type Escalation } from './rules/combine.js';
 import type { ProjectRule } from './rules/lockfile-out-of-sync.js';
+import { UNCHANGED_PROJECT, type ProjectChange } from './rules/project-change.js';
 import type { Draft, Rule, RuleSettings } from './rules/rule.js';
 import type { Severity } from './severity.js';
 
@@ -66,6 +67,8 @@ export interface EvaluateOptions {
   readonly concurrency: number;
   readonly settings: RuleSettings;
   readonly policy: Policy;
+  /** Lockfiles added or removed, policy edits: what the project rules judge beside the trees. */
+  readonly project?: ProjectChange;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -124,7 +127,7 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
   }
   for (const rule of options.projectRules) {
     if (!ruleEnabled(policy, rule.id)) continue;
-    const outcome = rule.check(trees.base, trees.head);
+    const outcome = rule.check(trees.base, trees.head, options.project ?? UNCHANGED_PROJECT);
     if (outcome.unchecked) skipped.push({ ruleId: rule.id, package: { name: trees.head.source, version: '' }, reason: outcome.unchecked });
     for (const d of outcome.findings) {
       all.push({
