@@ -16,7 +16,7 @@ import { DEFAULT_MIN_RELEASE_AGE_MS, projectReleaseAge } from '../config/release
 import { formatDuration, parseDuration } from '../duration.js';
 import { CachedClient, defaultCacheDir } from '../registry/facts-cache.js';
 import { isSeverity, type Severity } from '../severity.js';
-import { DeadlineClient } from '../registry/deadline.js';
+import { DeadlineClient, deadlineSignal } from '../registry/deadline.js';
 import { diskView, revisionView } from '../project-view.js';
 import type { ProjectChange } from '../rules/project-change.js';
 import { judgeOf, type JudgeSources } from '../trust.js';
@@ -180,7 +180,7 @@ async function lockfilesOfBoth(dir: string, baseRev: string, head: Exclude<Side,
     const file = path.join(dir, name);
     const h = headSource(file);
     const gone = name !== BUN_BINARY && !headNames.includes(name);
-    return { base: { kind: 'git', rev: baseRev, file } as const, head: gone ? ({ kind: 'empty', label: `${describeSource(h, dir)} (no lockfile)` } as const) : h };
+    return { base: { kind: 'git', rev: baseRev, file } as const, head: gone ? ({ kind: 'empty', label: describeSource(h, dir) } as const) : h };
   });
   return { pairs, lockfiles: { base: inBase, head: inHead } };
 }
@@ -215,7 +215,7 @@ async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment:
   const root = await repoRoot(projectDir).catch(() => projectDir);
   const judge = await judgeOf(await judgeSources(plan, projectDir, root, cwd, flags.config));
   const parsed = parseDiffFlags(flags, judge.policy, environment.now);
-  const deadline = AbortSignal.timeout(parsed.deadlineMs);
+  const deadline = deadlineSignal(parsed.deadlineMs);
   const texts = await Promise.all(plan.pairs.map((pair) => Promise.all([readSource(pair.base, cwd, parsed.maxLockfileBytes, root), readSource(pair.head, cwd, parsed.maxLockfileBytes, root)])));
   // the lockfile the reporters point into (and lockfile-out-of-sync reads): one both sides have, else the head's first
   const both = texts.findIndex(([b, h]) => b.lockfile !== null && h.lockfile !== null);
@@ -234,9 +234,10 @@ async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment:
   const project = { lockfiles: plan.lockfiles, policyEdits: judge.policyEdits };
   const evaluation = await evaluate(changes, trees[primary]!, { rules, projectRules: PROJECT_RULES, client, now: parsed.now, concurrency: parsed.concurrency, settings, policy, project, onProgress: hooks.onProgress });
   await client.flush();
+  // a side without this lockfile says so; the empty base of an audit is just "nothing"
   const label = (i: number, side: 0 | 1): string => {
     const text = texts[i]![side];
-    return side === 0 && text.lockfile === null && plan.pairs[i]!.base.kind !== 'empty' ? `${text.label} (no lockfile)` : text.label;
+    return text.lockfile === null && (side === 1 || plan.pairs[i]!.base.kind !== 'empty') ? `${text.label} (no lockfile)` : text.label;
   };
   const result = buildResult(command, texts.map((_, i) => label(i, 0)).join(', '), texts.map((_, i) => label(i, 1)).join(', '), changes, evaluation, {
     source: policy.source,

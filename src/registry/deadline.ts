@@ -1,9 +1,17 @@
+import { setMaxListeners } from 'node:events';
 import { RegistryError } from '../errors.js';
 import type { MetadataClient } from './client.js';
 import type { PackageFacts } from './facts.js';
 
 /** The reason given for every package the run could not judge in time. */
 export const DEADLINE_PASSED = 'deadline passed';
+
+/** A signal that aborts `ms` from now; every request in flight listens to it. */
+export function deadlineSignal(ms: number): AbortSignal {
+  const signal = AbortSignal.timeout(ms);
+  setMaxListeners(0, signal); // one listener per request in flight, however many
+  return signal;
+}
 
 /**
  * Registry work stops at the run's deadline: a request outstanding then, or asked for later,
