@@ -155,8 +155,7 @@ export async function resolveSides(flags: DiffFlags, environment: Environment): 
         return side.source;
     }
   };
-  const headSource = sourceOf(head);
-  return { pairs: [{ base: sourceOf(base), head: headSource }], lockfiles: null };
+  return { pairs: [{ base: sourceOf(base), head: sourceOf(head) }], lockfiles: null };
 }
 
 /**

@@ -61,8 +61,8 @@ const PLACES: readonly PolicyPlace[] = [...POLICY_FILES, PACKAGE_JSON_KEY];
 
 /**
  * What one side of a change says about the policy: the text of each policy file, and the
- * "depguard" value of package.json (as JSON; the rest of package.json is not policy). Absent
- * places are undefined.
+ * "depguard" value of package.json (as JSON; the rest of package.json is not policy; the whole
+ * text when it is not JSON but may hold one). Absent places are undefined.
  */
 export interface PolicySide {
   readonly view: ProjectView;
@@ -77,7 +77,8 @@ export async function readPolicySide(view: ProjectView): Promise<PolicySide> {
     try {
       data = JSON.parse(pkg);
     } catch {
-      data = undefined; // an unreadable package.json states no policy (the loaders say what is wrong with it)
+      // kept as it is when it may hold a policy: policyOf then says it cannot be read
+      if (pkg.includes('"depguard"')) depguard = pkg;
     }
     if (data !== null && typeof data === 'object' && !Array.isArray(data) && Object.hasOwn(data, 'depguard')) depguard = JSON.stringify((data as Record<string, unknown>).depguard);
   }
@@ -91,7 +92,7 @@ export function policyOf(side: PolicySide, ruleIds: readonly string[]): Policy {
   const file = files[0];
   if (file !== undefined) return validatePolicy(parseJson(side.places[file]!, side.view.describe(file)), side.view.describe(file), ruleIds);
   const depguard = side.places[PACKAGE_JSON_KEY];
-  if (depguard !== undefined) return validatePolicy(JSON.parse(depguard), `${side.view.describe('package.json')} "depguard"`, ruleIds);
+  if (depguard !== undefined) return validatePolicy(parseJson(depguard, side.view.describe('package.json')), `${side.view.describe('package.json')} "depguard"`, ruleIds);
   return EMPTY_POLICY;
 }
 
