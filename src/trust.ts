@@ -22,37 +22,42 @@ export interface Judge {
 }
 
 export interface JudgeSources {
-  /**
-   * The project folder at the base revision, and whether git tracks a file (an untracked one
-   * is a developer's own, e.g. an .npmrc holding a token); null when the base is no revision
-   * (two lockfile files, an audit).
-   */
-  readonly base: { readonly view: ProjectView; tracked(name: string): Promise<boolean> } | null;
+  /** The project folder at the base revision; null when the base is no revision (two lockfile files, an audit). */
+  readonly base: ProjectView | null;
   /** The project folder as the change has it (working tree, index or head revision). */
   readonly head: ProjectView;
   /** The project folder on disk. */
   readonly disk: ProjectView;
+  /**
+   * Whether git tracks a file of the project folder; null outside a repository. A file git does
+   * not track is a developer's own (an .npmrc holding a token, often git-ignored): no change
+   * under review brought it.
+   */
+  readonly tracked: ((name: string) => Promise<boolean>) | null;
   /** --config: the user's own choice, used as it is. */
   readonly explicitPolicy?: string;
   readonly ruleIds: readonly string[];
 }
 
 export async function judgeOf(sources: JudgeSources): Promise<Judge> {
-  const { base, head, disk, explicitPolicy, ruleIds } = sources;
+  const { base, head, disk, tracked, explicitPolicy, ruleIds } = sources;
   const explicit = explicitPolicy === undefined ? undefined : loadPolicy(locatePolicy(path.dirname(explicitPolicy), explicitPolicy), ruleIds);
+  const own = async (name: string): Promise<boolean> => tracked !== null && !(await tracked(name));
   if (base === null) {
-    // nothing to check the project's files against: its policy is what the user pointed at, and
-    // its .npmrc may only bind credentials (see readRegistryConfig)
-    return { policy: explicit ?? policyOf(await readPolicySide(head), ruleIds), policyEdits: [], projectFiles: await readProjectFiles((name) => disk.read(name)), npmrcChecked: false };
+    // nothing to check the project's files against: the policy is the one beside the lockfiles
+    // the user pointed at, and an .npmrc that is not the developer's own may only bind
+    // credentials (see readRegistryConfig)
+    const projectFiles = await readProjectFiles((name) => disk.read(name));
+    return { policy: explicit ?? policyOf(await readPolicySide(head), ruleIds), policyEdits: [], projectFiles, npmrcChecked: projectFiles['.npmrc'] !== null && (await own('.npmrc')) };
   }
   let policy = explicit;
   let edits: PolicyEdit[] = [];
   if (policy === undefined) {
-    const [then, now] = await Promise.all([readPolicySide(base.view), readPolicySide(head)]);
+    const [then, now] = await Promise.all([readPolicySide(base), readPolicySide(head)]);
     policy = policyOf(then, ruleIds);
     edits = policyEdits(then, now);
   }
   // a tracked file is read as the base had it, whatever the change did to it
-  const projectFiles = await readProjectFiles(async (name) => ((await base.tracked(name)) ? base.view.read(name) : disk.read(name)));
+  const projectFiles = await readProjectFiles(async (name) => ((await own(name)) ? disk.read(name) : base.read(name)));
   return { policy, policyEdits: edits, projectFiles, npmrcChecked: true };
 }

@@ -211,8 +211,10 @@ export interface RunHooks {
 async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment: Environment, plan: Plan, hooks: RunHooks): Promise<Run> {
   const { cwd, env } = environment;
   const projectDir = projectDirOf(flags, cwd);
-  const root = await repoRoot(projectDir).catch(() => projectDir);
-  const judge = await judgeOf(await judgeSources(plan, projectDir, root, cwd, flags.config));
+  const repository = await repoRoot(projectDir).catch(() => null);
+  // files inside it must resolve inside it (see readRegularFile)
+  const root = repository ?? projectDir;
+  const judge = await judgeOf(await judgeSources(plan, projectDir, repository, cwd, flags.config));
   const parsed = parseDiffFlags(flags, judge.policy, environment.now);
   const deadline = deadlineSignal(parsed.deadlineMs);
   const texts = await Promise.all(plan.pairs.map((pair) => Promise.all([readSource(pair.base, cwd, parsed.maxLockfileBytes, root), readSource(pair.head, cwd, parsed.maxLockfileBytes, root)])));
@@ -253,14 +255,18 @@ async function analyze(command: 'diff' | 'audit', flags: DiffFlags, environment:
  * Where the policy and project files come from. With a git base, the base revision's copies
  * decide; the head's (working tree, index or head revision) is only compared with them.
  */
-async function judgeSources(plan: Plan, projectDir: string, root: string, cwd: string, config: string | undefined): Promise<JudgeSources> {
-  const disk = diskView(projectDir, root, cwd);
-  const sources = { disk, ruleIds: RULE_IDS, ...(config ? { explicitPolicy: path.resolve(cwd, config) } : {}) };
+async function judgeSources(plan: Plan, projectDir: string, repository: string | null, cwd: string, config: string | undefined): Promise<JudgeSources> {
+  const disk = diskView(projectDir, repository ?? projectDir, cwd);
+  const sources = { disk, ruleIds: RULE_IDS, tracked: null, ...(config ? { explicitPolicy: path.resolve(cwd, config) } : {}) };
+  if (repository === null) {
+    if (plan.pairs[0]!.base.kind === 'git') await repoRoot(projectDir); // says why there is no revision to read
+    return { ...sources, base: null, head: disk };
+  }
+  const rel = await folderInRepository(repository, projectDir);
+  const tracked = (name: string): Promise<boolean> => isTracked(repository, path.posix.join(rel, name));
   const base = plan.pairs[0]!.base;
-  if (base.kind !== 'git') return { ...sources, base: null, head: disk };
-  const rel = await folderInRepository(root, projectDir);
+  if (base.kind !== 'git') return { ...sources, tracked, base: null, head: disk };
   const head = plan.pairs.map((p) => p.head).find((h) => h.kind !== 'empty');
-  const headView = head?.kind === 'index' ? revisionView(root, '', rel) : head?.kind === 'git' ? revisionView(root, head.rev, rel) : disk;
-  const tracked = (name: string): Promise<boolean> => isTracked(root, path.posix.join(rel, name));
-  return { ...sources, base: { view: revisionView(root, base.rev, rel), tracked }, head: headView };
+  const headView = head?.kind === 'index' ? revisionView(repository, '', rel) : head?.kind === 'git' ? revisionView(repository, head.rev, rel) : disk;
+  return { ...sources, tracked, base: revisionView(repository, base.rev, rel), head: headView };
 }

@@ -105,6 +105,23 @@ describe('a project .npmrc that nothing vouches for', () => {
   });
 });
 
+describe('no base, but git knows the .npmrc', () => {
+  it('audit reads a developer\'s own untracked .npmrc, and only host-bound tokens from a tracked one', async () => {
+    const npmrc = `registry=${legit.url}\n//${host(legit.url)}/:_authToken=${TOKEN}\n`;
+    const own = hostileProject(npmrc);
+    git(own, 'init', '-q');
+    const r = await runCli(['audit', '--format', 'json'], { cwd: own });
+    expect(r.code).not.toBe(2);
+    expect(JSON.parse(r.stdout).unavailable).toEqual([]);
+    const committed = hostileProject(`registry=${attacker.url}\n`);
+    git(committed, 'init', '-q');
+    git(committed, 'add', '.npmrc');
+    const c = await runCli(['audit', '--format', 'json'], { cwd: committed, env: { npm_config_userconfig: userConfig() } });
+    expect(JSON.parse(c.stdout).unavailable).toEqual([]);
+    expect(attacker.requests).toEqual([]);
+  });
+});
+
 describe('with a git base, the project .npmrc as the base had it', () => {
   it('a pull request that adds an .npmrc (absent in the base): ignored, on GITHUB_BASE_REF', async () => {
     const repo = tempRepo();
