@@ -41,13 +41,12 @@ export function readRegularFile(file: string, options: ReadOptions): string | nu
   try {
     const stat = fstatSync(fd);
     checkKind(stat, label);
-    const tooLarge = (size: number): FileError => new FileError(label, `is ${mb(size)}, over the ${mb(options.maxBytes)} limit${options.limitHint ? ` (${options.limitHint})` : ''}`);
-    if (stat.size > options.maxBytes) throw tooLarge(stat.size);
-    // read to the end, never past the limit: a file may grow while it is read
-    const buffer = Buffer.alloc(Math.min(stat.size, options.maxBytes) + 1);
+    if (stat.size > options.maxBytes) throw new FileError(label, `is ${mb(stat.size)}, over the ${mb(options.maxBytes)} limit${options.limitHint ? ` (${options.limitHint})` : ''}`);
+    // one byte more than it should hold: a file that grows while it is read is not read on and on
+    const buffer = Buffer.alloc(stat.size + 1);
     let length = 0;
     for (;;) {
-      if (length === buffer.length) throw tooLarge(length);
+      if (length === buffer.length) throw new FileError(label, 'changed while it was read');
       const n = readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;

@@ -4,7 +4,7 @@ import { readRegularFile } from './files.js';
 import { listFolder, showFile } from './lockfile/git.js';
 
 /** Configuration files (policy, .npmrc, package.json read for its "depguard" key) are at most this large. */
-export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
 /**
  * The project folder as one side of a change has it: the working tree, the index, or a git

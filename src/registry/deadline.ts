@@ -4,7 +4,7 @@ import type { MetadataClient } from './client.js';
 import type { PackageFacts } from './facts.js';
 
 /** The reason given for every package the run could not judge in time. */
-export const DEADLINE_PASSED = 'deadline passed';
+const DEADLINE_PASSED = 'deadline passed';
 
 /** A signal that aborts `ms` from now; every request in flight listens to it. */
 export function deadlineSignal(ms: number): AbortSignal {

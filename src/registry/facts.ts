@@ -116,7 +116,7 @@ export function extractFacts(doc: unknown, expectedName: string, detailFor?: Rea
  * never "a package without releases": judged as such it would pass every rule. A package
  * unpublished as a whole is the exception: its document keeps `time.unpublished` and no versions.
  */
-export function packumentProblem(doc: unknown, expectedName: string): string | null {
+function packumentProblem(doc: unknown, expectedName: string): string | null {
   if (!isRecord(doc)) return `registry sent ${doc === null ? 'null' : Array.isArray(doc) ? 'a list' : `a ${typeof doc}`} instead of a package document`;
   if (typeof doc.name !== 'string') return 'registry sent a document without a package name';
   if (doc.name !== expectedName) return `registry sent the document of another package (${JSON.stringify(bounded(doc.name, MAX_NAME))})`;
@@ -153,7 +153,7 @@ function versionFacts(version: string, m: Record<string, unknown>, publishedAt: 
  * values that differ anywhere still differ (a script changed after its first kilobyte is still
  * a changed script).
  */
-export function bounded(text: string, max: number): string {
+function bounded(text: string, max: number): string {
   if (text.length <= max) return text;
   return `${text.slice(0, max)}… [${text.length} characters, sha256:${createHash('sha256').update(text).digest('hex')}]`;
 }
