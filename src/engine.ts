@@ -7,6 +7,7 @@ import { mapLimit, type MetadataClient } from './registry/client.js';
 import type { PackageFacts } from './registry/facts.js';
 import { combine, type Escalation } from './rules/combine.js';
 import type { ProjectRule } from './rules/lockfile-out-of-sync.js';
+import { UNCHANGED_PROJECT, type ProjectChange } from './rules/project-change.js';
 import type { Draft, Rule, RuleSettings } from './rules/rule.js';
 import type { Severity } from './severity.js';
 
@@ -78,6 +79,8 @@ export interface EvaluateOptions {
   readonly policy: Policy;
   /** The head lockfile, as locations name it (Location.file). */
   readonly lockfilePath: string;
+  /** Lockfiles added or removed, policy edits: what the project rules judge beside the trees. */
+  readonly project?: ProjectChange;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -101,7 +104,7 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
   // stays bounded by the requests in flight, not by the size of the tree.
   const results = new Map<Change, { findings: Finding[]; skipped: Skipped[]; unavailable?: Unavailable }>();
   const judge = (change: Change, pkgFacts: PackageFacts | undefined, failure: string | undefined): void => {
-    const location = { file: options.lockfilePath, line: entryLine(change) };
+    const location = { file: change.lockfile ?? options.lockfilePath, line: entryLine(change) };
     results.set(change, judgeChange(change, rules, { facts: pkgFacts, failure, notFromRegistry: notFromRegistry.get(change), now, settings: options.settings, policy, location }));
   };
   const byName = new Map<string, Change[]>();
@@ -137,7 +140,7 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
   }
   for (const rule of options.projectRules) {
     if (!ruleEnabled(policy, rule.id)) continue;
-    const outcome = rule.check(trees.base, trees.head);
+    const outcome = rule.check(trees.base, trees.head, options.project ?? UNCHANGED_PROJECT);
     if (outcome.unchecked) skipped.push({ ruleId: rule.id, package: { name: trees.head.source, version: '' }, reason: outcome.unchecked });
     // the project's own entry, where the format has one (npm's packages[""], pnpm's and Bun's root importer)
     const location = (): Location => ({ file: options.lockfilePath, line: trees.head.nodes.find((n) => n.isRoot)?.line ?? 1 });

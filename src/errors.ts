@@ -47,3 +47,15 @@ export class RegistryError extends DepguardError {
     super(`${packageName}: ${reason}`);
   }
 }
+
+/** A file depguard refuses to open: not a regular file, too large, or a link out of the repository: exit 2. */
+export class FileError extends DepguardError {
+  readonly exitCode = 2 as const;
+  override readonly name = 'FileError';
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+  }
+}

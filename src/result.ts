@@ -41,12 +41,16 @@ export interface DiffResult {
   readonly expiredIgnores: readonly IgnoreEntry[];
   readonly skipped: readonly Skipped[];
   readonly unavailable: readonly Unavailable[];
-  /** The policy file in force, and the cooldown used. */
+  /** The policy in force, and the cooldown used. */
   readonly policy: {
+    /** Where the policy applied came from: with a git base, the base revision's file (e.g. `HEAD~1:depguard.config.json`). */
     readonly source: string | null;
     readonly minReleaseAge: string;
     readonly minReleaseAgeSource: string;
-    /** The policy file differs from the base revision's: the change under review edits its own rules. */
+    /**
+     * The change under review edits the policy: its edit was ignored (the base revision's
+     * policy, named by `source`, was applied) and is reported as a policy-changed finding.
+     */
     readonly changedByThisChange: boolean;
   };
 }

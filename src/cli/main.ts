@@ -32,7 +32,7 @@ function environment() {
 }
 
 /** Writes the report where it belongs (stdout or --output-file, plus GitHub's step summary) and sets the exit code. */
-function report({ result, parsed }: Run, flags: DiffFlags): void {
+function report({ result, parsed, root }: Run, flags: DiffFlags): void {
   const context = {
     failOn: parsed.failOn,
     color: flags.outputFile === undefined && useColor(process.env, process.stdout),
@@ -41,7 +41,7 @@ function report({ result, parsed }: Run, flags: DiffFlags): void {
   };
   const out = formatReport(parsed.format, result, context);
   if (flags.outputFile === undefined) process.stdout.write(out);
-  else writeReportFile(path.resolve(process.cwd(), flags.outputFile), out);
+  else writeReportFile(path.resolve(process.cwd(), flags.outputFile), out, root);
   const stepSummary = process.env.GITHUB_STEP_SUMMARY;
   if (parsed.format === 'github' && stepSummary) appendStepSummary(stepSummary, formatReport('markdown', result, context));
   process.exitCode = exitCodeFor(result, parsed.failOn, Boolean(flags.allowIncomplete));

@@ -33,6 +33,7 @@ export const AUDIT_OPTIONS: readonly OptionSpec[] = [
   { flags: '--max-lockfile-size <mb>', description: 'refuse lockfiles larger than this many megabytes', defaultValue: '64' },
   { flags: '--max-response-size <mb>', description: 'refuse registry responses larger than this many megabytes', defaultValue: '64' },
   { flags: '--timeout <seconds>', description: 'per registry request', defaultValue: '30' },
+  { flags: '--deadline <duration>', description: 'give up on registry work still outstanding this long after the start (e.g. 10m, 1h): packages not judged by then are listed as not checked (exit 3 unless --allow-incomplete)', defaultValue: '10m' },
   { flags: '--retries <n>', description: 'extra attempts after a transient registry failure (timeout, reset, 5xx, a response cut short), with backoff', defaultValue: '2' },
   { flags: '--verbose', description: 'list every change, not only those with findings' },
   { flags: '--offline', description: 'use only cached registry metadata; what is not cached is reported as not checked (exit 3 unless --allow-incomplete)' },

@@ -1,13 +1,13 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { writeRegularFile } from '../files.js';
 
-/** The report, where --output-file says. */
-export function writeReportFile(file: string, report: string): void {
-  try {
-    writeFileSync(file, report);
-  } catch (error) {
-    throw new UsageError(`cannot write --output-file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
+/**
+ * The report, where --output-file says: a regular file, never a FIFO or a device, and not
+ * through a link out of `root` (a committed `report.sarif` linking to ~/.bashrc).
+ */
+export function writeReportFile(file: string, report: string, root: string): void {
+  writeRegularFile(file, report, { root, label: `--output-file ${file}` });
 }
 
 /** GitHub Actions renders what a step appends to $GITHUB_STEP_SUMMARY on the run's page. */

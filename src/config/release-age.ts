@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import ini from 'ini';
 import { parseDuration } from '../duration.js';
 
@@ -40,15 +38,10 @@ export function projectReleaseAge(files: ProjectFiles): ReleaseAge | null {
 export const RELEASE_AGE_FILES = ['.npmrc', 'pnpm-workspace.yaml', '.yarnrc.yml'] as const;
 export type ProjectFiles = Readonly<Record<(typeof RELEASE_AGE_FILES)[number], string | null>>;
 
-export function readProjectFiles(projectDir: string): ProjectFiles {
-  const read = (name: string): string | null => {
-    try {
-      return readFileSync(path.join(projectDir, name), 'utf8');
-    } catch {
-      return null;
-    }
-  };
-  return { '.npmrc': read('.npmrc'), 'pnpm-workspace.yaml': read('pnpm-workspace.yaml'), '.yarnrc.yml': read('.yarnrc.yml') };
+/** Each of RELEASE_AGE_FILES, through `read` (which decides which side of the change it comes from). */
+export async function readProjectFiles(read: (name: (typeof RELEASE_AGE_FILES)[number]) => Promise<string | null>): Promise<ProjectFiles> {
+  const [npmrc, pnpm, yarn] = await Promise.all(RELEASE_AGE_FILES.map(read));
+  return { '.npmrc': npmrc ?? null, 'pnpm-workspace.yaml': pnpm ?? null, '.yarnrc.yml': yarn ?? null };
 }
 
 /** A scalar at column 0 (`key: value  # comment`); enough for these one-line settings. */

@@ -56,6 +56,8 @@ export interface Change {
   readonly optional: boolean;
   /** Shortest dependency paths that bring it in (head side; base side for removals). */
   readonly paths: readonly (readonly PathStep[])[];
+  /** The lockfile it was found in, as locations name it, when a run compares several lockfiles. */
+  readonly lockfile?: string;
 }
 
 export function changeVersion(change: Change): string {

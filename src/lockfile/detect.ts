@@ -11,7 +11,7 @@ export const LOCKFILE_NAMES = ['npm-shrinkwrap.json', 'package-lock.json', 'pnpm
 export const SUPPORTED = 'package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml (v6, v9), yarn.lock (v1 and Berry), bun.lock';
 
 /** Bun's binary lockfile: known, and refused with what to do instead. */
-const BUN_BINARY = 'bun.lockb';
+export const BUN_BINARY = 'bun.lockb';
 
 export interface FoundLockfile {
   readonly file: string;
@@ -25,7 +25,11 @@ export function findLockfile(dir: string): FoundLockfile {
   const [first, ...rest] = present;
   if (first !== undefined) return { file: path.join(dir, first), passedOver: rest };
   if (existsSync(path.join(dir, BUN_BINARY))) return { file: path.join(dir, BUN_BINARY), passedOver: [] };
-  throw new UsageError(`no lockfile in ${dir}: depguard reads ${SUPPORTED} (choose one with --lockfile PATH)`);
+  throw noLockfile(dir);
+}
+
+export function noLockfile(dir: string): UsageError {
+  return new UsageError(`no lockfile in ${dir}: depguard reads ${SUPPORTED} (choose one with --lockfile PATH)`);
 }
 
 /**

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { GitError } from '../errors.js';
+import path from 'node:path';
+import { FileError, GitError } from '../errors.js';
+import { mb } from '../files.js';
 
 const MAX_BUFFER = 1024 * 1024 * 1024;
 
@@ -35,17 +37,67 @@ export async function isRevision(root: string, rev: string): Promise<boolean> {
   }
 }
 
+/** Symbolic links inside a revision are followed this many times, then refused. */
+const MAX_LINK_HOPS = 8;
+
+/** The most bytes a file read from git may have when the caller sets no limit. */
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
 /**
  * A file's content at a revision (`rev`), or in the index (`rev` = ''). Null when the revision
- * exists but does not contain the file.
+ * exists but does not contain the file. Only blobs are read: a symbolic link is followed inside
+ * the tree (never out of it, and its target's name is never taken for content), and a
+ * directory, a submodule or a blob over `maxBytes` is refused.
  */
-export async function showFile(root: string, rev: string, repoPath: string): Promise<string | null> {
-  if (rev !== '' && !(await isRevision(root, rev))) throw new GitError(`unknown git revision '${rev}'`);
-  try {
-    return await git(root, ['show', `${rev}:${repoPath}`]);
-  } catch {
-    return null;
+export async function showFile(root: string, rev: string, repoPath: string, maxBytes = DEFAULT_MAX_BYTES, limitHint?: string): Promise<string | null> {
+  const label = `${rev === '' ? 'index' : rev}:${repoPath}`;
+  let current = repoPath;
+  for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
+    const entry = await treeEntry(root, rev, current);
+    if (entry === null) return null;
+    if (entry.mode === '120000') {
+      const target = await git(root, ['cat-file', 'blob', entry.object]);
+      const next = path.posix.normalize(path.posix.join(path.posix.dirname(current), target));
+      if (target.startsWith('/') || next === '..' || next.startsWith('../')) throw new FileError(label, 'is a symbolic link out of the repository: refused');
+      current = next;
+      continue;
+    }
+    if (entry.mode !== '100644' && entry.mode !== '100755') throw new FileError(label, `is not a file (git mode ${entry.mode}): refused`);
+    const size = entry.size ?? Number((await git(root, ['cat-file', '-s', entry.object])).trim());
+    if (size > maxBytes) throw new FileError(label, `is ${mb(size)}, over the ${mb(maxBytes)} limit${limitHint ? ` (${limitHint})` : ''}`);
+    return git(root, ['cat-file', 'blob', entry.object]);
   }
+  throw new FileError(label, 'is a chain of symbolic links: refused');
+}
+
+interface TreeEntry {
+  readonly mode: string;
+  readonly object: string;
+  /** Known for a revision (ls-tree -l), not for the index. */
+  readonly size?: number;
+}
+
+/** The entry for exactly `repoPath` at `rev` ('' = the index); null when there is none. */
+async function treeEntry(root: string, rev: string, repoPath: string): Promise<TreeEntry | null> {
+  if (rev === '') {
+    const out = await git(root, ['--literal-pathspecs', 'ls-files', '-s', '-z', '--', repoPath]);
+    const match = /^(\d+) ([0-9a-f]+) (\d+)\t/.exec(out);
+    return match ? { mode: match[1]!, object: match[2]! } : null;
+  }
+  if (rev.startsWith('-')) throw new GitError(`unknown git revision '${rev}'`);
+  let out: string;
+  try {
+    out = await git(root, ['--literal-pathspecs', 'ls-tree', '-l', '-z', rev, '--', repoPath]);
+  } catch (error) {
+    if (!(await isRevision(root, rev))) throw new GitError(`unknown git revision '${rev}'`);
+    throw error;
+  }
+  // "<mode> <type> <object> <size>\t<path>\0"; only the entry named exactly (not a folder's content)
+  for (const line of out.split('\0')) {
+    const match = /^(\d+) \w+ ([0-9a-f]+) +(-|\d+)\t(.*)$/s.exec(line);
+    if (match && match[4] === repoPath) return { mode: match[1]!, object: match[2]!, ...(match[3] === '-' ? {} : { size: Number(match[3]) }) };
+  }
+  return null;
 }
 
 /** The merge base of HEAD and `ref` (GitHub's pull-request base), tried as a remote branch first. */
@@ -67,6 +119,18 @@ export async function userIdentity(dir: string): Promise<string | null> {
   const [name, email] = await Promise.all([get('user.name'), get('user.email')]);
   if (!name && !email) return null;
   return email ? `${name || email} <${email}>` : name;
+}
+
+/** The names of the files and folders directly in `dirRel` at `rev` ('' = the index). */
+export async function listFolder(root: string, rev: string, dirRel: string): Promise<string[]> {
+  const prefix = dirRel === '.' || dirRel === '' ? '' : `${dirRel}/`;
+  if (rev === '') {
+    const files = (await git(root, ['--literal-pathspecs', 'ls-files', '-z', '--', prefix || '.'])).split('\0');
+    return [...new Set(files.filter((f) => f.startsWith(prefix) && f.length > prefix.length).map((f) => f.slice(prefix.length).split('/')[0]!))];
+  }
+  if (rev.startsWith('-') || !(await isRevision(root, rev))) throw new GitError(`unknown git revision '${rev}'`);
+  const entries = (await git(root, ['--literal-pathspecs', 'ls-tree', '-z', '--name-only', rev, '--', prefix || '.'])).split('\0');
+  return entries.filter((f) => f.startsWith(prefix) && f.length > prefix.length).map((f) => f.slice(prefix.length));
 }
 
 /** Whether git tracks `repoPath` (in the index). */

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { readFile, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { GitError, LockfileError } from '../errors.js';
+import { readRegularFile } from '../files.js';
 import { findLockfile, type FoundLockfile } from './detect.js';
 import { git, repoRoot, showFile } from './git.js';
 import { matchWorkspaces, workspacePatterns } from './workspaces.js';
@@ -32,13 +33,19 @@ const MAX_WORKSPACE_DEPTH = 5;
  * is a git revision of the repository holding `lockfile`.
  */
 export function parseSourceSpec(spec: string, lockfile: () => FoundLockfile, cwd: string): LockSource {
+  const parsed = parseSpec(spec, cwd);
+  return 'rev' in parsed ? { kind: 'git', rev: parsed.rev, ...lockfile() } : parsed.source;
+}
+
+/** The same, before any lockfile is chosen for a revision. */
+export function parseSpec(spec: string, cwd: string): { readonly rev: string } | { readonly source: LockSource } {
   const asPath = path.resolve(cwd, spec);
   if (existsSync(asPath)) {
-    if (statSync(asPath).isDirectory()) return { kind: 'file', ...findLockfile(asPath) };
-    return { kind: 'file', file: asPath };
+    if (statSync(asPath).isDirectory()) return { source: { kind: 'file', ...findLockfile(asPath) } };
+    return { source: { kind: 'file', file: asPath } };
   }
   if (looksLikePath(spec)) throw new LockfileError(spec, 'no such file');
-  return { kind: 'git', rev: spec, ...lockfile() };
+  return { rev: spec };
 }
 
 export function describeSource(source: LockSource, cwd: string): string {
@@ -54,40 +61,38 @@ export function describeSource(source: LockSource, cwd: string): string {
   }
 }
 
-export async function readSource(source: LockSource, cwd: string, maxBytes: number): Promise<LockfileText> {
+/** Said when a lockfile is over the limit. */
+const LIMIT_HINT = 'raise it with --max-lockfile-size';
+
+/**
+ * Reads one side. Files on disk are opened only when regular, and those inside `root` (the
+ * repository, by default the lockfile's folder) only when they resolve inside it; files in git
+ * only when they are blobs (see showFile).
+ */
+export async function readSource(source: LockSource, cwd: string, maxBytes: number, root?: string): Promise<LockfileText> {
   const label = describeSource(source, cwd);
   switch (source.kind) {
     case 'empty':
       return { label, fileName: 'package-lock.json', lockfile: null, packageJson: null, workspaceManifests: {} };
     case 'file': {
-      let size: number;
-      try {
-        size = statSync(source.file).size;
-      } catch {
-        throw new LockfileError(label, 'no such file');
-      }
-      if (size > maxBytes) throw new LockfileError(label, `is ${mb(size)}, over the ${mb(maxBytes)} limit (raise it with --max-lockfile-size)`);
-      const lockfile = await readFile(source.file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-        throw new LockfileError(label, `cannot be read (${error.code ?? error.message})`);
-      });
       const dir = path.dirname(source.file);
-      const read = (rel: string): Promise<string | null> => readFile(path.join(dir, rel), 'utf8').catch(() => null);
+      const within = root ?? dir;
+      const lockfile = readRegularFile(source.file, { root: within, maxBytes, label, limitHint: LIMIT_HINT });
+      if (lockfile === null) throw new LockfileError(label, 'no such file');
+      const read = async (rel: string): Promise<string | null> => readRegularFile(path.join(dir, rel), { root: within, maxBytes, label: shortPath(path.join(dir, rel), cwd) });
       const packageJson = await read('package.json');
       const workspaceManifests = await readWorkspaceManifests(packageJson, () => foldersOnDisk(dir), read);
       return { label, fileName: path.basename(source.file), lockfile, packageJson, workspaceManifests };
     }
     case 'git':
     case 'index': {
-      const { root, repoPath: rel } = await inRepository(source.file);
+      const { root: repo, repoPath: rel } = await inRepository(source.file);
       const rev = source.kind === 'git' ? source.rev : '';
-      const lockfile = await showFile(root, rev, rel);
-      if (lockfile !== null && Buffer.byteLength(lockfile) > maxBytes) {
-        throw new LockfileError(label, `is ${mb(Buffer.byteLength(lockfile))}, over the ${mb(maxBytes)} limit (raise it with --max-lockfile-size)`);
-      }
+      const lockfile = await showFile(repo, rev, rel, maxBytes, LIMIT_HINT);
       const dirRel = path.posix.dirname(rel);
-      const read = (file: string): Promise<string | null> => showFile(root, rev, path.posix.join(dirRel, file));
+      const read = (file: string): Promise<string | null> => showFile(repo, rev, path.posix.join(dirRel, file), maxBytes);
       const packageJson = lockfile === null ? null : await read('package.json');
-      const workspaceManifests = await readWorkspaceManifests(packageJson, () => foldersInGit(root, rev, dirRel), read);
+      const workspaceManifests = await readWorkspaceManifests(packageJson, () => foldersInGit(repo, rev, dirRel), read);
       return { label, fileName: path.basename(source.file), lockfile, packageJson, workspaceManifests };
     }
   }
@@ -149,8 +154,13 @@ export async function repositoryPath(file: string, cwd: string): Promise<string>
 async function inRepository(file: string): Promise<{ root: string; repoPath: string }> {
   const dir = path.dirname(file);
   const root = await repoRoot(dir);
+  return { root, repoPath: path.posix.join(await folderInRepository(root, dir), path.basename(file)) };
+}
+
+/** `dir`'s path inside the work tree `root` (posix; '.' for the root itself). */
+export async function folderInRepository(root: string, dir: string): Promise<string> {
   const realDir = await realpath(dir).catch(() => dir);
-  return { root, repoPath: toPosix(path.relative(root, path.join(realDir, path.basename(file)))) };
+  return toPosix(path.relative(root, realDir)) || '.';
 }
 
 function toPosix(p: string): string {
@@ -165,8 +175,4 @@ function looksLikePath(spec: string): boolean {
 function shortPath(file: string, cwd: string): string {
   const rel = path.relative(cwd, file);
   return rel === '' || rel.startsWith('..') ? file : rel;
-}
-
-function mb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

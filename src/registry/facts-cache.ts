@@ -7,11 +7,31 @@ import { RegistryError } from '../errors.js';
 import type { MetadataClient } from './client.js';
 import type { PackageFacts, VersionFacts } from './facts.js';
 
-const FORMAT = 2;
+const FORMAT = 3;
 /** A pack file this old that no index mentions is garbage, not a run still writing. */
 const STALE_PACK_MS = 3_600_000;
 
-type StoredFacts = Omit<PackageFacts, 'versions' | 'publishTimes'> & { versions: VersionFacts[]; publishTimes: Array<[string, number]> };
+/**
+ * One package's facts as stored: a document of 20,000 versions repeats the same publisher,
+ * maintainer list and install scripts 20,000 times, so each distinct value is stored once in
+ * `values` and versions refer to it by index; each version's publish time is stored once, in
+ * `publishTimes`; and only detailed versions carry their details.
+ */
+interface StoredFacts extends Omit<PackageFacts, 'versions' | 'publishTimes'> {
+  readonly publishTimes: Array<[string, number]>;
+  readonly values: unknown[];
+  readonly versions: StoredVersion[];
+}
+
+/** [version, flags, publisher, maintainers, install scripts, details]: -1 for "absent". */
+type StoredVersion = [string, number, number, number, number, StoredDetails?];
+type StoredDetails = Pick<VersionFacts, 'dependencies' | 'deprecated' | 'repository' | 'integrity'> & { publishedAt?: number };
+
+const DETAILED = 1;
+const GYPFILE = 2;
+const PROVENANCE = 4;
+const HAS_INSTALL_SCRIPT = 8;
+const NO_INSTALL_SCRIPT = 16;
 
 /** Where one package's facts sit: a byte range of a pack file. */
 interface Entry {
@@ -87,7 +107,7 @@ export class CachedClient implements MetadataClient {
   }
 
   #key(name: string): string {
-    return `${this.options.registry} ${name}`;
+    return `${withoutCredentials(this.options.registry)} ${name}`;
   }
 
   async #read(name: string): Promise<{ fetchedAt: number; facts: PackageFacts } | null> {
@@ -101,7 +121,7 @@ export class CachedClient implements MetadataClient {
         await handle.read(buffer, 0, entry.length, entry.offset);
         const stored = JSON.parse(buffer.toString('utf8')) as StoredFacts;
         if (stored.name !== name) return null;
-        return { fetchedAt: entry.fetchedAt, facts: { ...stored, versions: new Map(stored.versions.map((v) => [v.version, v])), publishTimes: new Map(stored.publishTimes) } };
+        return { fetchedAt: entry.fetchedAt, facts: decode(stored) };
       } finally {
         await handle.close();
       }
@@ -119,7 +139,7 @@ export class CachedClient implements MetadataClient {
       stream.on('error', () => undefined); // a cache that cannot be written only costs speed
       this.#pack = { name: packName, stream, offset: 0 };
     }
-    const line = Buffer.from(`${JSON.stringify({ ...facts, versions: [...facts.versions.values()], publishTimes: [...facts.publishTimes] } satisfies StoredFacts)}\n`);
+    const line = Buffer.from(`${JSON.stringify(encode(facts))}\n`);
     this.#written.set(this.#key(name), { pack: this.#pack.name, offset: this.#pack.offset, length: line.length - 1, fetchedAt: this.options.now() });
     this.#pack.offset += line.length;
     this.#pack.stream.write(line);
@@ -135,6 +155,64 @@ export class CachedClient implements MetadataClient {
     }
   }
 
+}
+
+export function encode(facts: PackageFacts): StoredFacts {
+  const values: unknown[] = [];
+  const indexOf = new Map<string, number>();
+  const ref = (value: unknown): number => {
+    if (value === undefined) return -1;
+    const key = JSON.stringify(value);
+    let i = indexOf.get(key);
+    if (i === undefined) {
+      i = values.push(value) - 1;
+      indexOf.set(key, i);
+    }
+    return i;
+  };
+  const versions = [...facts.versions.values()].map((v): StoredVersion => {
+    const flags = (v.detailed ? DETAILED : 0) | (v.gypfile ? GYPFILE : 0) | (v.hasProvenance ? PROVENANCE : 0) | (v.hasInstallScript === true ? HAS_INSTALL_SCRIPT : v.hasInstallScript === false ? NO_INSTALL_SCRIPT : 0);
+    const scripts = Object.keys(v.installScripts).length ? ref(v.installScripts) : -1;
+    const row: StoredVersion = [v.version, flags, ref(v.publisher), ref(v.maintainers), scripts];
+    const ownTime = v.publishedAt !== facts.publishTimes.get(v.version);
+    if (v.detailed || ownTime) row.push({ dependencies: v.dependencies, deprecated: v.deprecated, repository: v.repository, integrity: v.integrity, ...(ownTime ? { publishedAt: v.publishedAt } : {}) });
+    return row;
+  });
+  const { versions: _versions, publishTimes, ...rest } = facts;
+  return { ...rest, publishTimes: [...publishTimes], values, versions };
+}
+
+export function decode(stored: StoredFacts): PackageFacts {
+  const { values, versions: rows, publishTimes: times, ...rest } = stored;
+  const publishTimes = new Map(times);
+  const at = <T>(i: number): T | undefined => (i === -1 ? undefined : (values[i] as T));
+  const versions = new Map<string, VersionFacts>();
+  for (const [version, flags, publisher, maintainers, scripts, details] of rows) {
+    versions.set(version, {
+      version,
+      detailed: (flags & DETAILED) !== 0,
+      publishedAt: details && 'publishedAt' in details ? details.publishedAt : publishTimes.get(version),
+      publisher: at(publisher),
+      maintainers: at(maintainers),
+      dependencies: details?.dependencies ?? {},
+      installScripts: at(scripts) ?? {},
+      gypfile: (flags & GYPFILE) !== 0,
+      hasInstallScript: flags & HAS_INSTALL_SCRIPT ? true : flags & NO_INSTALL_SCRIPT ? false : undefined,
+      deprecated: details?.deprecated,
+      repository: details?.repository,
+      integrity: details?.integrity,
+      hasProvenance: (flags & PROVENANCE) !== 0,
+    });
+  }
+  return { ...rest, versions, publishTimes };
+}
+
+/** The registry as a cache key: a URL's user and password (https://user:pass@host/) stay out of the index. */
+function withoutCredentials(registry: string): string {
+  const url = new URL(registry);
+  url.username = '';
+  url.password = '';
+  return url.toString();
 }
 
 /** The facts hold `version` in full (not only in outline), or know it was withdrawn. */

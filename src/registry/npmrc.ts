@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ini from 'ini';
 import { ConfigError } from '../errors.js';
+import { readRegularFile } from '../files.js';
 
 export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
 
@@ -20,6 +20,14 @@ export interface NpmrcSources {
   readonly registry?: string;
   /** The project's .npmrc text (null: none), as the caller decided it can be trusted. */
   readonly projectNpmrc: string | null;
+  /**
+   * Whether the project .npmrc was checked against a base: the base revision's copy, or a file
+   * git does not track (a developer's own). Then it is read as npm reads it. Otherwise (two
+   * lockfile files, an audit) it may be the change's own: where to connect (registries,
+   * proxies, TLS) is not taken from it, and an unscoped token goes only to the registry the
+   * same file names, which is used only if the user's configuration chose it too.
+   */
+  readonly projectNpmrcChecked: boolean;
 }
 
 /** Keys depguard takes from .npmrc; everything else there is npm's business. */
@@ -42,7 +50,10 @@ export function readRegistryConfig(sources: NpmrcSources): RegistryConfig {
   const merged: Record<string, string | boolean> = {};
   const userconfig = env.npm_config_userconfig ?? env.NPM_CONFIG_USERCONFIG ?? path.join(env.HOME ?? os.homedir(), '.npmrc');
   Object.assign(merged, readNpmrc(userconfig, env));
-  if (sources.projectNpmrc !== null) Object.assign(merged, parseNpmrc(sources.projectNpmrc, env, path.join(sources.projectDir, '.npmrc')));
+  if (sources.projectNpmrc !== null) {
+    const file = path.join(sources.projectDir, '.npmrc');
+    Object.assign(merged, sources.projectNpmrcChecked ? parseNpmrc(sources.projectNpmrc, env, file) : credentialsOnly(sources.projectNpmrc, env, file));
+  }
   for (const [rawKey, value] of Object.entries(env)) {
     if (value === undefined || !/^npm_config_/i.test(rawKey)) continue;
     const key = rawKey.slice('npm_config_'.length).toLowerCase().replace(/_/g, '-');
@@ -75,21 +86,41 @@ export function readRegistryConfig(sources: NpmrcSources): RegistryConfig {
   return { registry, options };
 }
 
+/** The user's own configuration files are at most this large. */
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
 function readNpmrc(file: string, env: NodeJS.ProcessEnv): Record<string, string | boolean> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return {};
-  }
-  return parseNpmrc(text, env, file);
+  const text = readRegularFile(file, { maxBytes: MAX_CONFIG_BYTES });
+  return text === null ? {} : parseNpmrc(text, env, file);
 }
 
-function parseNpmrc(text: string, env: NodeJS.ProcessEnv, file: string): Record<string, string | boolean> {
+/** Settings a token may be bound by, host by host: all an unchecked .npmrc may give. */
+const HOST_CREDENTIALS = ['_authToken', '_auth', 'username', '_password'];
+
+/**
+ * From an .npmrc nobody vouched for: credentials for named hosts (`//host/:_authToken`) and an
+ * unscoped token bound to the registry the same file names; nothing that says where to connect.
+ */
+function credentialsOnly(text: string, env: NodeJS.ProcessEnv, file: string): Record<string, string | boolean> {
+  const named = (ini.parse(text) as Record<string, unknown>).registry;
+  let dart: string | null = null;
+  try {
+    if (typeof named === 'string') dart = nerfDart(withSlash(named));
+  } catch {
+    // not a URL: its unscoped token goes nowhere
+  }
+  const out: Record<string, string | boolean> = {};
+  for (const [key, value] of Object.entries(parseNpmrc(text, env, file, (k) => (k.startsWith('//') && HOST_CREDENTIALS.includes(k.slice(k.lastIndexOf(':') + 1))) || ((k === '_authToken' || k === '_auth') && dart !== null)))) {
+    out[key.startsWith('//') ? key : `${dart}:${key}`] = value;
+  }
+  return out;
+}
+
+function parseNpmrc(text: string, env: NodeJS.ProcessEnv, file: string, keep: (key: string) => boolean = isRelevant): Record<string, string | boolean> {
   const parsed = ini.parse(text) as Record<string, unknown>;
   const out: Record<string, string | boolean> = {};
   for (const [key, value] of Object.entries(parsed)) {
-    if (!isRelevant(key)) continue;
+    if (!keep(key)) continue;
     if (typeof value === 'string') out[key] = substituteEnv(value, env, file, key);
     else if (typeof value === 'boolean') out[key] = value;
   }
@@ -126,11 +157,9 @@ function checkUrl(url: string, key: string): void {
 }
 
 function readCa(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw new ConfigError(`cafile ${file} cannot be read`);
-  }
+  const text = readRegularFile(file, { maxBytes: MAX_CONFIG_BYTES, label: `cafile ${file}` });
+  if (text === null) throw new ConfigError(`cafile ${file} cannot be read`);
+  return text;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface PacoteClientOptions {
   readonly config: RegistryConfig;
   readonly limits?: FetchLimits;
   readonly maxSockets?: number;
+  /** Aborts every request in flight and any retry: the run's deadline. */
+  readonly signal?: AbortSignal;
 }
 
 
@@ -73,6 +75,7 @@ export class PacoteClient implements MetadataClient {
         fetchRetries: 0,
         // npm-registry-fetch would otherwise print warnings and auth hints on stderr
         log: silentLog,
+        signal: this.#client.signal,
       };
       return { pacote, agent, options };
     })();
@@ -86,9 +89,11 @@ export class PacoteClient implements MetadataClient {
         const doc = await session.pacote.packument(name, session.options as import('pacote').Options);
         return extractFacts(doc, name, detailFor);
       } catch (error) {
+        if (error instanceof RegistryError) throw error; // a document that is not this package's
+        if (this.#client.signal?.aborted) throw new RegistryError(name, 'request abandoned');
         const failure = this.#describe(session.agent, name, error);
         if (!failure.transient || attempt >= this.#limits.retries) throw new RegistryError(name, failure.reason);
-        await sleep(250 * 2 ** attempt);
+        await sleep(250 * 2 ** attempt, undefined, { signal: this.#client.signal }).catch(() => undefined);
       }
     }
   }

@@ -30,7 +30,7 @@ export function formatMarkdown(result: DiffResult, options: MarkdownOptions): st
   const verdict = verdictOf(result, options.failOn);
   const scope = result.command === 'audit' ? `audit of ${md(result.head, 200)}` : `${md(result.base, 200)} → ${md(result.head, 200)}`;
   const head = `## ${ICON[verdict.status]} depguard: ${verdict.message}\n\n${scope}: ${changeSummary(result)}\n`;
-  const policyNote = result.policy.changedByThisChange ? `\n> [!WARNING]\n> This change edits the policy file (${md(result.policy.source ?? '', 200)}): review its rules and ignore entries with the rest of the diff.\n` : '';
+  const policyNote = result.policy.changedByThisChange ? `\n> [!WARNING]\n> This change edits depguard's policy: it was judged by the base revision's policy (${md(result.policy.source ?? 'none', 200)}); the edit takes effect once merged.\n` : '';
   const tail =
     policyNote +
     section('Accepted by policy (not counted)', acceptedByPolicy(result)) +

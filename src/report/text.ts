@@ -52,7 +52,7 @@ export function formatText(result: DiffResult, options: TextOptions): string {
   }
 
   if (result.policy.changedByThisChange) {
-    lines.push('', c.bold(c.yellow(`Note: this change edits the policy file (${safe(result.policy.source ?? '')}): review its rules and ignore entries with the rest of the diff.`)));
+    lines.push('', c.bold(c.yellow(`Note: this change edits depguard's policy: it was judged by the base revision's policy (${safe(result.policy.source ?? 'none')}); the edit takes effect once merged.`)));
   }
   if (result.suppressed.length) {
     lines.push('', c.bold(`Accepted by policy (${result.suppressed.length} finding${result.suppressed.length === 1 ? '' : 's'}, not counted)`));

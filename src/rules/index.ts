@@ -1,8 +1,10 @@
 import { installScriptAdded } from './install-script-added.js';
+import { lockfileChanged } from './lockfile-changed.js';
 import { lockfileOutOfSync, type ProjectRule } from './lockfile-out-of-sync.js';
 import { maintainersChanged } from './maintainers-changed.js';
 import { newDependency } from './new-dependency.js';
 import { newPackage } from './new-package.js';
+import { policyChanged } from './policy-changed.js';
 import { provenanceDropped } from './provenance-dropped.js';
 import { publisherChanged } from './publisher-changed.js';
 import { publisherHistory } from './publisher-history.js';
@@ -37,7 +39,7 @@ export const RULES: readonly Rule[] = [
 export const AUDIT_RULES: readonly Rule[] = RULES.filter((r) => r !== newPackage);
 
 /** Rules about the project as a whole. */
-export const PROJECT_RULES: readonly ProjectRule[] = [lockfileOutOfSync];
+export const PROJECT_RULES: readonly ProjectRule[] = [lockfileOutOfSync, lockfileChanged, policyChanged];
 
 /** Every rule id with its title and default severity, for `depguard rules` and policy validation. */
 export const ALL_RULES: ReadonlyArray<Pick<Rule, 'id' | 'title' | 'defaultSeverity'>> = [...RULES, ...PROJECT_RULES];

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import type { Snapshot } from '../lockfile/snapshot.js';
 import type { Severity } from '../severity.js';
+import type { ProjectChange } from './project-change.js';
 
 /** A finding about the project rather than one package update. */
 export interface ProjectDraft {
@@ -15,7 +16,7 @@ export interface ProjectRule {
   readonly id: string;
   readonly title: string;
   readonly defaultSeverity: Severity;
-  check(base: Snapshot, head: Snapshot): { findings: ProjectDraft[]; unchecked?: string };
+  check(base: Snapshot, head: Snapshot, project: ProjectChange): { findings: ProjectDraft[]; unchecked?: string };
 }
 
 /**

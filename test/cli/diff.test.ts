@@ -119,11 +119,11 @@ describe('depguard diff (event-stream 3.3.4 -> 3.3.6)', () => {
     expect(registry.requests.length).toBe(before);
   });
 
-  it('takes the registry from the project .npmrc', async () => {
+  it('takes the registry from the user, not from the project .npmrc beside a lockfile file (nothing to check it against)', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'npmrc-'));
     copyFileSync(HEAD, path.join(dir, 'package-lock.json'));
-    writeFileSync(path.join(dir, '.npmrc'), `registry=${registry.url}\n`);
-    const r = await runCli(['diff', '--base', BASE], { cwd: dir });
+    writeFileSync(path.join(dir, '.npmrc'), 'registry=http://127.0.0.1:9/\n');
+    const r = await runCli(['diff', '--base', BASE], { cwd: dir, env: { npm_config_registry: registry.url } });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('CRITICAL event-stream');
   });

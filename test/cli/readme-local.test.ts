@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type Registry } from '../../scripts/fixture-registry.mjs';
 import { fixture, ROOT, runCli } from '../helpers/cli.js';
+import { git } from '../helpers/git.js';
 
 /** The commands of the README's "Locally" section, as a user would paste them. */
 function localSnippet(): string[][] {
@@ -24,7 +25,10 @@ describe('README: the local audit snippet works as written', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'readme-local-'));
     copyFileSync(fixture('event-stream', 'head', 'package-lock.json'), path.join(dir, 'package-lock.json'));
     copyFileSync(fixture('event-stream', 'head', 'package.json'), path.join(dir, 'package.json'));
+    // a developer's own .npmrc, which git does not track: with no base to check it against, only
+    // such a file (or the user's ~/.npmrc) may choose the registry
     writeFileSync(path.join(dir, '.npmrc'), `registry=${registry.url}\n`);
+    git(dir, 'init', '-q');
     const commands = localSnippet();
     expect(commands.map((c) => c[0])).toEqual(['audit', 'audit', 'why', 'audit']);
     const env = { XDG_CACHE_HOME: path.join(dir, '.cache-home') };

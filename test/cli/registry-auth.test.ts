@@ -28,15 +28,16 @@ function hostOf(url: string): string {
 describe('private registries and credentials', () => {
   it('.npmrc auth reaches a registry that demands a token, and the token never shows in any output', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'auth-'));
-    writeFileSync(path.join(dir, '.npmrc'), `registry=${privateRegistry.url}\n//${hostOf(privateRegistry.url)}/:_authToken=\${DG_TOKEN}\n`);
+    // two lockfile files: the registry is the user's choice; a token bound to its host still applies
+    writeFileSync(path.join(dir, '.npmrc'), `//${hostOf(privateRegistry.url)}/:_authToken=\${DG_TOKEN}\n`);
     for (const format of ['text', 'json']) {
-      const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--format', format], { cwd: dir, env: { DG_TOKEN: TOKEN } });
+      const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--format', format], { cwd: dir, env: { DG_TOKEN: TOKEN, npm_config_registry: privateRegistry.url } });
       expect(r.code).toBe(1);
       expect(r.stdout + r.stderr).not.toContain(TOKEN);
     }
     expect(privateRegistry.requests.at(-1)!.authorization).toBe(`Bearer ${TOKEN}`);
     // a wrong token: an honest, token-free failure
-    const wrong = await runCli(['diff', '--base', BASE, '--head', HEAD, '--format', 'json'], { cwd: dir, env: { DG_TOKEN: 'npm_wrongWrongWrong' } });
+    const wrong = await runCli(['diff', '--base', BASE, '--head', HEAD, '--format', 'json'], { cwd: dir, env: { DG_TOKEN: 'npm_wrongWrongWrong', npm_config_registry: privateRegistry.url } });
     expect(wrong.code).toBe(3);
     expect(JSON.parse(wrong.stdout).unavailable[0].reason).toBe('registry answered HTTP 401');
     expect(wrong.stdout + wrong.stderr).not.toContain('npm_wrongWrongWrong');
@@ -82,7 +83,7 @@ describe('a change cannot relax the cooldown it is judged by', () => {
 });
 
 describe('a change that edits its own policy', () => {
-  it('still applies the policy (approvals land on the pull request), and says the policy changed', async () => {
+  it('is judged by the base revision\'s policy, and the edit is a high policy-changed finding', async () => {
     const es = await startRegistry(fixture('event-stream', 'registry'));
     try {
       const repo = tempRepo();
@@ -95,10 +96,12 @@ describe('a change that edits its own policy', () => {
       writeFileSync(path.join(repo, 'depguard.config.json'), JSON.stringify({ rules: { 'publisher-changed': 'off' } }));
       git(repo, 'commit', '-qam', 'pr');
       const r = await runCli(['diff', '--base', 'HEAD~1', '--head', 'HEAD'], { cwd: repo });
-      expect(r.stdout).toContain('Note: this change edits the policy file');
-      expect(r.stdout).not.toContain('publisher-changed');
+      expect(r.stdout).toContain("Note: this change edits depguard's policy: it was judged by the base revision's policy (HEAD~1:depguard.config.json)");
+      expect(r.stdout).toContain('publisher-changed');
+      expect(r.stdout).toContain('policy-changed');
       const json = JSON.parse((await runCli(['diff', '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'json'], { cwd: repo })).stdout);
-      expect(json.policy.changedByThisChange).toBe(true);
+      expect(json.policy).toMatchObject({ source: 'HEAD~1:depguard.config.json', changedByThisChange: true });
+      expect(json.findings.filter((f: { ruleId: string }) => f.ruleId === 'policy-changed')).toMatchObject([{ severity: 'high', package: { name: 'depguard.config.json' }, evidence: { change: 'modified' } }]);
     } finally {
       await es.close();
     }

@@ -176,6 +176,6 @@ describe('depguard diff --output-file', () => {
     const bad = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', registry.url, '--output-file', path.join(dir, 'missing', 'report.txt')]);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
-    expect(bad.stderr).toBe(`depguard: cannot write --output-file ${path.join(dir, 'missing', 'report.txt')} (ENOENT)\n`);
+    expect(bad.stderr).toBe(`depguard: --output-file ${path.join(dir, 'missing', 'report.txt')}: cannot be written (ENOENT)\n`);
   });
 });
