@@ -45,7 +45,7 @@ describe('a registry that answers nonsense', () => {
       const r = await diff({ 'event-stream': body }, ['diff', '--base', BASE, '--head', HEAD]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(3);
-      expect(r.out.unavailable).toEqual([{ package: { name: 'event-stream', version: '3.3.6' }, reason: expect.stringMatching(reason) }]);
+      expect(r.out.unavailable).toEqual([{ package: { name: 'event-stream', version: '3.3.6' }, reason: expect.stringMatching(reason), location: { file: 'fixtures/event-stream/head/package-lock.json', line: 20 } }]);
     });
   }
 
