@@ -1,5 +1,5 @@
-import validateName from 'validate-npm-package-name';
 import { LockfileError } from '../errors.js';
+import { hasControlChars, isPackageName as validName, MAX_FIELD } from './names.js';
 import { isRecord } from './shape.js';
 
 export interface LockfileData {
@@ -82,7 +82,6 @@ function checkEntry(label: string, key: string, entry: unknown, isRoot: boolean)
 }
 
 const STRING_FIELDS = ['version', 'resolved', 'integrity', 'name'] as const;
-const MAX_FIELD = 4096;
 /** Keys that name JavaScript object machinery: no real package or folder needs them, attacks do. */
 const OBJECT_MEMBERS = new Set(['__proto__', 'constructor', 'prototype']);
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
@@ -90,17 +89,6 @@ const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependenc
 /** npm's own rules (old packages' looser ones included): no __proto__, no control characters, no paths. */
 function checkName(label: string, where: string, name: string): void {
   if (!validName(name)) throw new LockfileError(label, `${where} names an invalid package ${JSON.stringify(name)}`);
-}
-
-/** Names repeat across a lockfile (every dependent names its dependency): judge each once. */
-const validNames = new Map<string, boolean>();
-function validName(name: string): boolean {
-  let valid = validNames.get(name);
-  if (valid === undefined) {
-    valid = validateName(name).validForOldPackages;
-    validNames.set(name, valid);
-  }
-  return valid;
 }
 
 function checkV1Dependencies(label: string, deps: unknown, where: string): void {
@@ -122,11 +110,6 @@ function checkV1Dependencies(label: string, deps: unknown, where: string): void 
   }
 }
 
-
-function hasControlChars(s: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u001f\u007f-\u009f]/.test(s);
-}
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
