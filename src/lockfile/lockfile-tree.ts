@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { globsMatcher } from '../glob.js';
 import type { LockfileData } from './parse.js';
 import { compareLocation, type Edge, type EdgeType, type PackageNode, type TreeShape } from './snapshot.js';
 
@@ -150,16 +151,7 @@ function workspaceEdges(folders: ReadonlyMap<string, string>): Array<[string, st
 
 function isWorkspaceFolder(folder: string, root: Entry): boolean {
   const patterns = Array.isArray(root.workspaces) ? root.workspaces : Array.isArray((root.workspaces as { packages?: unknown })?.packages) ? (root.workspaces as { packages: unknown[] }).packages : [];
-  return patterns.some((p) => typeof p === 'string' && globMatch(p.replace(/^\.\//, '').replace(/\/$/, ''), folder));
-}
-
-/** Workspace globs as npm writes them: `packages/*`, `apps/**`, or a plain folder. */
-function globMatch(pattern: string, folder: string): boolean {
-  const re = pattern
-    .split('/')
-    .map((part) => (part === '**' ? '.*' : part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')))
-    .join('/');
-  return new RegExp(`^${re}$`).test(folder);
+  return globsMatcher(patterns.filter((p): p is string => typeof p === 'string'))(folder);
 }
 
 function nameFromKey(key: string): string {
