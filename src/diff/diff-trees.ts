@@ -12,7 +12,7 @@ interface Side {
   readonly byName: Map<string, Map<string, PackageNode[]>>;
   readonly direct: Set<string>;
   readonly deps: Map<string, Record<string, string>>;
-  readonly paths: () => Map<string, readonly PathStep[]>;
+  readonly paths: () => (location: string) => readonly PathStep[] | undefined;
 }
 
 function index(snapshot: Snapshot): Side {
@@ -45,7 +45,7 @@ function index(snapshot: Snapshot): Side {
       if (isPackage(node) && !node.location.slice('node_modules/'.length).includes('node_modules/') && !required.has(node.location)) direct.add(node.location);
     }
   }
-  let paths: Map<string, readonly PathStep[]> | undefined;
+  let paths: ((location: string) => readonly PathStep[] | undefined) | undefined;
   return { byName, direct, deps, paths: () => (paths ??= shortestPaths(snapshot)) };
 }
 
@@ -107,7 +107,7 @@ function makeChange(
   const side = to ? after : before;
   const allPaths = pathSide.paths();
   const paths = nodes
-    .map((n) => allPaths.get(n.location))
+    .map((n) => allPaths(n.location))
     .filter((p): p is readonly PathStep[] => p !== undefined)
     .sort((a, b) => a.length - b.length)
     .slice(0, MAX_PATHS);

@@ -91,22 +91,27 @@ function checkName(label: string, where: string, name: string): void {
   if (!validName(name)) throw new LockfileError(label, `${where} names an invalid package ${JSON.stringify(name)}`);
 }
 
-function checkV1Dependencies(label: string, deps: unknown, where: string): void {
-  if (deps === undefined) return;
-  if (!isRecord(deps)) throw new LockfileError(label, `${where} is not an object`);
-  for (const [name, entry] of Object.entries(deps as Record<string, unknown>)) {
-    const at = `${where}[${JSON.stringify(name)}]`;
-    if (hasControlChars(name) || OBJECT_MEMBERS.has(name)) throw new LockfileError(label, `${at} is not a valid package name`);
-    checkName(label, at, name);
-    if (!isRecord(entry)) throw new LockfileError(label, `${at} is not an object`);
-    const e = entry as Record<string, unknown>;
-    if (typeof e.version !== 'string') throw new LockfileError(label, `${at} has no version`);
-    if (hasControlChars(e.version) || e.version.length > MAX_FIELD) throw new LockfileError(label, `${at}.version has control characters or is too long`);
-    if (e.requires !== undefined) {
-      if (!isRecord(e.requires)) throw new LockfileError(label, `${at}.requires is not an object`);
-      for (const dep of Object.keys(e.requires)) checkName(label, `${at}.requires`, dep);
+/** v1 nests `dependencies` as deep as node_modules nests: walked with a stack, so that no depth overflows ours. */
+function checkV1Dependencies(label: string, top: unknown, topWhere: string): void {
+  const pending: Array<[unknown, string]> = [[top, topWhere]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [deps, where] = next;
+    if (deps === undefined) continue;
+    if (!isRecord(deps)) throw new LockfileError(label, `${where} is not an object`);
+    for (const [name, entry] of Object.entries(deps as Record<string, unknown>)) {
+      const at = `${where}[${JSON.stringify(name)}]`;
+      if (hasControlChars(name) || OBJECT_MEMBERS.has(name)) throw new LockfileError(label, `${at} is not a valid package name`);
+      checkName(label, at, name);
+      if (!isRecord(entry)) throw new LockfileError(label, `${at} is not an object`);
+      const e = entry as Record<string, unknown>;
+      if (typeof e.version !== 'string') throw new LockfileError(label, `${at} has no version`);
+      if (hasControlChars(e.version) || e.version.length > MAX_FIELD) throw new LockfileError(label, `${at}.version has control characters or is too long`);
+      if (e.requires !== undefined) {
+        if (!isRecord(e.requires)) throw new LockfileError(label, `${at}.requires is not an object`);
+        for (const dep of Object.keys(e.requires)) checkName(label, `${at}.requires`, dep);
+      }
+      pending.push([e.dependencies, `${at}.dependencies`]);
     }
-    checkV1Dependencies(label, e.dependencies, `${at}.dependencies`);
   }
 }
 
