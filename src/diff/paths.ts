@@ -79,9 +79,9 @@ export function shortestPaths(snapshot: Snapshot): (location: string) => readonl
     for (let at = reached || location.includes('node_modules/') ? id : -1; at !== -1 && chain.length <= MAX_PATH_STEPS; at = up(at)) chain.push(at);
     if (!reached && rootId !== -1) chain.push(rootId);
     if (chain.length <= MAX_PATH_STEPS) return chain.reverse().map(step);
-    return [...(rootId === -1 ? [] : [step(rootId)]), ELIDED, ...chain.slice(0, MAX_PATH_STEPS - 2).reverse().map(step)];
+    return [...(rootId === -1 ? [] : [step(rootId)]), ELIDED_STEP, ...chain.slice(0, MAX_PATH_STEPS - 2).reverse().map(step)];
   };
 }
 
 /** Stands for the steps left out of a path longer than MAX_PATH_STEPS. */
-const ELIDED: PathStep = { name: '…', version: '' };
+export const ELIDED_STEP: PathStep = { name: '…', version: '' };
