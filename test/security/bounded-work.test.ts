@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import picomatch from 'picomatch';
@@ -21,12 +21,16 @@ let registry: Registry;
 beforeAll(async () => {
   registry = await startRegistry(loadDocuments(fixture('event-stream', 'registry')));
 });
+const made: string[] = [];
 afterAll(async () => {
   await registry.close();
+  for (const dir of made) rmSync(dir, { recursive: true, force: true }); // some lockfiles here weigh tens of MB
 });
 
 function tmp(prefix: string): string {
-  return mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 function expectOneLineError(r: CliResult, message: RegExp): void {

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,9 +31,11 @@ beforeAll(async () => {
   writeFileSync(path.join(evilDir, 'package.json'), JSON.stringify({ name: 'evil', version: '1.0.0', scripts: { prepare: script, preinstall: script, install: script, postinstall: script } }));
 });
 
+const made: string[] = [];
 afterAll(async () => {
   await registry.close();
   await attacker.close();
+  for (const dir of [...made, evilDir]) rmSync(dir, { recursive: true, force: true });
 });
 
 function attackerUrl(file: string): string {
@@ -43,6 +45,7 @@ function attackerUrl(file: string): string {
 /** The event-stream head of `format`, copied to a temporary folder with its lockfile rewritten. */
 function headWith(format: string, lockfile: string, mutate: (text: string) => string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), `names-${format}-`));
+  made.push(dir);
   cpSync(fixture('event-stream', format, 'head'), dir, { recursive: true });
   const file = path.join(dir, lockfile);
   const before = readFileSync(file, 'utf8');
