@@ -9,8 +9,9 @@ type Entry = Readonly<Record<string, unknown>>;
 /**
  * Rebuilds the tree of a v2/v3 lockfile from its `packages` map the way Arborist's loadVirtual
  * does, without Arborist: every key is a node with the flags npm recorded; each declared
- * dependency resolves by node_modules lookup, walking up from the dependent's folder. Linear in
- * the lockfile's size (times nesting depth), where Arborist grows faster than linearly.
+ * dependency resolves by node_modules lookup, as if walking up from the dependent's folder (all
+ * at once: lookUpAll). Linear in the lockfile's size however deep it nests, where Arborist grows
+ * faster than linearly.
  *
  * What it does not model: `overrides` (lockfiles with overrides go to Arborist) and
  * `acceptDependencies`. The tests compare it with Arborist on every lockfile fixture.
