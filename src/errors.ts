@@ -59,3 +59,15 @@ export class FileError extends DepguardError {
     super(`${file}: ${problem}`);
   }
 }
+
+/**
+ * A package the registry client will not fetch: a git, URL or file spec, or no valid name, where
+ * a registry package name belongs. Exit 2, like the lockfile that named it; the run stops.
+ */
+export class UnfetchableNameError extends DepguardError {
+  readonly exitCode = 2 as const;
+  override readonly name = 'UnfetchableNameError';
+  constructor(readonly spec: string) {
+    super(`refused to fetch ${JSON.stringify(spec.slice(0, 200))}: not a registry package name (depguard fetches nothing else)`);
+  }
+}

@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { ConfigError } from '../errors.js';
+import { globMatch } from '../glob.js';
 import { parseDuration } from '../duration.js';
 import { isSeverity, type Severity } from '../severity.js';
 import { isRecord } from '../records.js';
@@ -128,13 +129,7 @@ export function coveredRules(entry: IgnoreEntry): readonly string[] {
   return entry.rules ?? [entry.rule ?? '*'];
 }
 
-/** `@acme/*` matches every package of the scope; `*` matches within one name segment. */
+/** `@acme/*` matches every package of the scope; `*` matches within one name segment (names come from the change: no backtracking). */
 export function matchesPackage(pattern: string, name: string): boolean {
-  if (!pattern.includes('*')) return pattern === name;
-  const re = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('[^/]*')}$`);
-  return re.test(name);
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return pattern.includes('*') ? globMatch(pattern, name) : pattern === name;
 }

@@ -13,7 +13,7 @@ interface Side {
   readonly format: Snapshot['format'];
   readonly direct: Set<string>;
   readonly deps: Map<string, Record<string, string>>;
-  readonly paths: () => Map<string, readonly PathStep[]>;
+  readonly paths: () => (location: string) => readonly PathStep[] | undefined;
 }
 
 function index(snapshot: Snapshot): Side {
@@ -46,7 +46,7 @@ function index(snapshot: Snapshot): Side {
       if (isPackage(node) && !node.location.slice('node_modules/'.length).includes('node_modules/') && !required.has(node.location)) direct.add(node.location);
     }
   }
-  let paths: Map<string, readonly PathStep[]> | undefined;
+  let paths: ((location: string) => readonly PathStep[] | undefined) | undefined;
   return { byName, format: snapshot.format, direct, deps, paths: () => (paths ??= shortestPaths(snapshot)) };
 }
 
@@ -142,7 +142,7 @@ function makeChange(kind: ChangeKind, name: string, from: Variant | null, to: Va
   const nodes = (to ?? from)!.nodes;
   const allPaths = side.paths();
   const paths = nodes
-    .map((n) => allPaths.get(n.location))
+    .map((n) => allPaths(n.location))
     .filter((p): p is readonly PathStep[] => p !== undefined)
     .sort((a, b) => a.length - b.length)
     .slice(0, MAX_PATHS);

@@ -2,67 +2,86 @@ import type { PackageNode, Snapshot } from '../lockfile/snapshot.js';
 import type { PathStep } from './change.js';
 
 /**
- * Shortest dependency path from the project root to every node, by one breadth-first walk over
- * the edges (links are followed to their targets). Nodes no edge reaches (lockfile v1 without
- * `requires`, extraneous entries) get a path from their nesting in node_modules instead.
+ * The most steps a path keeps: the root, an elision, and the steps nearest the package. Real
+ * dependency chains are a few dozen long; a hostile lockfile's can be thousands, and every path
+ * in full would make the diff, and every report, quadratic in its depth.
  */
-export function shortestPaths(snapshot: Snapshot): Map<string, readonly PathStep[]> {
-  const byLocation = new Map<string, PackageNode>();
-  for (const node of snapshot.nodes) byLocation.set(node.location, node);
-  const out = new Map<string, string[]>();
+export const MAX_PATH_STEPS = 64;
+
+/**
+ * Shortest dependency path from the project root to a node, by one breadth-first walk over the
+ * edges (links are followed to their targets). Nodes no edge reaches (lockfile v1 without
+ * `requires`, extraneous entries) get a path from their nesting in node_modules instead. Paths
+ * are built when asked for, at most MAX_PATH_STEPS long, in time proportional to their length.
+ */
+export function shortestPaths(snapshot: Snapshot): (location: string) => readonly PathStep[] | undefined {
+  // locations become ids once, so that the walks below never hash a long location again
+  const ids = new Map<string, number>();
+  const locations: string[] = [];
+  const idOf = (location: string): number => {
+    let id = ids.get(location);
+    if (id === undefined) {
+      ids.set(location, (id = locations.length));
+      locations.push(location);
+    }
+    return id;
+  };
+  const byId: Array<PackageNode | undefined> = [];
+  for (const node of snapshot.nodes) byId[idOf(node.location)] = node;
+  const follow = (id: number): number => {
+    const node = byId[id];
+    return node?.isLink && node.target !== null ? idOf(node.target) : id;
+  };
+  const out: number[][] = [];
   for (const edge of snapshot.edges) {
     if (edge.to === null) continue;
-    const list = out.get(edge.from);
-    if (list) list.push(edge.to);
-    else out.set(edge.from, [edge.to]);
+    (out[idOf(edge.from)] ??= []).push(idOf(edge.to));
   }
-  const follow = (loc: string): string => {
-    const node = byLocation.get(loc);
-    return node?.isLink && node.target !== null ? node.target : loc;
-  };
-  const parent = new Map<string, string | null>();
+  const parent: number[] = [];
   const root = snapshot.nodes.find((n) => n.isRoot);
+  const rootId = root ? idOf(root.location) : -1;
   if (root) {
-    parent.set(root.location, null);
-    const queue = [root.location];
+    parent[rootId] = -1;
+    const queue = [rootId];
     for (let i = 0; i < queue.length; i++) {
       const from = queue[i]!;
-      for (const raw of out.get(from) ?? []) {
+      for (const raw of out[from] ?? []) {
         const to = follow(raw);
-        if (parent.has(to)) continue;
-        parent.set(to, from);
+        if (parent[to] !== undefined) continue;
+        parent[to] = from;
         queue.push(to);
       }
     }
   }
-  const step = (loc: string): PathStep => {
-    const node = byLocation.get(loc);
-    if (!node) return { name: loc, version: '' };
+  const step = (id: number): PathStep => {
+    const node = byId[id];
+    if (!node) return { name: locations[id]!, version: '' };
     if (node.isRoot) return { name: node.name || 'root', version: node.version };
     return { name: node.name, version: node.version };
   };
-  const paths = new Map<string, readonly PathStep[]>();
-  for (const node of snapshot.nodes) {
-    const locations: string[] = [];
-    if (parent.has(node.location)) {
-      for (let loc: string | null | undefined = node.location; loc != null; loc = parent.get(loc)) locations.push(loc);
-    } else {
-      locations.push(...nestingChain(node.location), ...(root ? [root.location] : []));
+  const nesting: number[] = [];
+  /** node_modules/a/node_modules/b -> node_modules/a; -1 above the outermost node_modules/ */
+  const nestedIn = (id: number): number => {
+    if (nesting[id] === undefined) {
+      const location = locations[id]!;
+      const cut = location.lastIndexOf('/node_modules/');
+      const outer = cut >= 0 ? location.slice(0, cut) : '';
+      nesting[id] = outer.includes('node_modules/') ? idOf(outer) : -1;
     }
-    paths.set(node.location, locations.reverse().map(step));
-  }
-  return paths;
+    return nesting[id]!;
+  };
+  return (location) => {
+    const id = ids.get(location);
+    if (id === undefined || !byId[id]) return undefined;
+    const reached = parent[id] !== undefined;
+    const up = reached ? (at: number): number => parent[at]! : nestedIn;
+    const chain: number[] = []; // from the node up
+    for (let at = reached || location.includes('node_modules/') ? id : -1; at !== -1 && chain.length <= MAX_PATH_STEPS; at = up(at)) chain.push(at);
+    if (!reached && rootId !== -1) chain.push(rootId);
+    if (chain.length <= MAX_PATH_STEPS) return chain.reverse().map(step);
+    return [...(rootId === -1 ? [] : [step(rootId)]), ELIDED_STEP, ...chain.slice(0, MAX_PATH_STEPS - 2).reverse().map(step)];
+  };
 }
 
-/** node_modules/a/node_modules/b -> [node_modules/a/node_modules/b, node_modules/a] */
-function nestingChain(location: string): string[] {
-  const chain: string[] = [];
-  let loc = location;
-  while (loc.includes('node_modules/')) {
-    chain.push(loc);
-    const cut = loc.lastIndexOf('/node_modules/');
-    if (cut < 0) break;
-    loc = loc.slice(0, cut);
-  }
-  return chain;
-}
+/** Stands for the steps left out of a path longer than MAX_PATH_STEPS. */
+export const ELIDED_STEP: PathStep = { name: '…', version: '' };

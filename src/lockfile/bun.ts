@@ -1,6 +1,7 @@
 import { parse as parseJsonc, printParseErrorCode, visit, type ParseError } from 'jsonc-parser';
 import { LockfileError } from '../errors.js';
 import { buildSnapshot, declaredIn, type LockedDep, type LockedImporter, type LockedPackageEntry } from './graph.js';
+import { FolderTree, lookUpAll } from './lookup.js';
 import { isRecord, optionalString, parseManifest, recordAt, splitSpec, stringsAt } from './shape.js';
 import type { EdgeType, Snapshot } from './snapshot.js';
 import type { LockfileText } from './source.js';
@@ -67,44 +68,57 @@ export function loadBunLockfile(text: LockfileText & { lockfile: string }): Snap
     const ws = recordAt(label, `workspaces[${JSON.stringify(dir)}]`, raw);
     names.set(dir, optionalString(label, `workspaces[${JSON.stringify(dir)}].name`, ws.name) ?? (dir || 'root'));
   }
-  /** Node's lookup: the nearest enclosing position that has the name, up to the top. */
-  const resolve = (position: string[], name: string): LockedDep['target'] => {
-    for (let depth = position.length; depth >= 0; depth--) {
-      const key = [...position.slice(0, depth), name].join('/');
-      const dir = workspaceDirs.get(key);
-      if (dir !== undefined && depth === 0) return { directory: dir };
-      if (packages.has(key)) return { key };
-    }
-    return null;
+  // Node's lookup: the nearest enclosing position that has the name, up to the top (workspaces
+  // only there). Targets are filled in once every dependency is known: lookUpAll answers them all
+  // in one walk, however deep the positions nest.
+  const folders = new FolderTree();
+  const installed = new Map<number, Map<string, LockedDep['target']>>();
+  const install = (folder: number, name: string, target: LockedDep['target']): void => {
+    installed.set(folder, (installed.get(folder) ?? new Map<string, LockedDep['target']>()).set(name, target));
   };
-  const depsOf = (where: string, record: Record<string, unknown>, position: string[], fields: typeof IMPORTER_FIELDS): LockedDep[] => {
+  for (const [key, dir] of workspaceDirs) install(0, key, { directory: dir });
+  const folderOf = new Map<string, number>();
+  for (const key of packages.keys()) {
+    const parts = segments(key);
+    const ids = folders.add(parts);
+    install(ids.at(-2)!, parts.at(-1)!, { key });
+    folderOf.set(key, ids.at(-1)!);
+  }
+  const unresolved: Array<[number, { name: string; target: LockedDep['target'] }]> = [];
+  const depsOf = (where: string, record: Record<string, unknown>, folder: number, fields: typeof IMPORTER_FIELDS): LockedDep[] => {
     const optionalPeers = new Set(Array.isArray(record.optionalPeers) ? record.optionalPeers.filter((p): p is string => typeof p === 'string') : []);
     const deps: LockedDep[] = [];
     for (const [field, type] of fields) {
       for (const [name, spec] of Object.entries(stringsAt(label, `${where}.${field}`, record[field]))) {
-        deps.push({ name, spec, type: type === 'peer' && optionalPeers.has(name) ? 'peerOptional' : type, target: resolve(position, name) });
+        const dep = { name, spec, type: type === 'peer' && optionalPeers.has(name) ? ('peerOptional' as const) : type, target: null as LockedDep['target'] };
+        unresolved.push([folder, dep]);
+        deps.push(dep);
       }
     }
     return deps;
   };
   for (const entry of packages.values()) {
-    const deps = depsOf(`packages[${JSON.stringify(entry.key)}]`, infos.get(entry.key)!, segments(entry.key), IMPORTER_FIELDS.filter(([f]) => f !== 'devDependencies'));
+    const deps = depsOf(`packages[${JSON.stringify(entry.key)}]`, infos.get(entry.key)!, folderOf.get(entry.key)!, IMPORTER_FIELDS.filter(([f]) => f !== 'devDependencies'));
     packages.set(entry.key, { ...entry, deps });
   }
 
   const importers: LockedImporter[] = [];
   for (const [dir, raw] of Object.entries(workspaces)) {
     const ws = raw as Record<string, unknown>;
-    const position = dir === '' ? [] : [names.get(dir)!];
+    const folder = dir === '' ? 0 : folders.add([names.get(dir)!]).at(-1)!;
     const manifest = dir === '' ? parseManifest(text.packageJson) : null;
     importers.push({
       location: dir,
       name: names.get(dir)!,
       version: optionalString(label, `workspaces[${JSON.stringify(dir)}].version`, ws.version) ?? (typeof manifest?.version === 'string' ? manifest.version : ''),
-      deps: depsOf(`workspaces[${JSON.stringify(dir)}]`, ws, position, IMPORTER_FIELDS),
+      deps: depsOf(`workspaces[${JSON.stringify(dir)}]`, ws, folder, IMPORTER_FIELDS),
       line: lines.workspaces.get(dir) ?? null,
     });
   }
+  const asked = new Map<number, Set<string>>();
+  for (const [folder, dep] of unresolved) asked.set(folder, (asked.get(folder) ?? new Set<string>()).add(dep.name));
+  const answers = lookUpAll(folders.parent, installed, asked);
+  for (const [folder, dep] of unresolved) dep.target = answers.get(folder)?.get(dep.name) ?? null;
   importers.sort((a, b) => (a.location === '' ? -1 : b.location === '' ? 1 : a.location < b.location ? -1 : 1));
 
   const rootManifest = parseManifest(text.packageJson);
@@ -128,7 +142,14 @@ export function loadBunLockfile(text: LockfileText & { lockfile: string }): Snap
 
 function parseDocument(label: string, text: string): Record<string, unknown> {
   const errors: ParseError[] = [];
-  const doc: unknown = parseJsonc(text, errors, JSONC_OPTIONS);
+  let doc: unknown;
+  try {
+    doc = parseJsonc(text, errors, JSONC_OPTIONS);
+  } catch (error) {
+    // jsonc-parser recurses once per nesting level: thousands of '[' overflow the stack
+    if (error instanceof RangeError) throw new LockfileError(label, 'is not a bun.lock depguard can read: nested too deeply');
+    throw error;
+  }
   const first = errors[0];
   if (first) {
     const line = text.slice(0, first.offset).split('\n').length;

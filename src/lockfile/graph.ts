@@ -1,4 +1,6 @@
+import { LockfileError } from '../errors.js';
 import type { LockfileFormat } from './detect.js';
+import { isPackageName, isPlainField } from './names.js';
 import type { Declared, Edge, EdgeType, PackageNode, Snapshot } from './snapshot.js';
 
 /**
@@ -57,6 +59,7 @@ interface MutableNode extends PackageNode {
 }
 
 export function buildSnapshot(graph: LockGraph): Snapshot {
+  checkNames(graph);
   const nodes = new Map<string, MutableNode>();
   const edges: Edge[] = [];
   const [root, ...workspaces] = graph.importers;
@@ -118,6 +121,30 @@ export function buildSnapshot(graph: LockGraph): Snapshot {
   const sortedNodes = [...nodes.values()].sort((a, b) => compare(a.location, b.location));
   edges.sort((a, b) => compare(a.from, b.from) || compare(a.name, b.name));
   return { source: graph.source, format: graph.format, lockfileVersion: graph.lockfileVersion, nodes: sortedNodes, edges, manifest: graph.manifest, lockedRoot: graph.lockedRoot };
+}
+
+/**
+ * Every name a package is fetched or installed under, and every version, as npm would accept
+ * them: the pnpm, Yarn and Bun lockfiles are a change's own data, and a name such as
+ * `github:a/b` or `http://host/x.tgz` would otherwise reach the registry client as a spec.
+ */
+function checkNames(graph: LockGraph): void {
+  const fail = (where: string, problem: string): never => {
+    throw new LockfileError(graph.source, `${where} ${problem}`);
+  };
+  const checkDeps = (where: string, deps: readonly LockedDep[]): void => {
+    for (const dep of deps) {
+      if (!isPackageName(dep.name)) fail(where, `depends on an invalid package name ${JSON.stringify(dep.name)}`);
+      if (!isPlainField(dep.spec)) fail(where, `has a dependency ${JSON.stringify(dep.name)} whose range has control characters or is too long`);
+    }
+  };
+  for (const importer of graph.importers) checkDeps(`importer ${JSON.stringify(importer.location || '.')}`, importer.deps);
+  for (const [key, entry] of graph.packages) {
+    const where = `package ${JSON.stringify(key)}`;
+    if (!isPackageName(entry.packageName)) fail(where, `names an invalid package ${JSON.stringify(entry.packageName)}`);
+    if (!isPlainField(entry.version)) fail(where, `has a version with control characters or too long: ${JSON.stringify(entry.version.slice(0, 100))}`);
+    checkDeps(where, entry.deps);
+  }
 }
 
 /** A dependency on a directory that is not a workspace (link:, portal:, file: folders). */

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { globsMatcher } from '../glob.js';
+import { FolderTree, lookUpAll } from './lookup.js';
 import type { LockfileData } from './parse.js';
 import { compareLocation, type Edge, type EdgeType, type PackageNode, type TreeShape } from './snapshot.js';
 
@@ -7,8 +9,9 @@ type Entry = Readonly<Record<string, unknown>>;
 /**
  * Rebuilds the tree of a v2/v3 lockfile from its `packages` map the way Arborist's loadVirtual
  * does, without Arborist: every key is a node with the flags npm recorded; each declared
- * dependency resolves by node_modules lookup, walking up from the dependent's folder. Linear in
- * the lockfile's size (times nesting depth), where Arborist grows faster than linearly.
+ * dependency resolves by node_modules lookup, as if walking up from the dependent's folder (all
+ * at once: lookUpAll). Linear in the lockfile's size however deep it nests, where Arborist grows
+ * faster than linearly.
  *
  * What it does not model: `overrides` (lockfiles with overrides go to Arborist) and
  * `acceptDependencies`. The tests compare it with Arborist on every lockfile fixture.
@@ -27,11 +30,12 @@ export function loadFromLockfileData(data: LockfileData, packageJson: Record<str
   }
 
   const nodes: PackageNode[] = [];
-  const locations = new Set(Object.keys(packages));
-  locations.add('');
+  const keys = new Set(Object.keys(packages));
+  keys.add('');
   // npm writes `packages` sorted by key; walking the keys in order yields nodes, and edges node
   // by node with each node's edges sorted, in the canonical order without sorting everything
-  for (const location of [...locations].sort(compareLocation)) {
+  const locations = [...keys].sort(compareLocation);
+  for (const location of locations) {
     const entry: Entry = location === '' ? root : packages[location]!;
     const lockEntry: Entry = packages[location] ?? {};
     const isRoot = location === '';
@@ -63,9 +67,9 @@ export function loadFromLockfileData(data: LockfileData, packageJson: Record<str
     });
   }
 
-  const edges: Edge[] = [];
-  for (const node of nodes) {
-    if (node.isLink) continue;
+  const declaredBy = new Map<number, Array<[string, { spec: string; type: EdgeType }]>>();
+  nodes.forEach((node, index) => {
+    if (node.isLink) return;
     const entry: Entry = node.isRoot ? root : packages[node.location]!;
     const declared = new Map<string, { spec: string; type: EdgeType }>();
     if (node.isRoot) for (const [wsName, spec] of workspaceEdges(workspaceFolders)) declared.set(wsName, { spec, type: 'workspace' });
@@ -86,9 +90,13 @@ export function loadFromLockfileData(data: LockfileData, packageJson: Record<str
     take(entry.optionalDependencies, 'optional');
     // devDependencies count only for the project and its workspaces (Arborist's "top" nodes)
     if (node.isRoot || node.isWorkspace || !node.location.includes('node_modules/')) take(entry.devDependencies, 'dev');
-    for (const [dep, { spec, type }] of [...declared].sort(([a], [b]) => compareLocation(a, b))) {
-      edges.push({ from: node.location, to: resolve(node.location, dep, locations), name: dep, spec, type });
-    }
+    declaredBy.set(index, [...declared].sort(([a], [b]) => compareLocation(a, b)));
+  });
+  // nodes[i] sits at locations[i]
+  const resolved = lookUpAll(...nodeModules(locations), new Map([...declaredBy].map(([index, deps]) => [index, deps.map(([dep]) => dep)])));
+  const edges: Edge[] = [];
+  for (const [index, deps] of declaredBy) {
+    for (const [dep, { spec, type }] of deps) edges.push({ from: locations[index]!, to: resolved.get(index)?.get(dep) ?? null, name: dep, spec, type });
   }
   return { nodes, edges };
 }
@@ -120,30 +128,39 @@ function rootDeclarations(pkg: Entry): Array<[string, string]> {
   return [...out].sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
-/** node_modules lookup: <from>/node_modules/<name>, then each enclosing package folder, then the root. */
-function resolve(from: string, name: string, locations: ReadonlySet<string>): string | null {
-  let dir = from;
-  for (;;) {
-    const candidate = dir === '' ? `node_modules/${name}` : `${dir}/node_modules/${name}`;
-    if (locations.has(candidate)) return candidate;
-    if (dir === '') return null;
-    dir = parentFolder(dir, locations);
+/**
+ * The lockfile's keys as lookUpAll's tree (ids are indexes in the sorted `locations`, '' first):
+ * `<folder>/node_modules/<name>` is installed in <folder>, and a key's enclosing folder is the
+ * nearest key above it, across its last `node_modules/` (a package's folder) or else one segment
+ * up, as Arborist walks. Each key is split once; its prefixes are found in a tree of segments.
+ */
+function nodeModules(locations: readonly string[]): [number[], Map<number, Map<string, string>>] {
+  const segmentTree = new FolderTree();
+  const locationOf: number[] = [0]; // segment tree id -> index in `locations`
+  const parent: number[] = [-1];
+  const installed = new Map<number, Map<string, string>>();
+  for (let index = 1; index < locations.length; index++) {
+    const segments = locations[index]!.split('/');
+    const ids = segmentTree.add(segments);
+    locationOf[ids.at(-1)!] = index;
+    // the key made of the first j segments, if there is one
+    const keyAt = (j: number): number | undefined => locationOf[ids[j]!];
+    const below = segments.flatMap((s, m) => (s === 'node_modules' && m + 1 < segments.length ? [m] : []));
+    let j = segments.length;
+    let cut = below.length - 1;
+    do {
+      while (cut >= 0 && below[cut]! > j - 2) cut--;
+      j = cut >= 0 && below[cut]! > 0 ? below[cut]! : j - 1;
+    } while (j > 0 && keyAt(j) === undefined);
+    parent.push(keyAt(j)!);
+    const last = below.at(-1);
+    const folder = last === undefined ? undefined : keyAt(last);
+    if (folder === undefined) continue;
+    const names = installed.get(folder) ?? new Map<string, string>();
+    names.set(segments.slice(last! + 1).join('/'), locations[index]!);
+    installed.set(folder, names);
   }
-}
-
-/** The nearest enclosing folder that is a node: node_modules/a/node_modules/b -> node_modules/a; packages/x -> ''. */
-function parentFolder(location: string, locations: ReadonlySet<string>): string {
-  let dir = location;
-  while (dir !== '') {
-    const cut = dir.lastIndexOf('/node_modules/');
-    if (cut >= 0) dir = dir.slice(0, cut);
-    else {
-      const slash = dir.lastIndexOf('/');
-      dir = slash >= 0 ? dir.slice(0, slash) : '';
-    }
-    if (dir === '' || locations.has(dir)) return dir;
-  }
-  return '';
+  return [parent, installed];
 }
 
 function workspaceEdges(folders: ReadonlyMap<string, string>): Array<[string, string]> {
@@ -152,16 +169,7 @@ function workspaceEdges(folders: ReadonlyMap<string, string>): Array<[string, st
 
 function isWorkspaceFolder(folder: string, root: Entry): boolean {
   const patterns = Array.isArray(root.workspaces) ? root.workspaces : Array.isArray((root.workspaces as { packages?: unknown })?.packages) ? (root.workspaces as { packages: unknown[] }).packages : [];
-  return patterns.some((p) => typeof p === 'string' && globMatch(p.replace(/^\.\//, '').replace(/\/$/, ''), folder));
-}
-
-/** Workspace globs as npm writes them: `packages/*`, `apps/**`, or a plain folder. */
-function globMatch(pattern: string, folder: string): boolean {
-  const re = pattern
-    .split('/')
-    .map((part) => (part === '**' ? '.*' : part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')))
-    .join('/');
-  return new RegExp(`^${re}$`).test(folder);
+  return globsMatcher(patterns.filter((p): p is string => typeof p === 'string'))(folder);
 }
 
 function nameFromKey(key: string): string {

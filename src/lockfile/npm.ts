@@ -1,3 +1,4 @@
+import { checkArboristWork } from './arborist-budget.js';
 import { loadWithArborist } from './arborist-loader.js';
 import { declaredIn } from './graph.js';
 import { loadFromLockfileData, rootInSync } from './lockfile-tree.js';
@@ -30,7 +31,10 @@ export async function loadNpmLockfile(text: LockfileText & { lockfile: string },
     manifest: packageJson ? declaredIn(packageJson) : null,
     lockedRoot: data.lockfileVersion >= 2 && data.packages[''] ? declaredIn(data.packages['']) : null,
   };
-  if (!fast) return { ...common, ...(await loadWithArborist(text, data, packageJson)) };
+  if (!fast) {
+    checkArboristWork(text.label, data);
+    return { ...common, ...(await loadWithArborist(text, data, packageJson)) };
+  }
   // The tree is built on first use: a lockfile rewritten without package changes (the
   // pre-commit common case) is settled by the identities alone.
   let shape: TreeShape | undefined;

@@ -1,5 +1,5 @@
-import validateName from 'validate-npm-package-name';
 import { LockfileError } from '../errors.js';
+import { hasControlChars, isPackageName as validName, MAX_FIELD } from './names.js';
 import { isRecord } from './shape.js';
 
 export interface LockfileData {
@@ -82,7 +82,6 @@ function checkEntry(label: string, key: string, entry: unknown, isRoot: boolean)
 }
 
 const STRING_FIELDS = ['version', 'resolved', 'integrity', 'name'] as const;
-const MAX_FIELD = 4096;
 /** Keys that name JavaScript object machinery: no real package or folder needs them, attacks do. */
 const OBJECT_MEMBERS = new Set(['__proto__', 'constructor', 'prototype']);
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
@@ -92,41 +91,30 @@ function checkName(label: string, where: string, name: string): void {
   if (!validName(name)) throw new LockfileError(label, `${where} names an invalid package ${JSON.stringify(name)}`);
 }
 
-/** Names repeat across a lockfile (every dependent names its dependency): judge each once. */
-const validNames = new Map<string, boolean>();
-function validName(name: string): boolean {
-  let valid = validNames.get(name);
-  if (valid === undefined) {
-    valid = validateName(name).validForOldPackages;
-    validNames.set(name, valid);
-  }
-  return valid;
-}
-
-function checkV1Dependencies(label: string, deps: unknown, where: string): void {
-  if (deps === undefined) return;
-  if (!isRecord(deps)) throw new LockfileError(label, `${where} is not an object`);
-  for (const [name, entry] of Object.entries(deps as Record<string, unknown>)) {
-    const at = `${where}[${JSON.stringify(name)}]`;
-    if (hasControlChars(name) || OBJECT_MEMBERS.has(name)) throw new LockfileError(label, `${at} is not a valid package name`);
-    checkName(label, at, name);
-    if (!isRecord(entry)) throw new LockfileError(label, `${at} is not an object`);
-    const e = entry as Record<string, unknown>;
-    if (typeof e.version !== 'string') throw new LockfileError(label, `${at} has no version`);
-    if (hasControlChars(e.version) || e.version.length > MAX_FIELD) throw new LockfileError(label, `${at}.version has control characters or is too long`);
-    if (e.requires !== undefined) {
-      if (!isRecord(e.requires)) throw new LockfileError(label, `${at}.requires is not an object`);
-      for (const dep of Object.keys(e.requires)) checkName(label, `${at}.requires`, dep);
+/** v1 nests `dependencies` as deep as node_modules nests: walked with a stack, so that no depth overflows ours. */
+function checkV1Dependencies(label: string, top: unknown, topWhere: string): void {
+  const pending: Array<[unknown, string]> = [[top, topWhere]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [deps, where] = next;
+    if (deps === undefined) continue;
+    if (!isRecord(deps)) throw new LockfileError(label, `${where} is not an object`);
+    for (const [name, entry] of Object.entries(deps as Record<string, unknown>)) {
+      const at = `${where}[${JSON.stringify(name)}]`;
+      if (hasControlChars(name) || OBJECT_MEMBERS.has(name)) throw new LockfileError(label, `${at} is not a valid package name`);
+      checkName(label, at, name);
+      if (!isRecord(entry)) throw new LockfileError(label, `${at} is not an object`);
+      const e = entry as Record<string, unknown>;
+      if (typeof e.version !== 'string') throw new LockfileError(label, `${at} has no version`);
+      if (hasControlChars(e.version) || e.version.length > MAX_FIELD) throw new LockfileError(label, `${at}.version has control characters or is too long`);
+      if (e.requires !== undefined) {
+        if (!isRecord(e.requires)) throw new LockfileError(label, `${at}.requires is not an object`);
+        for (const dep of Object.keys(e.requires)) checkName(label, `${at}.requires`, dep);
+      }
+      pending.push([e.dependencies, `${at}.dependencies`]);
     }
-    checkV1Dependencies(label, e.dependencies, `${at}.dependencies`);
   }
 }
 
-
-function hasControlChars(s: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u001f\u007f-\u009f]/.test(s);
-}
 
 function describe(value: unknown): string {
   if (value === null) return 'null';

@@ -1,3 +1,5 @@
+import { globsMatcher } from '../glob.js';
+
 /**
  * The workspace folders a project declares: the root package.json's `"workspaces": [globs]` or
  * `{ "packages": [globs] }` (npm, Yarn, Bun), and pnpm-workspace.yaml's `packages`. A yarn.lock
@@ -26,23 +28,6 @@ function globsOf(parse: () => unknown, field: string | null): string[] {
 
 /** The candidate folders (relative, '/'-separated, holding a package.json) the patterns select. */
 export function matchWorkspaces(patterns: readonly string[], folders: readonly string[]): string[] {
-  const include = patterns.filter((p) => !p.startsWith('!')).map(globToRegExp);
-  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => globToRegExp(p.slice(1)));
-  return folders.filter((f) => f !== '' && !f.split('/').includes('node_modules') && include.some((r) => r.test(f)) && !exclude.some((r) => r.test(f))).sort();
-}
-
-function globToRegExp(glob: string): RegExp {
-  const clean = glob.replace(/^\.\//, '').replace(/\/+$/, '');
-  let out = '';
-  for (let i = 0; i < clean.length; i++) {
-    const c = clean[i]!;
-    if (c === '*' && clean[i + 1] === '*') {
-      out += '.*';
-      i++;
-      if (clean[i + 1] === '/') i++;
-    } else if (c === '*') out += '[^/]*';
-    else if (c === '?') out += '[^/]';
-    else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`);
+  const selected = globsMatcher(patterns);
+  return folders.filter((f) => f !== '' && !f.split('/').includes('node_modules') && selected(f)).sort();
 }

@@ -4,6 +4,7 @@ import type { MetadataClient } from './client.js';
 import { extractFacts, type PackageFacts } from './facts.js';
 import type { SizeLimitedAgent } from './limited-agent.js';
 import type { RegistryConfig } from './npmrc.js';
+import { assertRegistryName } from './registry-name.js';
 
 export interface FetchLimits {
   /** Per request, in milliseconds. */
@@ -69,6 +70,8 @@ export class PacoteClient implements MetadataClient {
         // No HTTP disk cache: documents are reduced to facts, and the facts are what depguard
         // caches (CachedClient). Writing whole documents to cacache cost more than fetching them.
         fullMetadata: true,
+        // never a lifecycle script, whatever spec reaches pacote
+        ignoreScripts: true,
         agent,
         timeout: this.#limits.timeoutMs,
         // retries are ours (below): make-fetch-happen's stop at the headers, a body cut short is not retried
@@ -83,6 +86,7 @@ export class PacoteClient implements MetadataClient {
   }
 
   async #fetch(name: string, detailFor: ReadonlySet<string> | undefined): Promise<PackageFacts> {
+    assertRegistryName(name);
     const session = await this.#open();
     for (let attempt = 0; ; attempt++) {
       try {

@@ -49,9 +49,9 @@ export function versionText(kind: string, previous: string | null, version: stri
   return `${previous} -> ${version}`;
 }
 
-/** "app > parent@1.0.0 > pkg@2.0.0": the project (or workspace) by name, then each package at its version. */
+/** "app > parent@1.0.0 > pkg@2.0.0": the project (or workspace) by name, then each package at its version (steps without one, such as a long path's "…", by name). */
 export function pathText(path: readonly PathStep[]): string {
-  return path.map((s, i) => (i === 0 ? s.name : `${s.name}@${s.version}`)).join(' > ');
+  return path.map((s, i) => (i === 0 || s.version === '' ? s.name : `${s.name}@${s.version}`)).join(' > ');
 }
 
 export function plural(n: number, noun: string): string {
