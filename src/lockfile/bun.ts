@@ -1,5 +1,6 @@
 import { parse as parseJsonc, printParseErrorCode, visit, type ParseError } from 'jsonc-parser';
 import { LockfileError } from '../errors.js';
+import { OBJECT_MEMBERS } from './names.js';
 import { buildSnapshot, declaredIn, type LockedDep, type LockedImporter, type LockedPackageEntry } from './graph.js';
 import { FolderTree, lookUpAll } from './lookup.js';
 import { isRecord, optionalString, parseManifest, recordAt, splitSpec, stringsAt } from './shape.js';
@@ -33,7 +34,7 @@ export function loadBunLockfile(text: LockfileText & { lockfile: string }): Snap
   const workspaces = recordAt(label, 'workspaces', doc.workspaces);
   if (!isRecord(workspaces[''])) throw new LockfileError(label, 'has no root workspace ("")');
   const tuples = recordAt(label, 'packages', doc.packages);
-  const lines = keyLines(text.lockfile);
+  const lines = keyLines(label, text.lockfile);
 
   // workspace packages are keyed by name: their folder comes from the "name@workspace:path" ident
   const workspaceDirs = new Map<string, string>();
@@ -165,7 +166,7 @@ const JSONC_OPTIONS = { allowTrailingComma: true, disallowComments: false };
  * The 1-based line of each key of `packages` and of `workspaces`: a second pass of jsonc-parser's
  * scanner (its parse keeps no positions), a third of the parse's own cost.
  */
-function keyLines(text: string): { packages: Map<string, number>; workspaces: Map<string, number> } {
+function keyLines(label: string, text: string): { packages: Map<string, number>; workspaces: Map<string, number> } {
   const lines = { packages: new Map<string, number>(), workspaces: new Map<string, number>() };
   let depth = 0;
   let section: Map<string, number> | undefined;
@@ -179,6 +180,8 @@ function keyLines(text: string): { packages: Map<string, number>; workspaces: Ma
       onObjectEnd: leave,
       onArrayEnd: leave,
       onObjectProperty: (property, _offset, _length, startLine) => {
+        // jsonc-parser's parse assigns keys: a "__proto__" key would become a prototype, and its package vanish from the audit
+        if (OBJECT_MEMBERS.has(property)) throw new LockfileError(label, `uses the reserved JavaScript name ${JSON.stringify(property)} as a key (line ${startLine + 1})`);
         if (depth === 1) section = property === 'packages' ? lines.packages : property === 'workspaces' ? lines.workspaces : undefined;
         else if (depth === 2) section?.set(property, startLine + 1);
       },

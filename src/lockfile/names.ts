@@ -19,6 +19,9 @@ export function isPackageName(name: string): boolean {
   return valid;
 }
 
+/** Keys that name JavaScript object machinery: no real package or folder needs them, attacks do. */
+export const OBJECT_MEMBERS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** The longest version, URL or integrity a lockfile field may hold. */
 export const MAX_FIELD = 4096;
 

@@ -1,5 +1,5 @@
 import { LockfileError } from '../errors.js';
-import { hasControlChars, isPackageName as validName, MAX_FIELD } from './names.js';
+import { hasControlChars, isPackageName as validName, MAX_FIELD, OBJECT_MEMBERS } from './names.js';
 import { isRecord } from './shape.js';
 
 export interface LockfileData {
@@ -82,8 +82,6 @@ function checkEntry(label: string, key: string, entry: unknown, isRoot: boolean)
 }
 
 const STRING_FIELDS = ['version', 'resolved', 'integrity', 'name'] as const;
-/** Keys that name JavaScript object machinery: no real package or folder needs them, attacks do. */
-const OBJECT_MEMBERS = new Set(['__proto__', 'constructor', 'prototype']);
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
 
 /** npm's own rules (old packages' looser ones included): no __proto__, no control characters, no paths. */

@@ -119,6 +119,20 @@ const cases: Case[] = [
     mutate: () => (t) => t.replace('"packages": {', `"packages": {\n    "evil": ["evil@1.0.0\\u001b[2J\\u001b[32mPASS", "", {}, "sha512-AAAA"],`),
     message: () => /package "evil" has a version with control characters or too long: "1\.0\.0\\u001b\[2J/,
   },
+  {
+    what: 'Bun: a packages key "__proto__" (a parser would make it a prototype, and the package vanish)',
+    format: 'bun',
+    lockfile: 'bun.lock',
+    mutate: () => (t) => t.replace('"packages": {', `"packages": {\n    "__proto__": ["evil@1.0.0", "", {}, "sha512-AAAA"],`),
+    message: () => /uses the reserved JavaScript name "__proto__" as a key/,
+  },
+  {
+    what: 'Bun: a dependency named "__proto__"',
+    format: 'bun',
+    lockfile: 'bun.lock',
+    mutate: () => (t) => t.replace('"event-stream": "3.3.6",', '"event-stream": "3.3.6", "__proto__": "1.0.0",'),
+    message: () => /uses the reserved JavaScript name "__proto__" as a key/,
+  },
 ];
 
 describe('names that are not registry package names: refused before anything is fetched', () => {
