@@ -1,65 +1,28 @@
-import { changeVersion, isInRangeUpdate, isPackage, localOrGitSource, type Change, type PathStep } from './diff/change.js';
+import { ruleEnabled, isExpired, matchingIgnore, policySeverity, trustedCap } from './config/apply.js';
+import type { Policy } from './config/policy.js';
 import { RegistryError } from './errors.js';
-import { isExpired, matchingIgnore, policySeverity, ruleEnabled, trustedCap } from './config/apply.js';
-import type { IgnoreEntry, Policy } from './config/policy.js';
-import type { Snapshot } from './lockfile/snapshot.js';
+import {
+  changeVersion,
+  isInRangeUpdate,
+  isPackage,
+  type Change,
+  type Finding,
+  type IgnoreEntry,
+  type Location,
+  type PackageFacts,
+  type PackageFinding,
+  type ProjectFinding,
+  type RuleInfo,
+  type Skipped,
+  type Snapshot,
+  type Suppressed,
+  type Unavailable,
+} from './model.js';
 import { mapLimit, type MetadataClient } from './registry/client.js';
-import type { PackageFacts } from './registry/facts.js';
-import { combine, type Escalation } from './rules/combine.js';
-import type { ProjectRule } from './rules/lockfile-out-of-sync.js';
+import { combine, type Signal } from './rules/combine.js';
 import { UNCHANGED_PROJECT, type ProjectChange } from './rules/project-change.js';
-import type { Draft, Rule, RuleSettings } from './rules/rule.js';
-import type { Severity } from './severity.js';
-
-export interface PackageRef {
-  readonly name: string;
-  readonly version: string;
-}
-
-/** Where a finding points: the entry of its package (or the project's root entry) in the head lockfile. */
-export interface Location {
-  /** The lockfile's path from the repository root, with `/` separators. */
-  readonly file: string;
-  /** 1-based; 1 when the lockfile has no entry to point at. */
-  readonly line: number;
-}
-
-export interface Finding {
-  readonly ruleId: string;
-  readonly severity: Severity;
-  readonly package: PackageRef;
-  readonly previousVersion: string | null;
-  /** The kind of change, or 'project' for findings about package.json and the lockfile as a whole. */
-  readonly change: Change['kind'] | 'project';
-  readonly direct: boolean;
-  readonly dev: boolean;
-  readonly message: string;
-  readonly evidence: Readonly<Record<string, unknown>>;
-  readonly traits: readonly string[];
-  readonly escalation?: Escalation;
-  readonly paths: readonly (readonly PathStep[])[];
-  readonly location: Location;
-}
-
-/** A finding the policy file's `ignore` covers: kept in the output, never counted. */
-export interface Suppressed {
-  readonly finding: Finding;
-  readonly ignore: IgnoreEntry;
-}
-
-/** A rule that could not be evaluated for a package, and what it lacked. */
-export interface Skipped {
-  readonly ruleId: string;
-  readonly package: PackageRef;
-  readonly reason: string;
-}
-
-/** A changed package whose registry metadata could not be obtained. */
-export interface Unavailable {
-  readonly package: PackageRef;
-  readonly reason: string;
-  readonly location: Location;
-}
+import type { ProjectRule, Rule, RuleContext, RuleSettings } from './rules/rule.js';
+import { nonRegistrySource } from './sources.js';
 
 export interface Evaluation {
   readonly findings: Finding[];
@@ -67,6 +30,8 @@ export interface Evaluation {
   readonly expiredIgnores: IgnoreEntry[];
   readonly skipped: Skipped[];
   readonly unavailable: Unavailable[];
+  /** Every rule the run knew, enabled or not, in listing order: what reports say about a rule. */
+  readonly rules: RuleInfo[];
 }
 
 export interface EvaluateOptions {
@@ -90,22 +55,18 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
   const rules = options.rules.filter((r) => ruleEnabled(policy, r.id));
   const relevant = changes.filter((c) => c.kind !== 'removed');
   const wanted = new Map<string, Set<string>>();
-  const notFromRegistry = new Map<Change, string>();
   for (const change of relevant) {
-    const source = nonRegistrySource(change);
-    if (source) notFromRegistry.set(change, source);
-    else if (rules.some((r) => r.needsMetadata && r.appliesTo(change))) {
-      const versions = wanted.get(change.name) ?? new Set<string>();
-      for (const v of [change.before?.version, change.after?.version]) if (v) versions.add(v);
-      wanted.set(change.name, versions);
-    }
+    if (!readsMetadata(change, rules)) continue;
+    const versions = wanted.get(change.name) ?? new Set<string>();
+    for (const v of [change.before?.version, change.after?.version]) if (v) versions.add(v);
+    wanted.set(change.name, versions);
   }
   // Each package is judged as soon as its facts arrive, and its facts are then dropped: memory
   // stays bounded by the requests in flight, not by the size of the tree.
-  const results = new Map<Change, { findings: Finding[]; skipped: Skipped[]; unavailable?: Unavailable }>();
-  const judge = (change: Change, pkgFacts: PackageFacts | undefined, failure: string | undefined): void => {
+  const results = new Map<Change, ChangeVerdict>();
+  const judge = (change: Change, facts: PackageFacts | undefined, failure: string | undefined): void => {
     const location = { file: change.lockfile ?? options.lockfilePath, line: entryLine(change) };
-    results.set(change, judgeChange(change, rules, { facts: pkgFacts, failure, notFromRegistry: notFromRegistry.get(change), now, settings: options.settings, policy, location }));
+    results.set(change, judgeChange(change, rules, { facts, failure, now, settings: options.settings, policy, location }));
   };
   const byName = new Map<string, Change[]>();
   for (const change of relevant) {
@@ -116,15 +77,15 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
   }
   let done = 0;
   await mapLimit([...wanted.keys()].sort(), options.concurrency, async (name) => {
-    let pkgFacts: PackageFacts | undefined;
+    let facts: PackageFacts | undefined;
     let failure: string | undefined;
     try {
-      pkgFacts = await client.packageFacts(name, [...wanted.get(name)!]);
+      facts = await client.packageFacts(name, [...wanted.get(name)!]);
     } catch (error) {
       if (!(error instanceof RegistryError)) throw error;
       failure = error.reason;
     }
-    for (const change of byName.get(name)!) judge(change, pkgFacts, failure);
+    for (const change of byName.get(name)!) judge(change, facts, failure);
     options.onProgress?.(++done, wanted.size);
   });
   for (const change of relevant) if (!results.has(change)) judge(change, undefined, undefined);
@@ -138,29 +99,11 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
     skipped.push(...r.skipped);
     if (r.unavailable) unavailable.push(r.unavailable);
   }
-  for (const rule of options.projectRules) {
-    if (!ruleEnabled(policy, rule.id)) continue;
-    const outcome = rule.check(trees.base, trees.head, options.project ?? UNCHANGED_PROJECT);
-    if (outcome.unchecked) skipped.push({ ruleId: rule.id, package: { name: trees.head.source, version: '' }, reason: outcome.unchecked });
-    // the project's own entry, where the format has one (npm's packages[""], pnpm's and Bun's root importer)
-    const location = (): Location => ({ file: options.lockfilePath, line: trees.head.nodes.find((n) => n.isRoot)?.line ?? 1 });
-    for (const d of outcome.findings) {
-      all.push({
-        ruleId: rule.id,
-        severity: trustedCap(policy, rule.id, d.dependency, policySeverity(policy, rule.id, d.dependency, d.severity)),
-        package: { name: d.dependency, version: d.version },
-        previousVersion: null,
-        change: 'project',
-        direct: true,
-        dev: false,
-        message: d.message,
-        evidence: d.evidence,
-        traits: [],
-        paths: [],
-        location: location(),
-      });
-    }
-  }
+  // the project's own entry, where the format has one (npm's packages[""], pnpm's and Bun's root importer)
+  const projectLocation = { file: options.lockfilePath, line: trees.head.nodes.find((n) => n.isRoot)?.line ?? 1 };
+  const project = judgeProject(trees, options.project ?? UNCHANGED_PROJECT, options.projectRules, { policy, location: projectLocation });
+  all.push(...project.findings);
+  skipped.push(...project.skipped);
 
   const findings: Finding[] = [];
   const suppressed: Suppressed[] = [];
@@ -177,7 +120,13 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
     expiredIgnores: policy.ignore.filter((e) => isExpired(e, now)),
     skipped: unique(skipped, (s) => [s.ruleId, s.package.name, s.package.version, s.reason]),
     unavailable: unique(unavailable, (u) => [u.package.name, u.package.version, u.reason]),
+    rules: [...options.rules, ...options.projectRules].map(({ id, title, defaultSeverity, docs }) => ({ id, title, defaultSeverity, docs })),
   };
+}
+
+/** Some enabled rule on the change reads registry metadata, and the package comes from a registry. */
+function readsMetadata(change: Change, rules: readonly Rule[]): boolean {
+  return nonRegistrySource(change.after?.resolved) === null && rules.some((r) => r.metadata !== 'none' && r.appliesTo(change));
 }
 
 /**
@@ -207,44 +156,63 @@ function integritiesOf(snapshot: Snapshot): Map<string, (string | null)[]> {
   return out;
 }
 
-interface JudgeInput {
-  readonly facts: PackageFacts | undefined;
-  readonly failure: string | undefined;
-  readonly notFromRegistry: string | undefined;
+/** What judging one change needs besides the change and the rules. */
+export interface ChangeInput {
+  /** The package's registry facts, when they were fetched. */
+  readonly facts?: PackageFacts;
+  /** Why the facts could not be fetched (a RegistryError's reason). */
+  readonly failure?: string;
   readonly now: number;
   readonly settings: RuleSettings;
   readonly policy: Policy;
+  /** Where the change's findings point. */
   readonly location: Location;
 }
 
-/** The rules on one change, signals combined, the policy's severities applied. */
-function judgeChange(change: Change, rules: readonly Rule[], input: JudgeInput): { findings: Finding[]; skipped: Skipped[]; unavailable?: Unavailable } {
-  const { facts: pkgFacts, failure, notFromRegistry: why, policy } = input;
+export interface ChangeVerdict {
+  readonly findings: PackageFinding[];
+  readonly skipped: Skipped[];
+  /** Set when a rule that requires registry metadata applies and the metadata could not be fetched. */
+  readonly unavailable?: Unavailable;
+}
+
+/**
+ * One change judged: each enabled rule that applies, given what its `metadata` allows, then the
+ * policy's severities, signals combined, and the trusted cap. Ignore entries are applied later,
+ * over all findings (see evaluate).
+ */
+export function judgeChange(change: Change, rules: readonly Rule[], input: ChangeInput): ChangeVerdict {
+  const { facts, failure, policy } = input;
   const ref = { name: change.name, version: changeVersion(change) };
-  const ctx = {
-    change,
-    facts: pkgFacts,
-    before: change.before ? pkgFacts?.versions.get(change.before.version) : undefined,
-    after: change.after ? pkgFacts?.versions.get(change.after.version) : undefined,
-    now: input.now,
-    settings: input.settings,
+  const elsewhere = nonRegistrySource(change.after?.resolved);
+  const lockfileOnly: RuleContext = { change, now: input.now, settings: input.settings };
+  const withFacts: RuleContext = {
+    ...lockfileOnly,
+    facts,
+    before: change.before ? facts?.versions.get(change.before.version) : undefined,
+    after: change.after ? facts?.versions.get(change.after.version) : undefined,
   };
+  const applicable = rules.filter((r) => ruleEnabled(policy, r.id) && r.appliesTo(change));
+  // A failed fetch leaves the package unchecked when a rule required the metadata; otherwise the
+  // rules that can do without it say they judged the lockfile alone.
+  const required = applicable.some((r) => r.metadata === 'required');
   const skipped: Skipped[] = [];
-  const drafts: Array<{ ruleId: string; draft: Draft }> = [];
-  for (const rule of rules) {
-    if (!rule.appliesTo(change)) continue;
-    if (rule.needsMetadata && !pkgFacts && why) {
-      skipped.push({ ruleId: rule.id, package: ref, reason: `not installed from a registry (${why})` });
+  const signals: Signal[] = [];
+  for (const rule of applicable) {
+    if (rule.metadata === 'required' && !facts && elsewhere) {
+      skipped.push({ ruleId: rule.id, package: ref, reason: `not installed from a registry (${elsewhere})` });
       continue;
     }
-    const outcome = rule.check(ctx);
+    const outcome = rule.check(rule.metadata === 'none' ? lockfileOnly : withFacts);
     if (outcome.unchecked && !failure) skipped.push({ ruleId: rule.id, package: ref, reason: outcome.unchecked });
+    if (failure && !required && rule.metadata === 'optional') skipped.push({ ruleId: rule.id, package: ref, reason: `registry metadata unavailable (${failure}): judged on the lockfile alone` });
     for (const draft of outcome.findings) {
-      drafts.push({ ruleId: rule.id, draft: { ...draft, severity: policySeverity(policy, rule.id, change.name, draft.severity) } });
+      signals.push({ ruleId: rule.id, draft, severity: policySeverity(policy, rule.id, change.name, draft.severity ?? rule.defaultSeverity) });
     }
   }
-  const findings = combine(drafts, isInRangeUpdate(change)).map(
-    (c): Finding => ({
+  const findings = combine(signals, isInRangeUpdate(change)).map(
+    (c): PackageFinding => ({
+      kind: 'package',
       ruleId: c.ruleId,
       severity: trustedCap(policy, c.ruleId, change.name, c.severity),
       package: ref,
@@ -260,20 +228,39 @@ function judgeChange(change: Change, rules: readonly Rule[], input: JudgeInput):
       location: input.location,
     }),
   );
-  return { findings, skipped, ...(failure ? { unavailable: { package: ref, reason: failure, location: input.location } } : {}) };
+  return { findings, skipped, ...(failure && required ? { unavailable: { package: ref, reason: failure, location: input.location } } : {}) };
+}
+
+/** The project rules on the two trees and the project's change, the policy's severities applied. */
+export function judgeProject(
+  trees: { readonly base: Snapshot; readonly head: Snapshot },
+  project: ProjectChange,
+  rules: readonly ProjectRule[],
+  input: { readonly policy: Policy; readonly location: Location },
+): { findings: ProjectFinding[]; skipped: Skipped[] } {
+  const { policy, location } = input;
+  const findings: ProjectFinding[] = [];
+  const skipped: Skipped[] = [];
+  for (const rule of rules) {
+    if (!ruleEnabled(policy, rule.id)) continue;
+    const outcome = rule.check(trees.base, trees.head, project);
+    if (outcome.unchecked) skipped.push({ ruleId: rule.id, package: { name: trees.head.source, version: '' }, reason: outcome.unchecked });
+    for (const d of outcome.findings) {
+      findings.push({
+        kind: 'project',
+        ruleId: rule.id,
+        severity: trustedCap(policy, rule.id, d.subject, policySeverity(policy, rule.id, d.subject, d.severity ?? rule.defaultSeverity)),
+        package: { name: d.subject, version: d.version },
+        message: d.message,
+        evidence: d.evidence,
+        location,
+      });
+    }
+  }
+  return { findings, skipped };
 }
 
 /** The head entry of the package's first copy: what every finding on the change points at. */
 function entryLine(change: Change): number {
   return change.after?.lines.find((line) => line !== null) ?? 1;
-}
-
-/** git, file, link and remote-tarball sources have no registry document to compare. */
-function nonRegistrySource(change: Change): string | null {
-  const resolved = change.after?.resolved;
-  if (!resolved) return null;
-  const local = localOrGitSource(resolved);
-  if (local === 'git' || local === 'file') return local;
-  if (/^https?:/.test(resolved) && !resolved.includes('/-/')) return 'remote tarball';
-  return null;
 }

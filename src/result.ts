@@ -1,6 +1,5 @@
-import type { Change, PathStep } from './diff/change.js';
-import type { IgnoreEntry } from './config/policy.js';
-import type { Evaluation, Finding, Skipped, Suppressed, Unavailable } from './engine.js';
+import type { Evaluation } from './engine.js';
+import type { Change, Finding, IgnoreEntry, PathStep, RuleInfo, Skipped, Suppressed, Unavailable } from './model.js';
 import { SEVERITIES, severityRank, type Severity } from './severity.js';
 
 export const SCHEMA_VERSION = 1;
@@ -53,6 +52,8 @@ export interface DiffResult {
      */
     readonly changedByThisChange: boolean;
   };
+  /** The rules the run knew, in listing order: what reports say about a rule (titles, default severities, pages). Not in the JSON output. */
+  readonly rules: readonly RuleInfo[];
 }
 
 export function toChangeRecord(c: Change): ChangeRecord {
@@ -103,5 +104,6 @@ export function buildResult(
     skipped: evaluation.skipped,
     unavailable: evaluation.unavailable,
     policy,
+    rules: evaluation.rules,
   };
 }

@@ -4,7 +4,7 @@ import { evaluate } from '../engine.js';
 import { UsageError } from '../errors.js';
 import { isTracked, mergeBase, repoRoot } from '../lockfile/git.js';
 import { loadSnapshot } from '../lockfile/load.js';
-import type { Snapshot } from '../lockfile/snapshot.js';
+import type { Snapshot } from '../model.js';
 import { BUN_BINARY, findLockfile, LOCKFILE_NAMES, noLockfile, type FoundLockfile } from '../lockfile/detect.js';
 import { describeSource, folderInRepository, parseSpec, readSource, repositoryPath, type LockSource } from '../lockfile/source.js';
 import { readRegistryConfig, registryUrls } from '../registry/npmrc.js';

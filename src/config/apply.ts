@@ -1,6 +1,7 @@
 import semver from 'semver';
 import { maxSeverity, severityRank, type Severity } from '../severity.js';
-import { coveredRules, matchesPackage, NEVER_IGNORED, type IgnoreEntry, type Policy } from './policy.js';
+import { matchesPackage, NEVER_IGNORED, type Policy } from './policy.js';
+import { coveredRules, type IgnoreEntry } from '../model.js';
 
 /** Rules whose findings are "a publisher or maintainer change" for the policy's critical packages. */
 const OWNERSHIP_RULES = new Set(['publisher-changed', 'maintainers-changed', 'publisher-identity-changed']);

@@ -1,9 +1,8 @@
-import { isPackage } from '../diff/change.js';
+import { isPackage, type Snapshot, type IgnoreEntry } from '../model.js';
 import { parseDuration } from '../duration.js';
 import { RegistryError, UsageError } from '../errors.js';
-import type { Snapshot } from '../lockfile/snapshot.js';
 import type { DiffResult } from '../result.js';
-import { NEVER_IGNORED, type IgnoreEntry } from './policy.js';
+import { NEVER_IGNORED } from './policy.js';
 
 export const DEFAULT_APPROVAL_TTL = '90d';
 

@@ -5,23 +5,7 @@ import { parseDuration } from '../duration.js';
 import { isSeverity, type Severity } from '../severity.js';
 import { isRecord } from '../records.js';
 import { parseIntegrity } from '../integrity.js';
-
-export interface IgnoreEntry {
-  readonly package: string;
-  /** A semver range; '*' when absent. */
-  readonly version: string;
-  /** A hand-written entry's rule id, or '*' for every rule; absent when `rules` lists them. */
-  readonly rule?: string;
-  /** The rule ids it covers, as `depguard approve` writes them. */
-  readonly rules?: readonly string[];
-  /** The integrity approved: the entry covers only a version whose every locked copy has exactly this one. */
-  readonly integrity?: string;
-  readonly reason: string;
-  /** YYYY-MM-DD (or ISO time); the entry stops applying after it. */
-  readonly expires?: string;
-  readonly approvedBy?: string;
-  readonly approvedAt?: string;
-}
+import type { IgnoreEntry } from '../model.js';
 
 /** The team's policy file, validated. */
 export interface Policy {
@@ -122,11 +106,6 @@ export function validatePolicy(raw: unknown, source: string, ruleIds: readonly s
     trusted: names('trusted'),
     critical: names('critical'),
   };
-}
-
-/** The rule ids an entry names, '*' for every rule (matchingIgnore still never lets it cover NEVER_IGNORED). */
-export function coveredRules(entry: IgnoreEntry): readonly string[] {
-  return entry.rules ?? [entry.rule ?? '*'];
 }
 
 /** `@acme/*` matches every package of the scope; `*` matches within one name segment (names come from the change: no backtracking). */

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readJson, type PolicyLocation } from './load-policy.js';
-import { coveredRules, validatePolicy, type IgnoreEntry } from './policy.js';
+import { validatePolicy } from './policy.js';
+import { coveredRules, type IgnoreEntry } from '../model.js';
 
 export interface ApprovalWrite {
   /** The file written. */

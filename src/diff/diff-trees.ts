@@ -1,6 +1,5 @@
 import semver from 'semver';
-import type { PackageNode, Snapshot } from '../lockfile/snapshot.js';
-import { isPackage, type Change, type ChangeKind, type LockedPackage, type PathStep } from './change.js';
+import { type PackageNode, type Snapshot, isPackage, type Change, type ChangeKind, type LockedPackage, type PathStep } from '../model.js';
 import { shortestPaths } from './paths.js';
 import { compareVersions } from '../versions.js';
 
@@ -172,7 +171,7 @@ function locked(variant: Variant): LockedPackage {
     dependencies: variant.dependencies,
     locations: variant.nodes.map((n) => n.location),
     lines: variant.nodes.map((n) => n.line),
-    otherCopies: variant.others.map((o) => ({ resolved: o.nodes[0]!.resolved, integrity: o.nodes[0]!.integrity, locations: o.nodes.map((n) => n.location) })),
+    otherCopies: variant.others.map((o) => ({ integrity: o.nodes[0]!.integrity, locations: o.nodes.map((n) => n.location) })),
   };
 }
 

@@ -1,5 +1,4 @@
-import type { PackageNode, Snapshot } from '../lockfile/snapshot.js';
-import { isPackage, type PathStep } from './change.js';
+import { type PackageNode, type Snapshot, isPackage, type PathStep } from '../model.js';
 import { ELIDED_STEP, MAX_PATH_STEPS } from './paths.js';
 
 export interface Explanation {

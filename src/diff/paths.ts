@@ -1,5 +1,4 @@
-import type { PackageNode, Snapshot } from '../lockfile/snapshot.js';
-import type { PathStep } from './change.js';
+import type { PackageNode, Snapshot, PathStep } from '../model.js';
 
 /**
  * The most steps a path keeps: the root, an elision, and the steps nearest the package. Real

@@ -5,7 +5,8 @@ import type Arborist from '@npmcli/arborist';
 import { LockfileError } from '../errors.js';
 import { npmEntryLines } from './npm-lines.js';
 import type { LockfileData } from './parse.js';
-import { compareLocation, type Edge, type EdgeType, type PackageNode, type TreeShape } from './snapshot.js';
+import { compareLocation, type TreeShape } from './snapshot.js';
+import type { Edge, EdgeType, PackageNode } from '../model.js';
 import type { LockfileText } from './source.js';
 
 /**
@@ -63,7 +64,6 @@ function toShape(tree: Arborist.Node, dir: string, lines: ReadonlyMap<string, nu
       dev: node.dev,
       optional: node.optional,
       devOptional: node.devOptional,
-      peer: node.peer,
       isRoot,
       isLink: node.isLink,
       isWorkspace: node.isWorkspace,

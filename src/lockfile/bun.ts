@@ -4,7 +4,7 @@ import { OBJECT_MEMBERS } from './names.js';
 import { buildSnapshot, declaredIn, type LockedDep, type LockedImporter, type LockedPackageEntry } from './graph.js';
 import { FolderTree, lookUpAll } from './lookup.js';
 import { isRecord, optionalString, parseManifest, recordAt, splitSpec, stringsAt } from './shape.js';
-import type { EdgeType, Snapshot } from './snapshot.js';
+import type { EdgeType, Snapshot } from '../model.js';
 import type { LockfileText } from './source.js';
 
 /** bun.lock versions seen so far: 0 (Bun 1.1), 1 (1.2), 2 (1.3 and later). */
@@ -127,7 +127,6 @@ export function loadBunLockfile(text: LockfileText & { lockfile: string }): Snap
   return buildSnapshot({
     source: label,
     format: 'bun',
-    lockfileVersion: version,
     importers,
     packages,
     locate: (key) => {

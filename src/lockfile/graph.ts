@@ -1,7 +1,7 @@
 import { LockfileError } from '../errors.js';
 import type { LockfileFormat } from './detect.js';
 import { isPackageName, isPlainField } from './names.js';
-import type { Declared, Edge, EdgeType, PackageNode, Snapshot } from './snapshot.js';
+import type { Declared, Edge, EdgeType, PackageNode, Snapshot } from '../model.js';
 
 /**
  * What the pnpm, Yarn and Bun loaders read out of their lockfiles, before it becomes a Snapshot:
@@ -42,7 +42,6 @@ export interface LockedPackageEntry {
 export interface LockGraph {
   readonly source: string;
   readonly format: LockfileFormat;
-  readonly lockfileVersion: number;
   /** The root first. */
   readonly importers: readonly LockedImporter[];
   readonly packages: ReadonlyMap<string, LockedPackageEntry>;
@@ -120,7 +119,7 @@ export function buildSnapshot(graph: LockGraph): Snapshot {
   flagDependencies(nodes, edges, graph.importers.map((i) => i.location));
   const sortedNodes = [...nodes.values()].sort((a, b) => compare(a.location, b.location));
   edges.sort((a, b) => compare(a.from, b.from) || compare(a.name, b.name));
-  return { source: graph.source, format: graph.format, lockfileVersion: graph.lockfileVersion, nodes: sortedNodes, edges, manifest: graph.manifest, lockedRoot: graph.lockedRoot };
+  return { source: graph.source, format: graph.format, nodes: sortedNodes, edges, manifest: graph.manifest, lockedRoot: graph.lockedRoot };
 }
 
 /**
@@ -164,7 +163,6 @@ function blank(location: string, name: string, version: string): MutableNode {
     dev: false,
     optional: false,
     devOptional: false,
-    peer: false,
     isRoot: false,
     isLink: false,
     isWorkspace: false,

@@ -1,6 +1,6 @@
 import { detectFormat } from './detect.js';
 import type { Loader } from './npm.js';
-import type { Snapshot } from './snapshot.js';
+import type { Snapshot } from '../model.js';
 import type { LockfileText } from './source.js';
 
 /**
@@ -26,5 +26,5 @@ export async function loadSnapshot(text: LockfileText, loader: Loader = 'fast'):
 }
 
 function emptySnapshot(source: string): Snapshot {
-  return { source, format: 'npm', lockfileVersion: 0, nodes: [], edges: [], manifest: null, lockedRoot: null };
+  return { source, format: 'npm', nodes: [], edges: [], manifest: null, lockedRoot: null };
 }

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { globsMatcher } from '../glob.js';
 import { FolderTree, lookUpAll } from './lookup.js';
 import type { LockfileData } from './parse.js';
-import { compareLocation, type Edge, type EdgeType, type PackageNode, type TreeShape } from './snapshot.js';
+import { compareLocation, type TreeShape } from './snapshot.js';
+import type { Edge, EdgeType, PackageNode } from '../model.js';
 
 type Entry = Readonly<Record<string, unknown>>;
 
@@ -56,7 +57,6 @@ export function loadFromLockfileData(data: LockfileData, packageJson: Record<str
       dev: (targetEntry ?? lockEntry).dev === true,
       optional: (targetEntry ?? lockEntry).optional === true,
       devOptional: ['devOptional', 'dev', 'optional'].some((f) => (targetEntry ?? lockEntry)[f] === true),
-      peer: (targetEntry ?? lockEntry).peer === true,
       isRoot,
       isLink,
       isWorkspace: workspaceFolders.has(location) || (target !== null && workspaceFolders.has(target)),

@@ -5,7 +5,8 @@ import { loadFromLockfileData, rootInSync } from './lockfile-tree.js';
 import { npmEntryLines } from './npm-lines.js';
 import { parseLockfile, type LockfileData } from './parse.js';
 import { parseManifest } from './shape.js';
-import type { Snapshot, TreeShape } from './snapshot.js';
+import type { TreeShape } from './snapshot.js';
+import type { Snapshot } from '../model.js';
 import type { LockfileText } from './source.js';
 
 export type Loader = 'fast' | 'arborist';
@@ -27,7 +28,6 @@ export async function loadNpmLockfile(text: LockfileText & { lockfile: string },
   const common = {
     source: text.label,
     format: 'npm' as const,
-    lockfileVersion: data.lockfileVersion,
     manifest: packageJson ? declaredIn(packageJson) : null,
     lockedRoot: data.lockfileVersion >= 2 && data.packages[''] ? declaredIn(data.packages['']) : null,
   };

@@ -1,7 +1,7 @@
 import { LockfileError } from '../errors.js';
 import { buildSnapshot, declaredIn, type LockedDep, type LockedImporter, type LockedPackageEntry } from './graph.js';
 import { isRecord, optionalString, parseManifest, recordAt, splitSpec, stringsAt } from './shape.js';
-import type { Declared, Snapshot } from './snapshot.js';
+import type { Declared, Snapshot } from '../model.js';
 import type { LockfileText } from './source.js';
 import { parseYamlLockfile, type YamlLockfile } from './yaml.js';
 
@@ -90,7 +90,6 @@ export function loadPnpmLockfile(text: LockfileText & { lockfile: string }): Sna
   return buildSnapshot({
     source: label,
     format: 'pnpm',
-    lockfileVersion: major,
     importers: locked,
     packages,
     locate: (key, name) => `node_modules/.pnpm/${storeDirectory(key)}/node_modules/${name}`,

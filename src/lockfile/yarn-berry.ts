@@ -1,7 +1,7 @@
 import { LockfileError } from '../errors.js';
 import { buildSnapshot, declaredIn, type LockedDep, type LockedImporter, type LockedPackageEntry } from './graph.js';
 import { isRecord, optionalString, parseManifest, recordAt, splitSpec, stringsAt } from './shape.js';
-import type { Snapshot } from './snapshot.js';
+import type { Snapshot } from '../model.js';
 import type { LockfileText } from './source.js';
 import { parseYamlLockfile } from './yaml.js';
 
@@ -19,7 +19,6 @@ export function loadYarnBerryLockfile(text: LockfileText & { lockfile: string })
   const { label } = text;
   const { value: doc, keyLines } = parseYamlLockfile(label, text.lockfile);
   if (!isRecord(doc) || !isRecord(doc.__metadata)) throw new LockfileError(label, 'is not a Yarn Berry lockfile: no __metadata');
-  const metadataVersion = Number(doc.__metadata.version);
 
   const descriptors = new Map<string, string>(); // descriptor -> entry key
   const entries = new Map<string, Record<string, unknown>>();
@@ -91,7 +90,6 @@ export function loadYarnBerryLockfile(text: LockfileText & { lockfile: string })
   return buildSnapshot({
     source: label,
     format: 'yarn-berry',
-    lockfileVersion: Number.isFinite(metadataVersion) ? metadataVersion : 0,
     importers,
     packages,
     locate: (key, name) => `node_modules/.yarn/${storeDirectory(entries.get(key)!.resolution as string)}/node_modules/${name}`,

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { LockfileError } from '../errors.js';
 import { buildSnapshot, declaredIn, type LockedDep, type LockedImporter, type LockedPackageEntry } from './graph.js';
 import { isRecord, optionalString, parseManifest, splitSpec, stringsAt } from './shape.js';
-import type { Snapshot } from './snapshot.js';
+import type { Snapshot } from '../model.js';
 import type { LockfileText } from './source.js';
 
 // A webpack-built CommonJS bundle marked __esModule: Node's and Vite's ESM interop disagree on its default export.
@@ -91,7 +91,6 @@ export function loadYarnClassicLockfile(text: LockfileText & { lockfile: string 
   return buildSnapshot({
     source: label,
     format: 'yarn-classic',
-    lockfileVersion: 1,
     importers,
     packages,
     locate: (key, name) => `node_modules/.yarn/${key.replaceAll('/', '+')}/node_modules/${name}`,

@@ -1,4 +1,4 @@
-import type { PackageFacts } from './facts.js';
+import type { PackageFacts } from '../model.js';
 
 /** Where rules get registry metadata from. The CLI uses pacote; tests may use anything. */
 export interface MetadataClient {

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { RegistryError } from '../errors.js';
 import type { MetadataClient } from './client.js';
-import type { PackageFacts } from './facts.js';
+import type { PackageFacts } from '../model.js';
 
 /** The reason given for every package the run could not judge in time. */
 const DEADLINE_PASSED = 'deadline passed';

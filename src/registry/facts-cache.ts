@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { RegistryError } from '../errors.js';
 import type { MetadataClient } from './client.js';
-import type { PackageFacts, VersionFacts } from './facts.js';
+import type { PackageFacts, VersionFacts } from '../model.js';
 
-const FORMAT = 3;
+const FORMAT = 4;
 /** A pack file this old that no index mentions is garbage, not a run still writing. */
 const STALE_PACK_MS = 3_600_000;
 
@@ -30,8 +30,6 @@ type StoredDetails = Pick<VersionFacts, 'dependencies' | 'deprecated' | 'reposit
 const DETAILED = 1;
 const GYPFILE = 2;
 const PROVENANCE = 4;
-const HAS_INSTALL_SCRIPT = 8;
-const NO_INSTALL_SCRIPT = 16;
 
 /** Where one package's facts sit: a byte range of a pack file. */
 interface Entry {
@@ -171,7 +169,7 @@ export function encode(facts: PackageFacts): StoredFacts {
     return i;
   };
   const versions = [...facts.versions.values()].map((v): StoredVersion => {
-    const flags = (v.detailed ? DETAILED : 0) | (v.gypfile ? GYPFILE : 0) | (v.hasProvenance ? PROVENANCE : 0) | (v.hasInstallScript === true ? HAS_INSTALL_SCRIPT : v.hasInstallScript === false ? NO_INSTALL_SCRIPT : 0);
+    const flags = (v.detailed ? DETAILED : 0) | (v.gypfile ? GYPFILE : 0) | (v.hasProvenance ? PROVENANCE : 0);
     const scripts = Object.keys(v.installScripts).length ? ref(v.installScripts) : -1;
     const row: StoredVersion = [v.version, flags, ref(v.publisher), ref(v.maintainers), scripts];
     const ownTime = v.publishedAt !== facts.publishTimes.get(v.version);
@@ -197,7 +195,6 @@ export function decode(stored: StoredFacts): PackageFacts {
       dependencies: details?.dependencies ?? {},
       installScripts: at(scripts) ?? {},
       gypfile: (flags & GYPFILE) !== 0,
-      hasInstallScript: flags & HAS_INSTALL_SCRIPT ? true : flags & NO_INSTALL_SCRIPT ? false : undefined,
       deprecated: details?.deprecated,
       repository: details?.repository,
       integrity: details?.integrity,

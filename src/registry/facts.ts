@@ -1,63 +1,7 @@
 import { createHash } from 'node:crypto';
 import { RegistryError } from '../errors.js';
+import type { PackageFacts, Person, Publisher, VersionFacts } from '../model.js';
 import { isRecord } from '../records.js';
-
-/**
- * The compact facts the rules use, extracted from a full registry document. Whole documents
- * (typescript's is over 10 MB) are never kept; and every field a registry may leave out is
- * optional here, so a rule can tell "absent" from "empty".
- */
-
-export interface Person {
-  readonly name: string;
-  readonly email?: string;
-}
-
-export interface Publisher extends Person {
-  /** Set when published through npm's trusted publishing (OIDC). */
-  readonly trustedPublisher?: string;
-}
-
-export interface VersionFacts {
-  readonly version: string;
-  /**
-   * False for versions the run did not ask about: their dependencies, repository, deprecation
-   * and integrity are dropped (history rules need only publishers, times, provenance and scripts),
-   * so memory does not grow with the number of releases.
-   */
-  readonly detailed: boolean;
-  /** Real publish time; undefined when the registry's `time` cannot be trusted or is absent. */
-  readonly publishedAt?: number;
-  readonly publisher?: Publisher;
-  readonly maintainers?: readonly Person[];
-  readonly dependencies: Readonly<Record<string, string>>;
-  readonly installScripts: Readonly<Record<string, string>>;
-  readonly gypfile: boolean;
-  readonly hasInstallScript?: boolean;
-  readonly deprecated?: string;
-  readonly repository?: string;
-  readonly integrity?: string;
-  readonly hasProvenance: boolean;
-}
-
-export interface PackageFacts {
-  readonly name: string;
-  readonly createdAt?: number;
-  readonly modifiedAt?: number;
-  readonly latest?: string;
-  readonly maintainers?: readonly Person[];
-  /** Versions the registry still lists. */
-  readonly versions: ReadonlyMap<string, VersionFacts>;
-  /** Publish times of every version ever published, including withdrawn ones (from `time`). */
-  readonly publishTimes: ReadonlyMap<string, number>;
-  /** What this registry's document lacks, so rules can say what they could not check. */
-  readonly missing: {
-    readonly publishers: boolean;
-    readonly maintainers: boolean;
-    readonly times: boolean;
-  };
-  readonly unpublished: boolean;
-}
 
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'] as const;
 
@@ -67,6 +11,7 @@ const MAX_NAME = 256;
 const MAX_TEXT = 1_000;
 
 /**
+ * The compact facts the rules use (PackageFacts), from a full registry document.
  * `detailFor`: the versions whose full details the rules need (all of them when absent). A
  * document that is not `expectedName`'s is a RegistryError (see packumentProblem).
  */
@@ -96,16 +41,10 @@ export function extractFacts(doc: unknown, expectedName: string, detailFor?: Rea
   return {
     name: expectedName,
     createdAt: trustedTime ? parseTime(time.created) : undefined,
-    modifiedAt: trustedTime ? parseTime(time.modified) : undefined,
     latest: isRecord(d['dist-tags']) && typeof d['dist-tags'].latest === 'string' ? bounded(d['dist-tags'].latest, MAX_NAME) : undefined,
-    maintainers: people(d.maintainers),
     versions,
     publishTimes,
-    missing: {
-      publishers: all.length > 0 && all.every((v) => v.publisher === undefined),
-      maintainers: all.length > 0 && all.every((v) => v.maintainers === undefined) && people(d.maintainers) === undefined,
-      times: !trustedTime,
-    },
+    missing: { publishers: all.length > 0 && all.every((v) => v.publisher === undefined) },
     unpublished: versions.size === 0 && time !== undefined && isRecord(time.unpublished),
   };
 }
@@ -139,7 +78,6 @@ function versionFacts(version: string, m: Record<string, unknown>, publishedAt: 
     dependencies: detailed ? Object.fromEntries([...Object.entries(stringRecord(m.dependencies)), ...Object.entries(stringRecord(m.optionalDependencies))]) : {},
     installScripts,
     gypfile: m.gypfile === true,
-    hasInstallScript: typeof m.hasInstallScript === 'boolean' ? m.hasInstallScript : undefined,
     deprecated: detailed && typeof m.deprecated === 'string' && m.deprecated !== '' ? bounded(m.deprecated, MAX_TEXT) : undefined,
     repository: detailed ? repositoryUrl(m.repository) : undefined,
     integrity: detailed && typeof dist.integrity === 'string' ? bounded(dist.integrity, MAX_TEXT) : undefined,

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RegistryError } from '../errors.js';
 import type { MetadataClient } from './client.js';
-import { extractFacts, type PackageFacts } from './facts.js';
+import { extractFacts } from './facts.js';
+import type { PackageFacts } from '../model.js';
 import type { SizeLimitedAgent } from './limited-agent.js';
 import type { RegistryConfig } from './npmrc.js';
 import { assertRegistryName } from './registry-name.js';

@@ -1,8 +1,9 @@
-import type { Finding, Location } from '../engine.js';
+import type { Finding, Location } from '../model.js';
 import type { DiffResult } from '../result.js';
 import type { Severity } from '../severity.js';
 import { forWorkflowData as data, forWorkflowProperty as property } from './sanitize.js';
-import { verdictOf, versionText } from './wording.js';
+import { alertLevel } from './level.js';
+import { findingVersion, verdictOf } from './wording.js';
 
 export interface GithubOptions {
   readonly failOn: Severity;
@@ -16,7 +17,7 @@ export interface GithubOptions {
  */
 export function formatGithub(result: DiffResult, options: GithubOptions): string {
   const lines = result.findings.map((f) => {
-    const title = `depguard ${f.ruleId}: ${f.package.name} ${versionText(f.change, f.previousVersion, f.package.version)}`;
+    const title = `depguard ${f.ruleId}: ${f.package.name} ${findingVersion(f)}`;
     return `::${command(f.severity)} ${at(f.location)},title=${property(title)}::${data(message(f))}`;
   });
   for (const u of result.unavailable) {
@@ -32,10 +33,10 @@ function at(location: Location): string {
 }
 
 function command(severity: Severity): 'error' | 'warning' | 'notice' {
-  if (severity === 'critical' || severity === 'high') return 'error';
-  return severity === 'medium' ? 'warning' : 'notice';
+  const level = alertLevel(severity);
+  return level === 'note' ? 'notice' : level;
 }
 
 function message(f: Finding): string {
-  return f.escalation ? `${f.message} (raised from ${f.escalation.from}: ${f.escalation.reason})` : f.message;
+  return f.kind === 'package' && f.escalation ? `${f.message} (raised from ${f.escalation.from}: ${f.escalation.reason})` : f.message;
 }

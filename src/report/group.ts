@@ -1,4 +1,4 @@
-import type { Finding, Skipped } from '../engine.js';
+import type { Finding, Skipped } from '../model.js';
 import { severityRank, type Severity } from '../severity.js';
 
 /** Findings by package name@version, the most severe package first (stable otherwise). */

@@ -1,6 +1,45 @@
+import type { Finding } from '../model.js';
 import type { DiffResult } from '../result.js';
 
-/** The versioned JSON schema (schemaVersion): the result as data, nothing reworded. */
+/**
+ * The versioned JSON schema (schemaVersion, documented in the README's "JSON output"): the result
+ * as data, nothing reworded, in a fixed field order. Every finding has the same fields: a project
+ * finding, which concerns no changed package, says `change: "project"`, `previousVersion: null`,
+ * `direct: true`, `dev: false` and no traits or paths, as schema version 1 always has.
+ */
 export function formatJson(result: DiffResult): string {
-  return `${JSON.stringify(result, null, 2)}\n`;
+  const document = {
+    schemaVersion: result.schemaVersion,
+    command: result.command,
+    base: result.base,
+    head: result.head,
+    summary: result.summary,
+    changes: result.changes,
+    findings: result.findings.map(findingJson),
+    suppressed: result.suppressed.map(({ finding, ignore }) => ({ finding: findingJson(finding), ignore })),
+    expiredIgnores: result.expiredIgnores,
+    skipped: result.skipped,
+    unavailable: result.unavailable,
+    policy: result.policy,
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+function findingJson(f: Finding): object {
+  const p = f.kind === 'package' ? f : null;
+  return {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    package: f.package,
+    previousVersion: p ? p.previousVersion : null,
+    change: p ? p.change : 'project',
+    direct: p ? p.direct : true,
+    dev: p ? p.dev : false,
+    message: f.message,
+    evidence: f.evidence,
+    traits: p ? p.traits : [],
+    ...(p?.escalation ? { escalation: p.escalation } : {}),
+    paths: p ? p.paths : [],
+    location: f.location,
+  };
 }

@@ -1,10 +1,9 @@
-import type { Finding } from '../engine.js';
+import { coveredRules, type Finding } from '../model.js';
 import type { DiffResult } from '../result.js';
 import type { Severity } from '../severity.js';
 import { groupByPackage, groupSkipped, topSeverity } from './group.js';
 import { forHtml, forMarkdown as md } from './sanitize.js';
-import { changeSummary, pathText, plural, verdictOf, versionText } from './wording.js';
-import { coveredRules } from '../config/policy.js';
+import { changeSummary, findingPlace, findingVersion, pathText, plural, verdictOf } from './wording.js';
 
 export interface MarkdownOptions {
   readonly failOn: Severity;
@@ -61,22 +60,22 @@ function cutNote(left: number): string {
 
 function tableRow(group: readonly Finding[]): string {
   const f = group[0]!;
-  const where = [f.change, f.direct ? 'direct' : 'transitive', ...(f.dev ? ['dev'] : [])].join(', ');
   const rules = [...new Set(group.map((g) => g.ruleId))].join(', ');
-  return `| ${md(f.package.name, 200)} | ${md(versionText(f.change, f.previousVersion, f.package.version), 200)} (${where}) | **${topSeverity(group)}** | ${rules} |\n`;
+  return `| ${md(f.package.name, 200)} | ${md(findingVersion(f), 200)} (${findingPlace(f)}) | **${topSeverity(group)}** | ${rules} |\n`;
 }
 
 function details(group: readonly Finding[]): string {
   const f = group[0]!;
-  const title = `${f.package.name} ${versionText(f.change, f.previousVersion, f.package.version)}`;
+  const title = `${f.package.name} ${findingVersion(f)}`;
   const lines = [`<details><summary><strong>${topSeverity(group)}</strong> ${forHtml(title)}</summary>`, ''];
   for (const g of group) {
     lines.push(`- **${g.severity}** ${g.ruleId}: ${md(g.message)}`);
-    if (g.escalation) lines.push(`  - raised from ${g.escalation.from}: ${md(g.escalation.reason)}`);
+    if (g.kind === 'package' && g.escalation) lines.push(`  - raised from ${g.escalation.from}: ${md(g.escalation.reason)}`);
   }
-  if (f.paths.length) {
+  const paths = f.kind === 'package' ? f.paths : [];
+  if (paths.length) {
     lines.push('', 'Dependency path:', '');
-    for (const p of f.paths.slice(0, MAX_PATHS)) lines.push(`- ${md(pathText(p), 1_000)}`);
+    for (const p of paths.slice(0, MAX_PATHS)) lines.push(`- ${md(pathText(p), 1_000)}`);
   }
   lines.push('', '</details>', '');
   return `${lines.join('\n')}\n`;

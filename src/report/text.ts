@@ -3,9 +3,8 @@ import type { DiffResult } from '../result.js';
 import type { Severity } from '../severity.js';
 import { groupByPackage, groupSkipped, topSeverity } from './group.js';
 import { forTerminal as safe } from './sanitize.js';
-import { RULE_IDS } from '../rules/index.js';
-import { coveredRules } from '../config/policy.js';
-import { changeSummary, pathText, verdictOf, versionText } from './wording.js';
+import { coveredRules } from '../model.js';
+import { changeSummary, findingPlace, findingVersion, pathText, verdictOf, versionText } from './wording.js';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -15,14 +14,14 @@ export interface TextOptions {
 }
 
 const MAX_LISTED_CHANGES = 40;
-/** Wide enough for every rule id, so messages line up. */
-const RULE_WIDTH = Math.max(...RULE_IDS.map((id) => id.length));
 const MAX_PATH_LENGTH = 2_000;
 
 export function formatText(result: DiffResult, options: TextOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const lines: string[] = [];
   const sev = (s: Severity): string => paint(c, s)(s.toUpperCase().padEnd(8));
+  // wide enough for every rule id, so messages line up
+  const ruleWidth = Math.max(0, ...result.rules.map((r) => r.id.length));
   lines.push(c.bold(result.command === 'audit' ? `depguard audit ${safe(result.head)}` : `depguard diff ${safe(result.base)} -> ${safe(result.head)}`));
   lines.push(changeSummary(result));
 
@@ -30,14 +29,13 @@ export function formatText(result: DiffResult, options: TextOptions): string {
   for (const group of groups) {
     const f0 = group[0]!;
     const top = topSeverity(group);
-    const version = safe(versionText(f0.change, f0.previousVersion, f0.package.version));
-    const where = [f0.change, f0.direct ? 'direct' : 'transitive', f0.dev ? 'dev' : ''].filter(Boolean).join(', ');
-    lines.push('', `${sev(top)} ${c.bold(safe(f0.package.name))} ${version}  ${c.dim(`(${where})`)}`);
+    const version = safe(findingVersion(f0));
+    lines.push('', `${sev(top)} ${c.bold(safe(f0.package.name))} ${version}  ${c.dim(`(${findingPlace(f0)})`)}`);
     for (const f of group) {
-      lines.push(`  ${paint(c, f.severity)(f.severity.padEnd(8))} ${f.ruleId.padEnd(RULE_WIDTH)} ${safe(f.message)}`);
-      if (f.escalation) lines.push(`  ${' '.repeat(8)} ${' '.repeat(RULE_WIDTH)} ${c.dim(`raised from ${f.escalation.from}: ${f.escalation.reason}`)}`);
+      lines.push(`  ${paint(c, f.severity)(f.severity.padEnd(8))} ${f.ruleId.padEnd(ruleWidth)} ${safe(f.message)}`);
+      if (f.kind === 'package' && f.escalation) lines.push(`  ${' '.repeat(8)} ${' '.repeat(ruleWidth)} ${c.dim(`raised from ${f.escalation.from}: ${f.escalation.reason}`)}`);
     }
-    for (const p of f0.paths.slice(0, 3)) lines.push(`  ${c.dim('path')} ${safe(pathText(p), MAX_PATH_LENGTH)}`);
+    for (const p of f0.kind === 'package' ? f0.paths.slice(0, 3) : []) lines.push(`  ${c.dim('path')} ${safe(pathText(p), MAX_PATH_LENGTH)}`);
   }
 
   const quiet = result.changes.filter((ch) => !result.findings.some((f) => f.package.name === ch.name && f.package.version === (ch.version ?? ch.previousVersion)));
@@ -57,7 +55,7 @@ export function formatText(result: DiffResult, options: TextOptions): string {
   if (result.suppressed.length) {
     lines.push('', c.bold(`Accepted by policy (${result.suppressed.length} finding${result.suppressed.length === 1 ? '' : 's'}, not counted)`));
     for (const { finding: f, ignore } of result.suppressed.slice(0, 20)) {
-      lines.push(`  ${f.severity.padEnd(8)} ${f.ruleId.padEnd(RULE_WIDTH)} ${safe(f.package.name)}@${safe(f.package.version)}: ${safe(ignore.reason)}${ignore.approvedBy ? ` (${safe(ignore.approvedBy)}${ignore.approvedAt ? `, ${safe(ignore.approvedAt)}` : ''})` : ''}`);
+      lines.push(`  ${f.severity.padEnd(8)} ${f.ruleId.padEnd(ruleWidth)} ${safe(f.package.name)}@${safe(f.package.version)}: ${safe(ignore.reason)}${ignore.approvedBy ? ` (${safe(ignore.approvedBy)}${ignore.approvedAt ? `, ${safe(ignore.approvedAt)}` : ''})` : ''}`);
     }
     if (result.suppressed.length > 20) lines.push(`  … ${result.suppressed.length - 20} more`);
   }

@@ -1,4 +1,4 @@
-import type { PathStep } from '../diff/change.js';
+import type { Finding, PathStep } from '../model.js';
 import type { DiffResult } from '../result.js';
 import { atLeast, type Severity } from '../severity.js';
 
@@ -39,6 +39,16 @@ export function changeSummary(result: DiffResult): string {
     .filter(([n]) => n)
     .map(([n, label]) => `${n} ${label}`)
     .join(', ')}`;
+}
+
+/** A finding's version as shown beside its package: a package finding's change of version, a project finding's locked version (if any). */
+export function findingVersion(f: Finding): string {
+  return f.kind === 'package' ? versionText(f.change, f.previousVersion, f.package.version) : f.package.version;
+}
+
+/** "upgraded, direct, dev", "added, transitive", or "project" for a finding about the project as a whole. */
+export function findingPlace(f: Finding): string {
+  return f.kind === 'package' ? [f.change, f.direct ? 'direct' : 'transitive', ...(f.dev ? ['dev'] : [])].join(', ') : 'project';
 }
 
 /** "1.0.0 -> 1.1.0"; a second copy beside an old one is "2.0.3 (alongside 1.0.4)". */

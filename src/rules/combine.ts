@@ -1,4 +1,5 @@
 import { maxSeverity, severityRank, type Severity } from '../severity.js';
+import type { Escalation } from '../model.js';
 import type { Draft, Trait } from './rule.js';
 
 /**
@@ -75,23 +76,21 @@ export const COMBINATIONS: readonly Combination[] = [
   },
 ];
 
-export interface Escalation {
-  readonly combination: string;
-  readonly reason: string;
-  readonly from: Severity;
-}
-
-export interface CombinedDraft {
+/** One rule's finding on the change, at the severity the policy gave it. */
+export interface Signal {
   readonly ruleId: string;
   readonly draft: Draft;
   readonly severity: Severity;
+}
+
+export interface CombinedDraft extends Signal {
   readonly escalation?: Escalation;
 }
 
 /** Applies COMBINATIONS to the findings of one change. Pure; order preserved. */
-export function combine(findings: readonly { ruleId: string; draft: Draft }[], inRange: boolean): CombinedDraft[] {
+export function combine(findings: readonly Signal[], inRange: boolean): CombinedDraft[] {
   const present = new Set(findings.flatMap((f) => f.draft.traits));
-  const out: CombinedDraft[] = findings.map((f) => ({ ...f, severity: f.draft.severity }));
+  const out: CombinedDraft[] = [...findings];
   for (const combo of COMBINATIONS) {
     if (combo.inRangeOnly && !inRange) continue;
     if (!combo.when.every((group) => group.some((t) => present.has(t)))) continue;
@@ -102,7 +101,7 @@ export function combine(findings: readonly { ruleId: string; draft: Draft }[], i
       out[i] = {
         ...f,
         severity: maxSeverity(f.severity, combo.severity),
-        escalation: { combination: combo.id, reason: combo.reason, from: f.escalation?.from ?? f.draft.severity },
+        escalation: { combination: combo.id, reason: combo.reason, from: f.escalation?.from ?? f.severity },
       };
     });
   }

@@ -1,6 +1,7 @@
+import type { RuleInfo } from '../model.js';
 import { installScriptAdded } from './install-script-added.js';
 import { lockfileChanged } from './lockfile-changed.js';
-import { lockfileOutOfSync, type ProjectRule } from './lockfile-out-of-sync.js';
+import { lockfileOutOfSync } from './lockfile-out-of-sync.js';
 import { maintainersChanged } from './maintainers-changed.js';
 import { newDependency } from './new-dependency.js';
 import { newPackage } from './new-package.js';
@@ -10,7 +11,7 @@ import { publisherChanged } from './publisher-changed.js';
 import { publisherHistory } from './publisher-history.js';
 import { publisherIdentityChanged } from './publisher-identity-changed.js';
 import { repositoryChanged } from './repository-changed.js';
-import type { Rule } from './rule.js';
+import type { ProjectRule, Rule } from './rule.js';
 import { sourceChanged } from './source-changed.js';
 import { versionJump } from './version-jump.js';
 import { versionUnpublished } from './version-unpublished.js';
@@ -41,7 +42,7 @@ export const AUDIT_RULES: readonly Rule[] = RULES.filter((r) => r !== newPackage
 /** Rules about the project as a whole. */
 export const PROJECT_RULES: readonly ProjectRule[] = [lockfileOutOfSync, lockfileChanged, policyChanged];
 
-/** Every rule id with its title and default severity, for `depguard rules` and policy validation. */
-export const ALL_RULES: ReadonlyArray<Pick<Rule, 'id' | 'title' | 'defaultSeverity'>> = [...RULES, ...PROJECT_RULES];
+/** Every rule with its title, default severity and page, for `depguard rules`, policy validation and the reports. */
+export const ALL_RULES: readonly RuleInfo[] = [...RULES, ...PROJECT_RULES].map(({ id, title, defaultSeverity, docs }) => ({ id, title, defaultSeverity, docs }));
 
 export const RULE_IDS: readonly string[] = ALL_RULES.map((r) => r.id);

@@ -1,13 +1,12 @@
-import { isInRangeUpdate } from '../diff/change.js';
-import type { VersionFacts } from '../registry/facts.js';
-import { compareVersions } from '../versions.js';
+import { isInRangeUpdate, type VersionFacts } from '../model.js';
+import { publishedBefore } from './history.js';
 import { defineRule, pass, type Draft } from './rule.js';
 
 export const installScriptAdded = defineRule({
   id: 'install-script-added',
   title: 'The new version runs code at install time and the previous one did not (or runs different code)',
   defaultSeverity: 'high',
-  needsMetadata: false,
+  metadata: 'optional',
   appliesTo: (change) => change.after !== null && change.kind !== 'source-changed',
   check({ change, facts, before, after }) {
     const isNew = change.before === null;
@@ -62,11 +61,6 @@ export function installCommands(v: VersionFacts): Record<string, string> {
   const scripts: Record<string, string> = { ...v.installScripts };
   if (v.gypfile && !scripts.install && !scripts.preinstall) scripts.install = 'node-gyp rebuild';
   return scripts;
-}
-
-function publishedBefore(v: VersionFacts, after: VersionFacts): boolean {
-  if (v.publishedAt !== undefined && after.publishedAt !== undefined) return v.publishedAt < after.publishedAt;
-  return compareVersions(v.version, after.version) < 0;
 }
 
 function sameScripts(a: Record<string, string>, b: Record<string, string>): boolean {

@@ -1,11 +1,11 @@
-import type { ProjectDraft, ProjectRule } from './lockfile-out-of-sync.js';
+import { defineProjectRule, type ProjectDraft } from './rule.js';
 
 /**
  * The change adds a lockfile beside the one(s) the base had, or removes one. Package managers
  * choose their lockfile by name, so a `package-lock.json` added to a pnpm project decides what
  * `npm ci` installs; depguard audits every lockfile on either side, and says the set changed.
  */
-export const lockfileChanged: ProjectRule = {
+export const lockfileChanged = defineProjectRule({
   id: 'lockfile-changed',
   title: 'The change adds or removes a lockfile beside the one the base had',
   defaultSeverity: 'high',
@@ -17,11 +17,11 @@ export const lockfileChanged: ProjectRule = {
     const findings: ProjectDraft[] = [
       ...lockfiles.head
         .filter((f) => !lockfiles.base.includes(f))
-        .map((file) => ({ dependency: file, version: '', severity: 'high' as const, evidence: evidence('added', file), message: `this change adds ${file} beside ${had}: a package manager may install from it instead; depguard audited it as new` })),
+        .map((file) => ({ subject: file, version: '', evidence: evidence('added', file), message: `this change adds ${file} beside ${had}: a package manager may install from it instead; depguard audited it as new` })),
       ...lockfiles.base
         .filter((f) => !lockfiles.head.includes(f))
-        .map((file) => ({ dependency: file, version: '', severity: 'high' as const, evidence: evidence('removed', file), message: `this change removes ${file}, which the base had${lockfiles.head.length ? ` (the head has ${lockfiles.head.join(', ')})` : ''}` })),
+        .map((file) => ({ subject: file, version: '', evidence: evidence('removed', file), message: `this change removes ${file}, which the base had${lockfiles.head.length ? ` (the head has ${lockfiles.head.join(', ')})` : ''}` })),
     ];
     return { findings };
   },
-};
+});

@@ -1,30 +1,13 @@
 import semver from 'semver';
-import type { Snapshot } from '../lockfile/snapshot.js';
-import type { Severity } from '../severity.js';
-import type { ProjectChange } from './project-change.js';
-
-/** A finding about the project rather than one package update. */
-export interface ProjectDraft {
-  readonly dependency: string;
-  readonly version: string;
-  readonly severity: Severity;
-  readonly message: string;
-  readonly evidence: Readonly<Record<string, unknown>>;
-}
-
-export interface ProjectRule {
-  readonly id: string;
-  readonly title: string;
-  readonly defaultSeverity: Severity;
-  check(base: Snapshot, head: Snapshot, project: ProjectChange): { findings: ProjectDraft[]; unchecked?: string };
-}
+import type { Snapshot } from '../model.js';
+import { defineProjectRule, type ProjectDraft } from './rule.js';
 
 /**
  * The head's package.json asks for something its lockfile does not hold (npm ci would refuse it,
  * npm install would resolve it fresh, unreviewed), or package.json changed dependencies while
  * the lockfile did not.
  */
-export const lockfileOutOfSync: ProjectRule = {
+export const lockfileOutOfSync = defineProjectRule({
   id: 'lockfile-out-of-sync',
   title: "The head's package.json declares dependencies its lockfile does not satisfy",
   defaultSeverity: 'medium',
@@ -39,21 +22,20 @@ export const lockfileOutOfSync: ProjectRule = {
       const evidence = { declared: spec, type, lockedVersion: version ?? null, lockfileMadeFor: lockedSpec ?? null, packageJsonChanged: manifestChanged };
       if (version === undefined) {
         if (type === 'optional') continue;
-        findings.push({ dependency: name, version: '', severity: 'medium', evidence, message: `package.json declares ${name}@${spec} (${type}) but the lockfile has no ${name}: it would be resolved fresh at install, unreviewed` });
+        findings.push({ subject: name, version: '', evidence, message: `package.json declares ${name}@${spec} (${type}) but the lockfile has no ${name}: it would be resolved fresh at install, unreviewed` });
         continue;
       }
       const range = spec.startsWith('npm:') ? spec.slice(spec.lastIndexOf('@') + 1) : spec;
       if (semver.validRange(range) && !semver.satisfies(version, range, { includePrerelease: true })) {
-        findings.push({ dependency: name, version, severity: 'medium', evidence, message: `package.json declares ${name}@${spec} but the lockfile holds ${version}` });
+        findings.push({ subject: name, version, evidence, message: `package.json declares ${name}@${spec} but the lockfile holds ${version}` });
       } else if (head.lockedRoot && lockedSpec !== undefined && lockedSpec !== spec) {
-        findings.push({ dependency: name, version, severity: 'low', evidence, message: `package.json declares ${name}@${spec} but the lockfile was made for ${name}@${lockedSpec}: regenerate the lockfile so the change is reviewed` });
+        findings.push({ subject: name, version, severity: 'low', evidence, message: `package.json declares ${name}@${spec} but the lockfile was made for ${name}@${lockedSpec}: regenerate the lockfile so the change is reviewed` });
       }
     }
     return { findings };
   },
-};
+});
 
-/** What the lockfile gives the root for each name it depends on, whatever the layout of the format. */
 /** name -> version of what the root's edges resolve to. */
 function rootDependencies(snapshot: Snapshot): Map<string, string> {
   const byLocation = new Map(snapshot.nodes.map((n) => [n.location, n]));

@@ -1,12 +1,12 @@
-import { isVersionChange } from '../diff/change.js';
+import { isVersionChange, type Person } from '../model.js';
+import { accountKey } from './history.js';
 import { defineRule, pass, unchecked, type Trait, versionsMissing } from './rule.js';
-import type { Person } from '../registry/facts.js';
 
 export const maintainersChanged = defineRule({
   id: 'maintainers-changed',
   title: 'Maintainers added or removed between the two versions',
   defaultSeverity: 'low',
-  needsMetadata: true,
+  metadata: 'required',
   appliesTo: isVersionChange,
   check({ before, after }) {
     if (!before || !after) return versionsMissing;
@@ -24,7 +24,8 @@ export const maintainersChanged = defineRule({
     return {
       findings: [
         {
-          severity: replaced ? 'medium' : added.length ? 'low' : 'info',
+          // every previous maintainer gone is graver than one added; only removals, milder
+          ...(replaced ? { severity: 'medium' as const } : added.length ? {} : { severity: 'info' as const }),
           traits,
           evidence: { added, removed, previousMaintainers: [...old].sort(), maintainers: [...now].sort() },
           message: `maintainers changed between ${before.version} and ${after.version}: ${parts.join('; ')}${replaced ? ' (none of the previous maintainers remain)' : ''}`,
@@ -35,5 +36,5 @@ export const maintainersChanged = defineRule({
 });
 
 function names(people: readonly Person[]): Set<string> {
-  return new Set(people.map((p) => p.name.toLowerCase()));
+  return new Set(people.map((p) => accountKey(p.name)));
 }

@@ -1,4 +1,4 @@
-import { isVersionChange } from '../diff/change.js';
+import { isVersionChange } from '../model.js';
 import semver from 'semver';
 import { defineRule, pass } from './rule.js';
 
@@ -6,7 +6,7 @@ export const newDependency = defineRule({
   id: 'new-dependency',
   title: 'An updated package declares a dependency its previous version did not',
   defaultSeverity: 'low',
-  needsMetadata: false,
+  metadata: 'optional',
   appliesTo: isVersionChange,
   check({ change, before, after }) {
     // The registry's manifests are the authority; the lockfile's copy of them is the fallback.
@@ -22,7 +22,8 @@ export const newDependency = defineRule({
     return {
       findings: [
         {
-          severity: major ? 'info' : 'low',
+          // a major release is chosen by a person editing package.json
+          ...(major ? { severity: 'info' as const } : {}),
           traits: ['payload:new-dependency'],
           evidence: {
             added: added.map((name) => ({ name, spec: newDeps[name] })),

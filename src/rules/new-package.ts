@@ -1,6 +1,5 @@
-import { DAY, days, defineRule, isoDate, unchecked } from './rule.js';
+import { DAY, days, defineRule, isoDate, unchecked, type Trait } from './rule.js';
 import type { Severity } from '../severity.js';
-import type { Trait } from './rule.js';
 
 const YOUNG = 30 * DAY;
 const SPARSE_VERSIONS = 2;
@@ -10,7 +9,7 @@ export const newPackage = defineRule({
   id: 'new-package',
   title: 'A package that was nowhere in the previous tree',
   defaultSeverity: 'info',
-  needsMetadata: true,
+  metadata: 'required',
   appliesTo: (change) => change.newName && change.after !== null,
   check({ change, facts, now }) {
     if (!facts) return unchecked('no registry metadata');

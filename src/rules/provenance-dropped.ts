@@ -1,6 +1,5 @@
-import { isVersionChange } from '../diff/change.js';
+import { isVersionChange, type PackageFacts, type VersionFacts } from '../model.js';
 import semver from 'semver';
-import type { PackageFacts, VersionFacts } from '../registry/facts.js';
 import { defineRule, pass, unchecked, type Trait, versionsMissing } from './rule.js';
 
 /** How many of the latest earlier releases of the same line are compared. */
@@ -10,7 +9,7 @@ export const provenanceDropped = defineRule({
   id: 'provenance-dropped',
   title: 'The versions you had carried provenance or a trusted publisher, and the new one does not',
   defaultSeverity: 'medium',
-  needsMetadata: true,
+  metadata: 'required',
   appliesTo: isVersionChange,
   check({ facts, before, after }) {
     if (!facts || !before || !after) return versionsMissing;
@@ -34,7 +33,6 @@ export const provenanceDropped = defineRule({
     return {
       findings: [
         {
-          severity: 'medium',
           traits,
           evidence: { lost, comparedWith: compared, publisher: after.publisher?.name ?? null },
           message: `${after.version} was published without ${lost.join(' and ')}, which ${had.join(', ')} had${after.publisher ? ` (published by ${after.publisher.name})` : ''}`,

@@ -1,5 +1,6 @@
+import { comparePublishers } from './publisher-changed.js';
+import { publishedBefore, sameAccount } from './history.js';
 import { DAY, defineRule, isoDate, pass, unchecked } from './rule.js';
-import { publisherChanged } from './publisher-changed.js';
 
 /** How far back a change of hands still matters for a version you are about to install. */
 const WINDOW = 90 * DAY;
@@ -14,18 +15,17 @@ export const publisherHistory = defineRule({
   id: 'publisher-history',
   title: 'The locked version was published recently by an account new to the package',
   defaultSeverity: 'medium',
-  needsMetadata: true,
+  metadata: 'required',
   appliesTo: (change) => change.before === null && change.after !== null,
-  check(ctx) {
-    const { facts, after, now } = ctx;
+  check({ facts, after, now }) {
     if (!facts || !after) return unchecked('the registry does not list the locked version');
     if (after.publishedAt === undefined) return unchecked('the registry sent no trustworthy publish times');
     if (now - after.publishedAt > WINDOW) return pass;
-    const previous = [...facts.versions.values()]
-      .filter((v) => v.publishedAt !== undefined && v.publishedAt < after.publishedAt! && v.publisher && v.publisher.name.toLowerCase() !== after.publisher?.name.toLowerCase())
-      .sort((a, b) => b.publishedAt! - a.publishedAt!)[0];
+    const byOthers = [...facts.versions.values()].filter((v) => v.publishedAt !== undefined && publishedBefore(v, after) && v.publisher && !(after.publisher && sameAccount(v.publisher.name, after.publisher.name)));
+    const previous = byOthers.sort((a, b) => b.publishedAt! - a.publishedAt!)[0];
     if (!previous) return pass;
-    const outcome = publisherChanged.check({ ...ctx, before: previous });
+    const outcome = comparePublishers(facts, previous, after);
+    // only a newcomer matters here: the findings keep publisher-changed's wording, severity (medium) and traits
     const findings = outcome.findings
       .filter((f) => f.traits.includes('publisher:new') || f.traits.includes('publisher:recent'))
       .map((f) => ({ ...f, message: `${after.version} (published ${isoDate(after.publishedAt)}; the last release by someone else was ${previous.version}): ${f.message}` }));

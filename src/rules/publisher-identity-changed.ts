@@ -1,11 +1,12 @@
-import { isVersionChange } from '../diff/change.js';
+import { isVersionChange } from '../model.js';
+import { publishedBefore, sameAccount } from './history.js';
 import { defineRule, pass, unchecked, versionsMissing } from './rule.js';
 
 export const publisherIdentityChanged = defineRule({
   id: 'publisher-identity-changed',
   title: 'Same publishing account, different identity: a new email, or a trusted publisher replaced by a personal account',
   defaultSeverity: 'medium',
-  needsMetadata: true,
+  metadata: 'required',
   appliesTo: isVersionChange,
   check({ facts, before, after }) {
     if (!facts || !before || !after) return versionsMissing;
@@ -16,7 +17,6 @@ export const publisherIdentityChanged = defineRule({
       return {
         findings: [
           {
-            severity: 'medium',
             traits: ['trust:trusted-publisher-lost'],
             evidence: { previous: { name: b.name, trustedPublisher: b.trustedPublisher }, publisher: { name: a.name } },
             message: `${before.version} was published by trusted publishing (${b.trustedPublisher}); ${after.version} by the personal account ${a.name}`,
@@ -24,9 +24,10 @@ export const publisherIdentityChanged = defineRule({
         ],
       };
     }
-    if (b.name.toLowerCase() !== a.name.toLowerCase() || !b.email || !a.email || b.email.toLowerCase() === a.email.toLowerCase()) return pass;
-    // An address this account already used on an earlier release is not news.
-    const seen = [...facts.versions.values()].some((v) => v.version !== after.version && v.publisher?.name.toLowerCase() === a.name.toLowerCase() && v.publisher.email?.toLowerCase() === a.email!.toLowerCase() && (v.publishedAt ?? 0) <= (after.publishedAt ?? Infinity));
+    if (!sameAccount(b.name, a.name) || !b.email || !a.email || sameAccount(b.email, a.email)) return pass;
+    const email = a.email;
+    // An address this account already used on a release no later than this one is not news.
+    const seen = [...facts.versions.values()].some((v) => v.version !== after.version && v.publisher?.email !== undefined && sameAccount(v.publisher.name, a.name) && sameAccount(v.publisher.email, email) && !publishedBefore(after, v));
     if (seen) return pass;
     return {
       findings: [

@@ -1,11 +1,11 @@
-import { isVersionChange } from '../diff/change.js';
+import { isVersionChange } from '../model.js';
 import { defineRule, pass, versionsMissing } from './rule.js';
 
 export const repositoryChanged = defineRule({
   id: 'repository-changed',
   title: 'The source repository URL changed between the two versions',
   defaultSeverity: 'low',
-  needsMetadata: true,
+  metadata: 'required',
   appliesTo: isVersionChange,
   check({ before, after }) {
     if (!before || !after) return versionsMissing;
@@ -16,7 +16,6 @@ export const repositoryChanged = defineRule({
     return {
       findings: [
         {
-          severity: 'low',
           traits: ['source:repository-changed'],
           evidence: { previous: before.repository, repository: after.repository },
           message: `repository changed from ${before.repository} to ${after.repository}`,

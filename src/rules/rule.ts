@@ -1,6 +1,6 @@
-import type { Change } from '../diff/change.js';
-import type { PackageFacts, VersionFacts } from '../registry/facts.js';
+import type { Change, PackageFacts, RuleInfo, Snapshot, VersionFacts } from '../model.js';
 import type { Severity } from '../severity.js';
+import type { ProjectChange } from './project-change.js';
 
 /** Named facts about a finding that the combination step reads (see docs/rules/scoring.md). */
 export type Trait =
@@ -26,9 +26,13 @@ export type Trait =
   | 'release:odd-prerelease'
   | 'release:out-of-order';
 
-/** What a rule reports; the engine adds the package, the paths and the rule id. */
+/**
+ * What a rule reports; the engine adds the package, the paths and the rule id. Without
+ * `severity` a finding has the rule's defaultSeverity: a rule states a severity only for the
+ * cases its page (docs/rules/<id>.md) lists as graded above or below it.
+ */
 export interface Draft {
-  readonly severity: Severity;
+  readonly severity?: Severity;
   readonly message: string;
   readonly evidence: Readonly<Record<string, unknown>>;
   readonly traits: readonly Trait[];
@@ -36,7 +40,7 @@ export interface Draft {
 
 export interface RuleContext {
   readonly change: Change;
-  /** Registry facts for the package; undefined when the change has no registry metadata. */
+  /** Registry facts for the package; undefined when there are none (see Rule.metadata). */
   readonly facts?: PackageFacts;
   readonly before?: VersionFacts;
   readonly after?: VersionFacts;
@@ -61,18 +65,49 @@ export interface RuleOutcome {
   readonly unchecked?: string;
 }
 
-export interface Rule {
-  readonly id: string;
-  readonly title: string;
-  readonly defaultSeverity: Severity;
-  /** Whether the rule reads registry metadata (otherwise it runs on the lockfile alone). */
-  readonly needsMetadata: boolean;
+/**
+ * What a rule does with registry metadata, which the engine honours:
+ * - 'required': the rule judges registry facts. The engine fetches them; a package installed
+ *   from git, a file or a tarball URL is listed as not checked by it.
+ * - 'optional': the rule judges the lockfile, and the registry's facts when there are any (the
+ *   registry's manifest over the lockfile's copy of it). The engine fetches them for it too, and
+ *   runs it on the lockfile alone where there are none.
+ * - 'none': the rule reads the lockfile only; it never sees registry facts.
+ */
+export type MetadataUse = 'required' | 'optional' | 'none';
+
+/** A rule about one changed package. */
+export interface Rule extends RuleInfo {
+  readonly metadata: MetadataUse;
   appliesTo(change: Change): boolean;
   check(ctx: RuleContext): RuleOutcome;
 }
 
-export function defineRule(rule: Rule): Rule {
-  return rule;
+/** A finding about the project rather than one package update. */
+export interface ProjectDraft {
+  /** What it is about, as ignore entries name it: a dependency, a lockfile, a policy file. */
+  readonly subject: string;
+  /** The version the lockfile holds, '' when none. */
+  readonly version: string;
+  /** As for Draft: absent means the rule's defaultSeverity. */
+  readonly severity?: Severity;
+  readonly message: string;
+  readonly evidence: Readonly<Record<string, unknown>>;
+}
+
+/** A rule about the project as a whole: package.json against its lockfile, the set of lockfiles, the policy. */
+export interface ProjectRule extends RuleInfo {
+  check(base: Snapshot, head: Snapshot, project: ProjectChange): { findings: ProjectDraft[]; unchecked?: string };
+}
+
+const DOCS = 'https://github.com/depguard/depguard/blob/main/docs/rules';
+
+export function defineRule(rule: Omit<Rule, 'docs'>): Rule {
+  return { ...rule, docs: `${DOCS}/${rule.id}.md` };
+}
+
+export function defineProjectRule(rule: Omit<ProjectRule, 'docs'>): ProjectRule {
+  return { ...rule, docs: `${DOCS}/${rule.id}.md` };
 }
 
 export const pass: RuleOutcome = { findings: [] };

@@ -1,8 +1,8 @@
-import { localOrGitSource, type LockedPackage } from '../diff/change.js';
+import type { LockedPackage } from '../model.js';
+import { localOrGitSource, TARBALL_DIR } from '../sources.js';
 import { differentBytes, parseIntegrity, strength, strongest, type Hashes } from '../integrity.js';
 import { defineRule, pass, type Draft } from './rule.js';
-import type { Severity } from '../severity.js';
-import { maxSeverity } from '../severity.js';
+import { type Severity, maxSeverity } from '../severity.js';
 
 type Problem = { severity: Severity; kind: string; text: string };
 
@@ -10,7 +10,7 @@ export const sourceChanged = defineRule({
   id: 'source-changed',
   title: "Lockfile tampering signals: an unexpected host, plain http, a git/tarball/file source, another package's tarball, missing, weakened, ambiguous or changed integrity",
   defaultSeverity: 'high',
-  needsMetadata: false,
+  metadata: 'optional',
   appliesTo: (change) => change.after !== null,
   check({ change, after: registryVersion, settings }) {
     const now = change.after!;
@@ -80,10 +80,10 @@ function classify(name: string, version: string, resolved: string | null, regist
  * lockfile installs other code under this name and version.
  */
 function tarballOf(name: string, version: string, path: string, resolved: string): { kind: string; text: string } {
-  const at = path.indexOf('/-/');
+  const at = path.indexOf(TARBALL_DIR);
   if (at < 0) return { kind: 'tarball', text: `installed from a tarball URL, not a registry package (${resolved})` };
   const owner = decode(path.slice(0, at));
-  const file = decode(path.slice(at + '/-/'.length));
+  const file = decode(path.slice(at + TARBALL_DIR.length));
   const basename = name.slice(name.lastIndexOf('/') + 1);
   if (owner === name && (file === `${basename}-${version}.tgz` || file === `${name}-${version}.tgz`)) return { kind: 'registry', text: '' };
   const whose = owner === name ? `the tarball of another version of ${name} (${file ?? path})` : `a tarball of ${owner ?? 'an unreadable name'}`;

@@ -1,8 +1,7 @@
-import { isVersionChange } from '../diff/change.js';
+import { isVersionChange } from '../model.js';
 import semver from 'semver';
 import { DAY, days, defineRule, isoDate, type Trait } from './rule.js';
-import type { Severity } from '../severity.js';
-import { maxSeverity } from '../severity.js';
+import { type Severity, maxSeverity } from '../severity.js';
 
 const DORMANT = 365 * DAY;
 const COMMON_PRERELEASE = /^(alpha|beta|rc|next|canary|dev|pre|preview|nightly|insiders|experimental|snapshot|build|test)$/i;
@@ -18,7 +17,7 @@ export const versionJump = defineRule({
   id: 'version-jump',
   title: 'A suspicious release: after long dormancy, a downgrade, a far jump, an odd pre-release, out of order',
   defaultSeverity: 'low',
-  needsMetadata: true,
+  metadata: 'required',
   appliesTo: isVersionChange,
   check({ change, facts }) {
     const from = change.before!.version;

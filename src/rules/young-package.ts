@@ -5,7 +5,7 @@ export const youngPackage = defineRule({
   id: 'young-package',
   title: 'A package first published more recently than the cooldown (minimum release age)',
   defaultSeverity: 'medium',
-  needsMetadata: true,
+  metadata: 'required',
   appliesTo: (change) => change.after !== null,
   check({ facts, now, settings }) {
     if (settings.minReleaseAgeMs <= 0) return pass;
@@ -16,7 +16,6 @@ export const youngPackage = defineRule({
     return {
       findings: [
         {
-          severity: 'medium',
           traits: ['package:young'],
           evidence: { createdAt: new Date(facts.createdAt).toISOString(), minReleaseAge: formatDuration(settings.minReleaseAgeMs), policySource: settings.minReleaseAgeSource },
           message: `${facts.name} itself was first published ${isoDate(facts.createdAt)}, ${formatDuration(Math.max(0, age))} ago: younger than the ${formatDuration(settings.minReleaseAgeMs)} cooldown (${settings.minReleaseAgeSource})`,

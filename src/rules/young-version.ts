@@ -4,8 +4,9 @@ import { formatDuration } from '../duration.js';
 export const youngVersion = defineRule({
   id: 'young-version',
   title: 'A version released more recently than the cooldown (minimum release age)',
+  // breaks the team's stated policy, so never below medium; age alone is never proof
   defaultSeverity: 'medium',
-  needsMetadata: true,
+  metadata: 'required',
   appliesTo: (change) => change.after !== null,
   check({ facts, after, change, now, settings }) {
     if (settings.minReleaseAgeMs <= 0) return pass;
@@ -17,8 +18,6 @@ export const youngVersion = defineRule({
     return {
       findings: [
         {
-          // Breaks the team's stated policy, so never below medium; age alone is never proof.
-          severity: 'medium',
           traits: ['release:young'],
           evidence: { publishedAt: new Date(published).toISOString(), ageHours: Math.max(0, Math.floor(age / 3_600_000)), minReleaseAge: formatDuration(settings.minReleaseAgeMs), policySource: settings.minReleaseAgeSource },
           message: `${change.after!.version} was published ${isoDate(published)}, ${formatDuration(Math.max(0, age))} ago: younger than the ${formatDuration(settings.minReleaseAgeMs)} cooldown (${settings.minReleaseAgeSource})`,

@@ -3,10 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffTrees } from '../../src/diff/diff-trees.js';
-import { isInRangeUpdate, type Change } from '../../src/diff/change.js';
+import { isInRangeUpdate, type Change, type Snapshot } from '../../src/model.js';
 import { loadSnapshot } from '../../src/lockfile/load.js';
 import { readSource } from '../../src/lockfile/source.js';
-import type { Snapshot } from '../../src/lockfile/snapshot.js';
 import { fixture } from '../helpers/cli.js';
 
 async function loadFile(file: string): Promise<Snapshot> {

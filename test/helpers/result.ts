@@ -1,10 +1,12 @@
-import type { Finding, Location, Skipped, Unavailable } from '../../src/engine.js';
+import type { Finding, Location, PackageFinding, Skipped, Unavailable } from '../../src/model.js';
 import { buildResult, type DiffResult } from '../../src/result.js';
+import { ALL_RULES } from '../../src/rules/index.js';
 import { added } from './rules.js';
 
 /** A finding as the engine would report it for a package new to the tree; override any field. */
-export function finding(name: string, version: string, overrides: Partial<Finding> = {}): Finding {
+export function finding(name: string, version: string, overrides: Partial<Omit<PackageFinding, 'kind'>> = {}): PackageFinding {
   return {
+    kind: 'package',
     ruleId: 'new-package',
     severity: 'info',
     package: { name, version },
@@ -26,9 +28,10 @@ export function unavailable(name: string, version: string, reason: string, locat
   return { package: { name, version }, reason, location };
 }
 
-/** A DiffResult whose changes are the packages the findings name, all added. */
+/** A DiffResult whose changes are the packages the package findings name, all added. */
 export function resultWith(findings: readonly Finding[], rest: { skipped?: Skipped[]; unavailable?: Unavailable[] } = {}): DiffResult {
-  const packages = new Map(findings.map((f) => [`${f.package.name}@${f.package.version}`, f.package]));
+  const packages = new Map(findings.filter((f) => f.kind === 'package').map((f) => [`${f.package.name}@${f.package.version}`, f.package]));
   const changes = [...packages.values()].map((p) => added(p.name, p.version));
-  return buildResult('diff', 'HEAD:package-lock.json', 'package-lock.json', changes, { findings: [...findings], suppressed: [], expiredIgnores: [], skipped: rest.skipped ?? [], unavailable: rest.unavailable ?? [] }, { source: null, minReleaseAge: '3d', minReleaseAgeSource: 'depguard default', changedByThisChange: false });
+  const evaluation = { findings: [...findings], suppressed: [], expiredIgnores: [], skipped: rest.skipped ?? [], unavailable: rest.unavailable ?? [], rules: [...ALL_RULES] };
+  return buildResult('diff', 'HEAD:package-lock.json', 'package-lock.json', changes, evaluation, { source: null, minReleaseAge: '3d', minReleaseAgeSource: 'depguard default', changedByThisChange: false });
 }

@@ -1,7 +1,6 @@
-import { buildPackument, type PackageSpec, type VersionSpec } from '../../scripts/fixture-registry.mjs';
-import type { Change } from '../../src/diff/change.js';
-import { extractFacts } from '../../src/registry/facts.js';
-import type { RuleContext, RuleSettings } from '../../src/rules/rule.js';
+import type { PackageSpec, VersionSpec } from '../../scripts/fixture-registry.mjs';
+import type { Change } from '../../src/model.js';
+import type { RuleSettings } from '../../src/rules/rule.js';
 
 export const NOW = Date.parse('2026-11-21T00:00:00Z');
 export const person = (name: string) => ({ name, email: `${name}@users.example` });
@@ -38,20 +37,8 @@ export function added(name: string, version: string): Change {
   return { ...upgrade(name, version, version), kind: 'added', before: null, newName: true, direct: false, paths: [[{ name: 'app', version: '1.0.0' }, { name: 'parent', version: '1.0.0' }, { name, version }]] };
 }
 
-/** A rule context for `change`, with facts from a registry document built from `spec`. */
+/** The settings rule cases run with: a 3-day cooldown and the public registry. */
 export const SETTINGS: RuleSettings = { minReleaseAgeMs: 3 * 86_400_000, minReleaseAgeSource: 'test', registries: ['https://registry.npmjs.org/'] };
-
-export function context(change: Change, spec: PackageSpec | null, now = NOW, settings: RuleSettings = SETTINGS): RuleContext {
-  const facts = spec ? extractFacts(buildPackument(spec), spec.name) : undefined;
-  return {
-    change,
-    facts,
-    before: change.before ? facts?.versions.get(change.before.version) : undefined,
-    after: change.after ? facts?.versions.get(change.after.version) : undefined,
-    now,
-    settings,
-  };
-}
 
 /** The document with `_npmUser`, per-version `maintainers` and trustworthy `time` stripped, as the mirror here does. */
 export function stripped(spec: PackageSpec): PackageSpec {

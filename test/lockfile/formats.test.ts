@@ -7,7 +7,7 @@ import { LockfileError, UsageError } from '../../src/errors.js';
 import { findLockfile } from '../../src/lockfile/detect.js';
 import { loadSnapshot } from '../../src/lockfile/load.js';
 import { describeSource, readSource, type LockSource } from '../../src/lockfile/source.js';
-import type { Snapshot } from '../../src/lockfile/snapshot.js';
+import type { Snapshot } from '../../src/model.js';
 import { fixture } from '../helpers/cli.js';
 import { git, tempRepo } from '../helpers/git.js';
 

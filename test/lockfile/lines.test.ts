@@ -2,10 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isPackage } from '../../src/diff/change.js';
+import { isPackage, type PackageNode, type Snapshot } from '../../src/model.js';
 import { loadSnapshot } from '../../src/lockfile/load.js';
 import type { Loader } from '../../src/lockfile/npm.js';
-import type { PackageNode, Snapshot } from '../../src/lockfile/snapshot.js';
 import { readSource } from '../../src/lockfile/source.js';
 import { FIXTURES, fixture } from '../helpers/cli.js';
 

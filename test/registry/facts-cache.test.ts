@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildPackument, loadDocuments } from '../../scripts/fixture-registry.mjs';
 import type { MetadataClient } from '../../src/registry/client.js';
-import { extractFacts, type PackageFacts } from '../../src/registry/facts.js';
+import { extractFacts } from '../../src/registry/facts.js';
+import type { PackageFacts } from '../../src/model.js';
 import { CachedClient, decode, encode } from '../../src/registry/facts-cache.js';
 import { fixture } from '../helpers/cli.js';
 
@@ -89,7 +90,7 @@ describe('the facts cache stays small', () => {
     const client = new CachedClient({ packageFacts: async () => facts }, { dir, registry: 'https://ci:hunter2@registry.example/npm/', maxAgeMs: 3_600_000, offline: false, now: Date.now });
     await client.packageFacts('x');
     await client.flush();
-    const index = readFileSync(path.join(dir, 'facts-v3', 'index.json'), 'utf8');
+    const index = readFileSync(path.join(dir, 'facts-v4', 'index.json'), 'utf8');
     expect(index).toContain('"https://registry.example/npm/ x"');
     expect(index).not.toContain('hunter2');
   });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { combine } from '../../src/rules/combine.js';
-import type { Draft, Trait } from '../../src/rules/rule.js';
+import { combine, type Signal } from '../../src/rules/combine.js';
+import type { Trait } from '../../src/rules/rule.js';
 import type { Severity } from '../../src/severity.js';
 
-const d = (ruleId: string, severity: Severity, ...traits: Trait[]): { ruleId: string; draft: Draft } => ({ ruleId, draft: { severity, message: '', evidence: {}, traits } });
+const d = (ruleId: string, severity: Severity, ...traits: Trait[]): Signal => ({ ruleId, severity, draft: { message: '', evidence: {}, traits } });
 
 describe('combine', () => {
   it('raises a newcomer publisher with a new dependency to critical in an in-range update', () => {

@@ -1,38 +1,88 @@
-import { describe, expect, it } from 'vitest';
 import { installScriptAdded } from '../../src/rules/install-script-added.js';
-import { added, context, person, upgrade } from '../helpers/rules.js';
+import { youngVersion } from '../../src/rules/young-version.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+import { added, person, upgrade } from '../helpers/rules.js';
 
 const v = (version: string, extra: Record<string, unknown> = {}) => ({ version, time: '2020-01-01T00:00:00Z', publisher: person('a'), maintainers: [person('a')], ...extra });
+const withLockfileScript = (change: ReturnType<typeof upgrade>) => ({ ...change, after: { ...change.after!, hasInstallScript: true } });
 
-describe('install-script-added', () => {
-  it('is high when an in-range update adds a postinstall (eslint-scope 3.7.2)', () => {
-    const out = installScriptAdded.check(context(upgrade('p', '3.7.1', '3.7.2'), { name: 'p', versions: [v('3.7.1'), v('3.7.2', { scripts: { postinstall: 'node ./lib/build.js', test: 'x' } })] }));
-    expect(out.findings[0]).toMatchObject({ severity: 'high', traits: ['payload:install-script'], evidence: { added: ['postinstall'] } });
-  });
-
-  it('is medium in a major release, and notices a changed command', () => {
-    expect(installScriptAdded.check(context(upgrade('p', '1.0.0', '2.0.0'), { name: 'p', versions: [v('1.0.0'), v('2.0.0', { scripts: { preinstall: 'node x' } })] })).findings[0]!.severity).toBe('medium');
-    const changed = installScriptAdded.check(context(upgrade('p', '1.0.0', '1.0.1'), { name: 'p', versions: [v('1.0.0', { scripts: { install: 'node-gyp rebuild' } }), v('1.0.1', { scripts: { install: 'node setup_bun.js' } })] }));
-    expect(changed.findings[0]).toMatchObject({ severity: 'high', evidence: { changed: ['install'] } });
-  });
-
-  it('treats binding.gyp as an implicit node-gyp rebuild, and an unchanged script as nothing', () => {
-    const out = installScriptAdded.check(context(upgrade('p', '1.0.0', '1.1.0'), { name: 'p', versions: [v('1.0.0', { gypfile: true }), v('1.1.0', { gypfile: true })] }));
-    expect(out.findings).toEqual([]);
-    const gyp = installScriptAdded.check(context(upgrade('p', '1.0.0', '1.1.0'), { name: 'p', versions: [v('1.0.0'), v('1.1.0', { gypfile: true })] }));
-    expect(gyp.findings[0]!.evidence).toMatchObject({ scripts: { install: 'node-gyp rebuild' } });
-  });
-
-  it('is low when an earlier release already had the same scripts, and for a brand-new package', () => {
-    const back = installScriptAdded.check(context(upgrade('p', '1.0.1', '1.0.2'), { name: 'p', versions: [v('1.0.0', { scripts: { postinstall: 'node a' }, time: '2019-01-01T00:00:00Z' }), v('1.0.1'), v('1.0.2', { scripts: { postinstall: 'node a' }, time: '2020-06-01T00:00:00Z' })] }));
-    expect(back.findings[0]).toMatchObject({ severity: 'low', traits: [] });
-    expect(installScriptAdded.check(context(added('p', '1.0.0'), { name: 'p', versions: [v('1.0.0', { scripts: { install: 'node-gyp rebuild' } })] })).findings[0]).toMatchObject({ severity: 'low', traits: [] });
-  });
-
-  it('reads hasInstallScript from the lockfile when there is no registry metadata', () => {
-    const change = upgrade('p', '0.7.28', '0.7.29');
-    const c = { ...change, after: { ...change.after!, hasInstallScript: true } };
-    expect(installScriptAdded.check(context(c, null)).findings[0]).toMatchObject({ severity: 'high', evidence: { source: 'lockfile' } });
-    expect(installScriptAdded.check(context(upgrade('p', '0.7.28', '0.7.29'), null)).findings).toEqual([]);
-  });
+ruleTester.run(installScriptAdded, {
+  valid: [
+    { name: 'binding.gyp on both versions: the same implicit node-gyp rebuild', change: upgrade('p', '1.0.0', '1.1.0'), registry: { name: 'p', versions: [v('1.0.0', { gypfile: true }), v('1.1.0', { gypfile: true })] } },
+    { name: 'the same postinstall on both versions', change: upgrade('p', '1.0.0', '1.0.1'), registry: { name: 'p', versions: [v('1.0.0', { scripts: { postinstall: 'node a' } }), v('1.0.1', { scripts: { postinstall: 'node a' } })] } },
+    { name: 'no install script, only other scripts', change: upgrade('p', '1.0.0', '1.0.1'), registry: { name: 'p', versions: [v('1.0.0'), v('1.0.1', { scripts: { test: 'vitest' } })] } },
+    { name: 'without metadata, a lockfile entry without hasInstallScript', change: upgrade('p', '0.7.28', '0.7.29'), registry: null },
+    {
+      name: 'without metadata, a new package whose entry has hasInstallScript (native addons are common)',
+      change: { ...added('p', '1.0.0'), after: { ...added('p', '1.0.0').after!, hasInstallScript: true } },
+      registry: null,
+    },
+  ],
+  invalid: [
+    {
+      name: 'high when an in-range update adds a postinstall (eslint-scope 3.7.2)',
+      change: upgrade('p', '3.7.1', '3.7.2'),
+      registry: { name: 'p', versions: [v('3.7.1'), v('3.7.2', { scripts: { postinstall: 'node ./lib/build.js', test: 'x' } })] },
+      findings: [{ severity: 'high', traits: ['payload:install-script'], evidence: { added: ['postinstall'], source: 'registry' } }],
+    },
+    {
+      name: 'medium in a major release',
+      change: upgrade('p', '1.0.0', '2.0.0'),
+      registry: { name: 'p', versions: [v('1.0.0'), v('2.0.0', { scripts: { preinstall: 'node x' } })] },
+      findings: [{ severity: 'medium', traits: ['payload:install-script'] }],
+    },
+    {
+      name: 'high when an in-range update changes the command',
+      change: upgrade('p', '1.0.0', '1.0.1'),
+      registry: { name: 'p', versions: [v('1.0.0', { scripts: { install: 'node-gyp rebuild' } }), v('1.0.1', { scripts: { install: 'node setup_bun.js' } })] },
+      findings: [{ severity: 'high', evidence: { changed: ['install'] } }],
+    },
+    {
+      name: 'binding.gyp added: the implicit node-gyp rebuild',
+      change: upgrade('p', '1.0.0', '1.1.0'),
+      registry: { name: 'p', versions: [v('1.0.0'), v('1.1.0', { gypfile: true })] },
+      findings: [{ severity: 'high', evidence: { scripts: { install: 'node-gyp rebuild' } } }],
+    },
+    {
+      name: 'low when an earlier release already had the same scripts',
+      change: upgrade('p', '1.0.1', '1.0.2'),
+      registry: { name: 'p', versions: [v('1.0.0', { scripts: { postinstall: 'node a' }, time: '2019-01-01T00:00:00Z' }), v('1.0.1'), v('1.0.2', { scripts: { postinstall: 'node a' }, time: '2020-06-01T00:00:00Z' })] },
+      findings: [{ severity: 'low', traits: [], evidence: { earlierVersionHadSameScripts: true } }],
+    },
+    {
+      name: 'low for a brand-new package',
+      change: added('p', '1.0.0'),
+      registry: { name: 'p', versions: [v('1.0.0', { scripts: { install: 'node-gyp rebuild' } })] },
+      findings: [{ severity: 'low', traits: [], message: 'new package runs code at install: install: "node-gyp rebuild"' }],
+    },
+    {
+      name: 'reads hasInstallScript from the lockfile when there is no registry metadata (in range: high)',
+      change: withLockfileScript(upgrade('p', '0.7.28', '0.7.29')),
+      registry: null,
+      findings: [{ severity: 'high', traits: ['payload:install-script'], evidence: { source: 'lockfile' } }],
+    },
+    {
+      name: 'from the lockfile, a major release: medium',
+      change: withLockfileScript(upgrade('p', '1.0.0', '2.0.0')),
+      registry: null,
+      findings: [{ severity: 'medium', evidence: { source: 'lockfile' } }],
+    },
+    {
+      name: 'from the lockfile when the metadata could not be fetched, saying so',
+      change: withLockfileScript(upgrade('p', '0.7.28', '0.7.29')),
+      failure: 'registry answered 500',
+      findings: [{ severity: 'high', evidence: { source: 'lockfile' } }],
+      skipped: [{ reason: 'registry metadata unavailable (registry answered 500): judged on the lockfile alone' }],
+    },
+    {
+      name: 'raised to critical with a release younger than the cooldown (fresh-install-script)',
+      change: upgrade('p', '3.7.1', '3.7.2'),
+      registry: { name: 'p', versions: [v('3.7.1'), v('3.7.2', { scripts: { postinstall: 'node x' }, time: '2026-11-20T00:00:00Z' })] },
+      alongside: [youngVersion],
+      findings: [
+        { severity: 'critical', escalation: { combination: 'fresh-install-script', from: 'high' } },
+        { ruleId: 'young-version', severity: 'critical', escalation: { combination: 'fresh-install-script', from: 'medium' } },
+      ],
+    },
+  ],
 });

@@ -6,11 +6,11 @@ import { startRegistry, type Registry } from '../../scripts/fixture-registry.mjs
 import { diffTrees } from '../../src/diff/diff-trees.js';
 import { loadSnapshot } from '../../src/lockfile/load.js';
 import { readSource } from '../../src/lockfile/source.js';
-import type { Snapshot } from '../../src/lockfile/snapshot.js';
+import type { Snapshot } from '../../src/model.js';
 import { sourceChanged } from '../../src/rules/source-changed.js';
 import { addDependencyA, diffJson, documents, editJson, editText, EVIL_INTEGRITY, EVIL_URL, findingsOf, npmDecoy, project, yarnDecoy } from '../helpers/attack.js';
 import { fixture } from '../helpers/cli.js';
-import { context } from '../helpers/rules.js';
+import { judgeCase } from '../helpers/rule-tester.js';
 
 async function load(file: string): Promise<Snapshot> {
   return loadSnapshot(await readSource({ kind: 'file', file }, os.tmpdir(), 1e9));
@@ -125,7 +125,7 @@ describe('diffTrees: one change per group of copies that disagree', () => {
     const head = await lockOf({ 'node_modules/a/node_modules/p': entry('1.0.0'), 'node_modules/a': { version: '1.0.0' }, 'node_modules/p': entry('1.0.0', { integrity: SHA_B }) });
     const changes = diffTrees(base, head).filter((c) => c.name === 'p');
     expect(changes.map((c) => [c.kind, c.before?.integrity, c.after?.integrity, c.after?.locations])).toEqual([['source-changed', SHA_A, SHA_B, ['node_modules/p']]]);
-    expect(changes[0]!.after!.otherCopies).toEqual([{ resolved: ON_REGISTRY('1.0.0'), integrity: SHA_A, locations: ['node_modules/a/node_modules/p'] }]);
+    expect(changes[0]!.after!.otherCopies).toEqual([{ integrity: SHA_A, locations: ['node_modules/a/node_modules/p'] }]);
   });
 
   it("same version: a copy whose entry declares other dependencies is a change, and source-changed says which", async () => {
@@ -133,7 +133,7 @@ describe('diffTrees: one change per group of copies that disagree', () => {
     const head = await lockOf({ 'node_modules/p': entry('1.0.0', { dependencies: { q: '^1.0.0', evil: '^1.0.0' } }), 'node_modules/q': entry('1.0.0'), 'node_modules/evil': entry('1.0.0') });
     const [change] = diffTrees(base, head).filter((c) => c.name === 'p');
     expect(change!.kind).toBe('source-changed');
-    const out = sourceChanged.check(context(change!, null));
+    const out = judgeCase(sourceChanged, { name: 'case', change: change! });
     expect(out.findings.map((f) => [f.severity, f.evidence.problems])).toEqual([['high', ['dependencies-changed']]]);
     expect(out.findings[0]!.message).toContain('(+evil)');
   });
@@ -158,6 +158,6 @@ describe('diffTrees: one change per group of copies that disagree', () => {
       ['upgraded', SHA_A, [SHA_B]],
       ['upgraded', SHA_B, [SHA_A]],
     ]);
-    expect(changes.map((c) => sourceChanged.check(context(c, null)).findings[0]?.evidence.problems)).toEqual([['copies-disagree'], ['copies-disagree']]);
+    expect(changes.map((c) => judgeCase(sourceChanged, { name: 'case', change: c }).findings[0]?.evidence.problems)).toEqual([['copies-disagree'], ['copies-disagree']]);
   });
 });

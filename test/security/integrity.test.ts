@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type Registry } from '../../scripts/fixture-registry.mjs';
-import type { Change, LockedPackage } from '../../src/diff/change.js';
+import { buildPackument, startRegistry, type Registry } from '../../scripts/fixture-registry.mjs';
+import type { Change, LockedPackage } from '../../src/model.js';
 import { sourceChanged } from '../../src/rules/source-changed.js';
 import { diffJson, documents, editJson, editText, EVIL_INTEGRITY, findingsOf, project } from '../helpers/attack.js';
 import { fixture } from '../helpers/cli.js';
-import { context, SETTINGS, upgrade } from '../helpers/rules.js';
+import { judgeCase } from '../helpers/rule-tester.js';
+import { SETTINGS, upgrade } from '../helpers/rules.js';
 
 const LEGIT = JSON.parse(readFileSync(fixture('event-stream', 'head', 'package-lock.json'), 'utf8')).packages['node_modules/event-stream'].integrity as string;
 const LEGIT_SHA1 = `sha1-${Buffer.from('84f443755b2a8c0d3ee55a42c6debc4fb61eb353', 'hex').toString('base64')}`; // the tarball's real sha1
@@ -86,11 +87,13 @@ describe('source-changed: integrity and registry tarball paths', () => {
     const name = c.name ?? 'p';
     const base = upgrade(name, c.before?.version ?? '1.0.0', c.after.version ?? '1.0.1', { kind: c.kind ?? 'upgraded' });
     const change: Change = { ...base, before: { ...base.before!, ...c.before }, after: { ...base.after!, ...c.after } };
-    const versions = [{ version: change.after!.version, time: '2020-01-01T00:00:00Z' }];
-    const spec = c.published ? { name, versions } : null;
-    const ctx = context(change, spec, undefined, { ...SETTINGS, registries: c.registries ?? SETTINGS.registries });
-    const published = c.published ? { ...ctx, after: { ...ctx.after!, integrity: c.published } } : ctx;
-    return sourceChanged.check(published).findings.map((f) => [f.severity, ...(f.evidence.problems as string[])]);
+    let document: Record<string, unknown> | undefined;
+    if (c.published) {
+      document = buildPackument({ name, versions: [{ version: change.after!.version, time: '2020-01-01T00:00:00Z' }] });
+      (document.versions as Record<string, { dist: { integrity: string } }>)[change.after!.version]!.dist.integrity = c.published;
+    }
+    const out = judgeCase(sourceChanged, { name: 'case', change, ...(document ? { document } : {}), settings: { registries: c.registries ?? SETTINGS.registries } });
+    return out.findings.map((f) => [f.severity, ...(f.evidence.problems as string[])]);
   }
 
   const valid: Array<[string, Case]> = [

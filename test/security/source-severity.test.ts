@@ -2,11 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type Registry } from '../../scripts/fixture-registry.mjs';
-import type { Change } from '../../src/diff/change.js';
+import type { Change } from '../../src/model.js';
 import { sourceChanged } from '../../src/rules/source-changed.js';
 import { diffJson, documents, editJson, editText, findingsOf, project } from '../helpers/attack.js';
 import { fixture } from '../helpers/cli.js';
-import { added, context, upgrade } from '../helpers/rules.js';
+import { judgeCase } from '../helpers/rule-tester.js';
+import { added, upgrade } from '../helpers/rules.js';
 
 const LEGIT = JSON.parse(readFileSync(fixture('event-stream', 'head', 'package-lock.json'), 'utf8')).packages['node_modules/event-stream'];
 const FOREIGN = 'https://registry.npmjs-mirror.example/event-stream/-/event-stream-3.3.6.tgz';
@@ -104,6 +105,6 @@ describe('source-changed: the severity of each source', () => {
     ["the project's own patch stays medium (its code is in the change)", bump('patch:p@npm%3A1.0.1#./.yarn/patches/p.patch::locator=app%40workspace%3A.'), 'medium patch'],
   ];
   it.each(cases)('%s', (_, change, expected) => {
-    expect(sourceChanged.check(context(change, null)).findings.map((f) => `${f.severity} ${(f.evidence.problems as string[]).join(',')}`)).toEqual([expected]);
+    expect(judgeCase(sourceChanged, { name: 'case', change }).findings.map((f) => `${f.severity} ${(f.evidence.problems as string[]).join(',')}`)).toEqual([expected]);
   });
 });
