@@ -1,3 +1,4 @@
+import { BUN_BINARY, LOCKFILE_NAMES } from '../lockfile/detect.js';
 import { shellQuote, shellWords } from './shell-quote.js';
 
 export const HOOK_FILE = 'pre-commit';
@@ -8,10 +9,6 @@ const MARKER = '# depguard-hook v1';
 /** Any version of the marker: an older depguard must still recognise (and uninstall) a newer hook. */
 const MARKER_LINE = /^# depguard-hook v\d+$/m;
 
-/** The lockfiles depguard reads, by file name. */
-export const AUDITED_LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'] as const;
-/** Bun's binary lockfile: the hook says it skipped it rather than pass it silently. */
-const UNAUDITED_LOCKFILES = ['bun.lockb'] as const;
 
 export interface HookScriptOptions {
   /** Absolute path of the node that ran `depguard hook install`. */
@@ -36,7 +33,7 @@ export function renderHookScript(options: HookScriptOptions): string {
   const extra = options.diffArgs.length > 0 ? ` ${shellWords(options.diffArgs)}` : '';
   // With core.quotePath=false git still quotes paths holding quotes, backslashes or control
   // characters; such a lockfile cannot be named to depguard, so the hook fails rather than skip it.
-  const quoted = AUDITED_LOCKFILES.map((name) => `${name}\\"`).join('|');
+  const quoted = LOCKFILE_NAMES.map((name) => `${name}\\"`).join('|');
   return `#!/bin/sh
 ${MARKER}
 # Written by \`depguard hook install\`; \`depguard hook uninstall\` removes it and puts back the
@@ -61,14 +58,14 @@ staged=$(git -c core.quotePath=false diff --cached --name-only --diff-filter=ACM
 status=0
 while IFS= read -r file; do
   case \${file##*/} in
-    ${AUDITED_LOCKFILES.join('|')})
+    ${LOCKFILE_NAMES.join('|')})
       depguard diff --staged --lockfile "$file"${extra} || status=$?
       ;;
     ${quoted})
       echo "depguard: cannot audit $file: git quotes its path" >&2
       status=2
       ;;
-    ${UNAUDITED_LOCKFILES.join('|')})
+    ${BUN_BINARY})
       echo "depguard: $file not audited (Bun's binary lockfile: bun install --save-text-lockfile writes bun.lock)" >&2
       ;;
   esac

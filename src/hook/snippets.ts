@@ -1,5 +1,5 @@
+import { LOCKFILE_NAMES } from '../lockfile/detect.js';
 import type { HookManager } from './managers.js';
-import { AUDITED_LOCKFILES } from './script.js';
 import { shellWords } from './shell-quote.js';
 
 /** What to add to a hook manager's configuration to run depguard on staged lockfiles at the top of the repository. */
@@ -8,13 +8,13 @@ export function managerSnippet(manager: HookManager, diffArgs: readonly string[]
   switch (manager.name) {
     case 'husky':
       // husky runs the file with sh -e: `a || b` fails the commit only when depguard does.
-      return `git diff --cached --quiet --diff-filter=ACMR -- ${AUDITED_LOCKFILES.join(' ')} || ${command}\n`;
+      return `git diff --cached --quiet --diff-filter=ACMR -- ${LOCKFILE_NAMES.join(' ')} || ${command}\n`;
     case 'lefthook':
       return [
         'pre-commit:',
         '  commands:',
         '    depguard:',
-        `      glob: "{${AUDITED_LOCKFILES.join(',')}}"`,
+        `      glob: "{${LOCKFILE_NAMES.join(',')}}"`,
         `      run: ${yamlScalar(command)}`,
         '',
       ].join('\n');

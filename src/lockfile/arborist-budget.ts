@@ -1,6 +1,6 @@
 import { LockfileError } from '../errors.js';
 import type { LockfileData } from './parse.js';
-import { isRecord } from './shape.js';
+import { isRecord } from '../records.js';
 
 /**
  * Arborist, the loader of record for v1 lockfiles and for lockfiles with overrides, resolves each

@@ -3,7 +3,8 @@ import { LockfileError } from '../errors.js';
 import { OBJECT_MEMBERS } from './names.js';
 import { buildSnapshot, declaredIn, type LockedDep, type LockedImporter, type LockedPackageEntry } from './graph.js';
 import { FolderTree, lookUpAll } from './lookup.js';
-import { isRecord, optionalString, parseManifest, recordAt, splitSpec, stringsAt } from './shape.js';
+import { isRecord } from '../records.js';
+import { optionalString, parseManifest, recordAt, splitSpec, stringsAt } from './shape.js';
 import type { EdgeType, Snapshot } from '../model.js';
 import type { LockfileText } from './source.js';
 

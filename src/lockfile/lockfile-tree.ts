@@ -3,6 +3,7 @@ import { globsMatcher } from '../glob.js';
 import { FolderTree, lookUpAll } from './lookup.js';
 import type { LockfileData } from './parse.js';
 import { compareLocation, type TreeShape } from './snapshot.js';
+import { declaredWorkspaces, workspaceGlobs } from './workspaces.js';
 import type { Edge, EdgeType, PackageNode } from '../model.js';
 
 type Entry = Readonly<Record<string, unknown>>;
@@ -123,8 +124,7 @@ function rootDeclarations(pkg: Entry): Array<[string, string]> {
   add(pkg.dependencies, 'prod');
   add(pkg.optionalDependencies, 'optional');
   add(pkg.devDependencies, 'dev');
-  const ws = Array.isArray(pkg.workspaces) ? pkg.workspaces : (pkg.workspaces as { packages?: unknown } | undefined)?.packages;
-  out.set('\u0000workspaces', JSON.stringify(ws ?? []));
+  out.set('\u0000workspaces', JSON.stringify(declaredWorkspaces(pkg)));
   return [...out].sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
@@ -168,8 +168,7 @@ function workspaceEdges(folders: ReadonlyMap<string, string>): Array<[string, st
 }
 
 function isWorkspaceFolder(folder: string, root: Entry): boolean {
-  const patterns = Array.isArray(root.workspaces) ? root.workspaces : Array.isArray((root.workspaces as { packages?: unknown })?.packages) ? (root.workspaces as { packages: unknown[] }).packages : [];
-  return globsMatcher(patterns.filter((p): p is string => typeof p === 'string'))(folder);
+  return globsMatcher(workspaceGlobs(root))(folder);
 }
 
 function nameFromKey(key: string): string {

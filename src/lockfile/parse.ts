@@ -1,6 +1,6 @@
 import { LockfileError } from '../errors.js';
 import { hasControlChars, isPackageName as validName, MAX_FIELD, OBJECT_MEMBERS } from './names.js';
-import { isRecord } from './shape.js';
+import { isRecord } from '../records.js';
 
 export interface LockfileData {
   readonly lockfileVersion: number;

@@ -1,6 +1,7 @@
 import { LockfileError } from '../errors.js';
 import { buildSnapshot, declaredIn, type LockedDep, type LockedImporter, type LockedPackageEntry } from './graph.js';
-import { isRecord, optionalString, parseManifest, recordAt, splitSpec, stringsAt } from './shape.js';
+import { isRecord } from '../records.js';
+import { optionalString, parseManifest, recordAt, splitSpec, stringsAt } from './shape.js';
 import type { Declared, Snapshot } from '../model.js';
 import type { LockfileText } from './source.js';
 import { parseYamlLockfile, type YamlLockfile } from './yaml.js';

@@ -3,8 +3,6 @@ import { isRecord } from '../records.js';
 
 /** Checks on parsed lockfile data, failing with a one-line LockfileError that says where. */
 
-export { isRecord };
-
 /** An object, or {} when absent. */
 export function recordAt(label: string, where: string, value: unknown): Record<string, unknown> {
   if (value === undefined || value === null) return {};

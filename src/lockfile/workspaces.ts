@@ -1,4 +1,5 @@
 import { globsMatcher } from '../glob.js';
+import { isRecord } from '../records.js';
 
 /**
  * The workspace folders a project declares: the root package.json's `"workspaces": [globs]` or
@@ -9,21 +10,36 @@ import { globsMatcher } from '../glob.js';
 export async function workspacePatterns(packageJson: string | null, pnpmWorkspace: string | null): Promise<string[]> {
   // the YAML parser is loaded only for projects that have a pnpm-workspace.yaml
   const parseYaml = pnpmWorkspace === null ? null : (await import('yaml')).parse;
-  const lists = [globsOf(() => JSON.parse(packageJson ?? 'null'), 'workspaces'), parseYaml ? globsOf(() => parseYaml(pnpmWorkspace!) as unknown, null) : []];
+  const lists = [workspaceGlobs(parsed(() => JSON.parse(packageJson ?? 'null'))), parseYaml ? strings(globList(parsed(() => parseYaml(pnpmWorkspace!)))) : []];
   return [...new Set(lists.flat())];
 }
 
-function globsOf(parse: () => unknown, field: string | null): string[] {
-  let doc: unknown;
+/** A package.json's `workspaces` as written, `[globs]` or `{ "packages": [globs] }`, whatever the list holds; [] when there is none. */
+export function declaredWorkspaces(manifest: unknown): unknown[] {
+  return isRecord(manifest) ? globList(manifest.workspaces) : [];
+}
+
+/** The globs of a package.json's `workspaces`. */
+export function workspaceGlobs(manifest: unknown): string[] {
+  return strings(declaredWorkspaces(manifest));
+}
+
+/** `[globs]`, or `{ packages: [globs] }` (Yarn's form, and pnpm-workspace.yaml's). */
+function globList(value: unknown): unknown[] {
+  const list = Array.isArray(value) ? value : isRecord(value) ? value.packages : undefined;
+  return Array.isArray(list) ? list : [];
+}
+
+function strings(list: readonly unknown[]): string[] {
+  return list.filter((p): p is string => typeof p === 'string');
+}
+
+function parsed(parse: () => unknown): unknown {
   try {
-    doc = parse();
+    return parse();
   } catch {
-    return [];
+    return null;
   }
-  if (doc === null || typeof doc !== 'object') return [];
-  const value = field === null ? doc : (doc as Record<string, unknown>)[field];
-  const list = Array.isArray(value) ? value : value && typeof value === 'object' ? (value as Record<string, unknown>).packages : undefined;
-  return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string') : [];
 }
 
 /** The candidate folders (relative, '/'-separated, holding a package.json) the patterns select. */

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { LockfileError } from '../errors.js';
 import { buildSnapshot, declaredIn, type LockedDep, type LockedImporter, type LockedPackageEntry } from './graph.js';
-import { isRecord, optionalString, parseManifest, splitSpec, stringsAt } from './shape.js';
+import { isRecord } from '../records.js';
+import { optionalString, parseManifest, splitSpec, stringsAt } from './shape.js';
 import type { Snapshot } from '../model.js';
 import type { LockfileText } from './source.js';
 

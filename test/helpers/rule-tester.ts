@@ -138,56 +138,45 @@ function assertDefaultEmitted(rule: { id: string; defaultSeverity: Severity }, r
   expect([...emitted], `${rule.id} declares ${rule.defaultSeverity}`).toContain(rule.defaultSeverity);
 }
 
-export const ruleTester = {
-  run(rule: Rule, cases: { readonly valid: readonly ChangeCase[]; readonly invalid: readonly InvalidChangeCase[] }): void {
-    describe(rule.id, () => {
-      describe('valid', () => {
-        for (const c of cases.valid) {
-          it(c.name, () => {
-            const out = judgeCase(rule, c);
-            assertFindings(rule.id, out.findings, []);
-            assertSkipped(rule.id, out.skipped, c.skipped);
-          });
-        }
-      });
-      describe('invalid', () => {
-        for (const c of cases.invalid) {
-          it(c.name, () => {
-            const out = judgeCase(rule, c);
-            assertFindings(rule.id, out.findings, c.findings);
-            assertSkipped(rule.id, out.skipped, c.skipped);
-          });
-        }
-      });
-      it(`emits its default severity (${rule.defaultSeverity}) in a plain case`, () => {
-        assertDefaultEmitted(rule, cases.invalid.filter((c) => !c.policy).map((c) => judgeCase(rule, c)));
-      });
+/** The valid and invalid cases of one rule, each judged by `judge`. */
+function runCases<C extends CommonCase>(
+  rule: { readonly id: string; readonly defaultSeverity: Severity },
+  cases: { readonly valid: readonly C[]; readonly invalid: ReadonlyArray<C & { readonly findings: readonly ExpectedFinding[] }> },
+  judge: (c: C) => { findings: Finding[]; skipped: Skipped[] },
+): void {
+  describe(rule.id, () => {
+    describe('valid', () => {
+      for (const c of cases.valid) {
+        it(c.name, () => {
+          const out = judge(c);
+          assertFindings(rule.id, out.findings, []);
+          assertSkipped(rule.id, out.skipped, c.skipped);
+        });
+      }
     });
+    describe('invalid', () => {
+      for (const c of cases.invalid) {
+        it(c.name, () => {
+          const out = judge(c);
+          assertFindings(rule.id, out.findings, c.findings);
+          assertSkipped(rule.id, out.skipped, c.skipped);
+        });
+      }
+    });
+    it(`emits its default severity (${rule.defaultSeverity}) in a plain case`, () => {
+      assertDefaultEmitted(rule, cases.invalid.filter((c) => !c.policy).map(judge));
+    });
+  });
+}
+
+export const ruleTester = {
+  /** A rule about one changed package, judged by the engine's judgeChange. */
+  run(rule: Rule, cases: { readonly valid: readonly ChangeCase[]; readonly invalid: readonly InvalidChangeCase[] }): void {
+    runCases(rule, cases, (c) => judgeCase(rule, c));
   },
 
+  /** A rule about the project as a whole, judged by the engine's judgeProject. */
   runProject(rule: ProjectRule, cases: { readonly valid: readonly ProjectCase[]; readonly invalid: readonly InvalidProjectCase[] }): void {
-    describe(rule.id, () => {
-      describe('valid', () => {
-        for (const c of cases.valid) {
-          it(c.name, () => {
-            const out = judgeProjectCase(rule, c);
-            assertFindings(rule.id, out.findings, []);
-            assertSkipped(rule.id, out.skipped, c.skipped);
-          });
-        }
-      });
-      describe('invalid', () => {
-        for (const c of cases.invalid) {
-          it(c.name, () => {
-            const out = judgeProjectCase(rule, c);
-            assertFindings(rule.id, out.findings, c.findings);
-            assertSkipped(rule.id, out.skipped, c.skipped);
-          });
-        }
-      });
-      it(`emits its default severity (${rule.defaultSeverity}) in a plain case`, () => {
-        assertDefaultEmitted(rule, cases.invalid.filter((c) => !c.policy).map((c) => judgeProjectCase(rule, c)));
-      });
-    });
+    runCases(rule, cases, (c) => judgeProjectCase(rule, c));
   },
 };

@@ -27,7 +27,7 @@ describe('detectManagers', () => {
 describe('managerSnippet', () => {
   it('gives husky one line that runs depguard only when a lockfile is staged', () => {
     expect(managerSnippet({ name: 'husky', file: '.husky/pre-commit' }, [])).toBe(
-      'git diff --cached --quiet --diff-filter=ACMR -- package-lock.json npm-shrinkwrap.json pnpm-lock.yaml yarn.lock bun.lock || npx depguard diff --staged\n',
+      'git diff --cached --quiet --diff-filter=ACMR -- npm-shrinkwrap.json package-lock.json pnpm-lock.yaml yarn.lock bun.lock || npx depguard diff --staged\n',
     );
     expect(managerSnippet({ name: 'husky', file: '.husky/pre-commit' }, ['--registry', 'https://r.example/a b'])).toMatch(
       / \|\| npx depguard diff --staged --registry 'https:\/\/r\.example\/a b'\n$/,
@@ -40,7 +40,7 @@ describe('managerSnippet', () => {
         'pre-commit:',
         '  commands:',
         '    depguard:',
-        '      glob: "{package-lock.json,npm-shrinkwrap.json,pnpm-lock.yaml,yarn.lock,bun.lock}"',
+        '      glob: "{npm-shrinkwrap.json,package-lock.json,pnpm-lock.yaml,yarn.lock,bun.lock}"',
         '      run: npx depguard diff --staged --fail-on critical',
         '',
       ].join('\n'),
