@@ -45,6 +45,9 @@ const BASE = fixture('event-stream', 'base', 'package-lock.json');
 const HEAD_DOC = JSON.parse(readFileSync(fixture('event-stream', 'head', 'package-lock.json'), 'utf8')) as unknown;
 const DOCS = loadDocuments(fixture('event-stream', 'registry'));
 const DOCUMENTED = [0, 1, 2, 3];
+const RUNS = 24;
+/** The share of mutated lockfiles that must still load (measured: 0.375). */
+const MIN_LOADED_SHARE = 0.3;
 
 function checkInvariants(r: { code: number | null; stdout: string; stderr: string }, format: string): void {
   expect(DOCUMENTED).toContain(r.code);
@@ -64,17 +67,23 @@ describe('fuzz: mutated lockfiles', () => {
   });
   afterAll(() => registry.close());
 
-  it('never crashes, always answers with a documented exit code and valid output', async () => {
+  it('never crashes, always answers with a documented exit code and valid output, and still reads a stated share of them', async () => {
     const rand = prng(20181126);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fuzz-lock-'));
-    for (let i = 0; i < 24; i++) {
+    let loaded = 0;
+    for (let i = 0; i < RUNS; i++) {
       const file = path.join(dir, `head-${i}.json`);
       const mutated = JSON.stringify(mutate(HEAD_DOC, rand));
       writeFileSync(file, rand() < 0.15 ? mutated.slice(0, Math.floor(rand() * mutated.length)) : mutated);
       const format = i % 2 ? 'json' : 'text';
       const r = await runCli(['diff', '--base', BASE, '--head', file, '--registry', registry.url, '--format', format, '--retries', '0', '--timeout', '2']);
       checkInvariants(r, format);
+      if (r.code !== 2) loaded++;
     }
+    // A loader that refused everything would pass the invariants above. Many mutations (a value
+    // deleted, retyped or added where nothing reads it) leave a lockfile depguard still reads:
+    // with this seed 9 of 24 (37.5%) load; exit 2 is "refused".
+    expect(loaded / RUNS).toBeGreaterThanOrEqual(MIN_LOADED_SHARE);
   }, 120_000);
 });
 
