@@ -1,3 +1,4 @@
+import { accountKey } from './history.js';
 import { DAY, days, defineRule, isoDate, unchecked, type Trait } from './rule.js';
 import type { Severity } from '../severity.js';
 
@@ -14,7 +15,7 @@ export const newPackage = defineRule({
   check({ change, facts, now }) {
     if (!facts) return unchecked('no registry metadata');
     const versionCount = facts.versions.size;
-    const publishers = new Set([...facts.versions.values()].map((v) => v.publisher?.name).filter(Boolean));
+    const publishers = new Set([...facts.versions.values()].flatMap((v) => (v.publisher ? [accountKey(v.publisher.name)] : [])));
     const age = facts.createdAt === undefined ? undefined : now - facts.createdAt;
     const traits: Trait[] = [];
     let severity: Severity = 'info';
