@@ -2,7 +2,7 @@ import path from 'node:path';
 import { diffTrees } from '../diff/diff-trees.js';
 import { evaluate } from '../engine.js';
 import { UsageError } from '../errors.js';
-import { isTracked, mergeBase, repoRoot } from '../lockfile/git.js';
+import { isTracked, mergeBase, repoRoot } from '../git.js';
 import { loadSnapshot } from '../lockfile/load.js';
 import type { Snapshot } from '../lockfile/snapshot.js';
 import { BUN_BINARY, findLockfile, LOCKFILE_NAMES, noLockfile, type FoundLockfile } from '../lockfile/detect.js';

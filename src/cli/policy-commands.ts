@@ -7,7 +7,7 @@ import { loadPolicy, locatePolicy } from '../config/load-policy.js';
 import { NEVER_IGNORED } from '../config/policy.js';
 import { recordApproval } from '../config/write-policy.js';
 import { UsageError } from '../errors.js';
-import { userIdentity } from '../lockfile/git.js';
+import { userIdentity } from '../git.js';
 import { forTerminal as safe } from '../report/sanitize.js';
 import { ALL_RULES, RULE_IDS } from '../rules/index.js';
 import { projectDirOf, runDiff, type DiffFlags } from './diff-command.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { GitError, LockfileError } from '../errors.js';
 import { readRegularFile } from '../files.js';
 import { findLockfile, type FoundLockfile } from './detect.js';
-import { git, repoRoot, showFile } from './git.js';
+import { git, repoRoot, showFile } from '../git.js';
 import { matchWorkspaces, workspacePatterns } from './workspaces.js';
 
 /** Where one side of a diff comes from; `passedOver` names other lockfiles beside the one chosen. */
