@@ -1,0 +1,21 @@
+/**
+ * depguard as a library: `audit()` runs the pipeline the CLI runs and returns the result the CLI
+ * reports (`--format json` prints `result` as it is); `why()` explains a package's paths;
+ * `formatReport()` renders a result as the CLI would. Nothing here prints, exits or reads
+ * process.env: pass `env` in. Known failures are DepguardErrors, each with the exit code the CLI
+ * gives it.
+ */
+export { audit, why, AUDIT_DEFAULTS, type AuditOptions, type AuditRun, type AuditLimits, type CacheOptions, type WhyOptions, type WhyResult } from './audit.js';
+export type { Env, PolicyChoice, SideSpec } from './trust.js';
+export { SCHEMA_VERSION, type DiffResult, type ChangeRecord } from './result.js';
+export type { Finding, Location, PackageRef, Skipped, Suppressed, Unavailable } from './engine.js';
+export type { Explanation } from './diff/explain.js';
+export type { PathStep } from './diff/change.js';
+export type { Snapshot, PackageNode } from './lockfile/snapshot.js';
+export type { IgnoreEntry } from './config/policy.js';
+export type { MetadataClient } from './registry/client.js';
+export type { PackageFacts, VersionFacts, Person, Publisher } from './registry/facts.js';
+export { SEVERITIES, type Severity } from './severity.js';
+export { ALL_RULES, RULE_IDS } from './rules/index.js';
+export { formatReport, FORMATS, type Format, type ReportContext } from './report/index.js';
+export { DepguardError, UsageError, LockfileError, GitError, ConfigError, RegistryError, FileError, UnfetchableNameError } from './errors.js';
