@@ -121,6 +121,7 @@ export async function audit(options: AuditOptions): Promise<AuditRun> {
   const env = options.env ?? {};
   const { concurrency, maxLockfileBytes, maxResponseBytes, timeoutMs, retries } = AUDIT_DEFAULTS;
   const limits: AuditLimits = { concurrency, maxLockfileBytes, maxResponseBytes, timeoutMs, retries, ...defined(options.limits ?? {}) };
+  checkLimits(limits, options.deadlineMs);
   const trust = await decideTrust({ command, cwd, env, ruleIds: RULE_IDS, ...defined(pick(options, ['base', 'head', 'staged', 'lockfile', 'policy'])) });
   const { plan, root, judge } = trust;
   const { policy, releaseAge } = judge;
@@ -159,6 +160,20 @@ export async function audit(options: AuditOptions): Promise<AuditRun> {
     changedByThisChange: judge.policyEdits.length > 0,
   });
   return { result, head: trees[primary]!.head, root, projectDir: trust.projectDir, failOn: policy.failOn ?? 'high' };
+}
+
+/** Timers cannot wait longer (2^31 - 1 ms, about 24.8 days). */
+const MAX_DEADLINE_MS = 24 * 86_400_000;
+
+/** A limit that cannot work is the caller's mistake, said before anything is read (the CLI checks its flags first, in its own words). */
+function checkLimits(limits: AuditLimits, deadlineMs: number | undefined): void {
+  const fail = (what: string): never => {
+    throw new UsageError(`audit(): ${what}`);
+  };
+  if (!Number.isInteger(limits.concurrency) || limits.concurrency < 1) fail('limits.concurrency must be a positive integer');
+  if (!Number.isInteger(limits.retries) || limits.retries < 0) fail('limits.retries must be an integer, 0 or more');
+  for (const key of ['maxLockfileBytes', 'maxResponseBytes', 'timeoutMs'] as const) if (!(limits[key] > 0)) fail(`limits.${key} must be a positive number`);
+  if (deadlineMs !== undefined && !(deadlineMs >= 1 && deadlineMs <= MAX_DEADLINE_MS)) fail(`deadlineMs must be from 1 to ${MAX_DEADLINE_MS} (24 days)`);
 }
 
 /** pacote, stopped at the deadline, behind depguard's facts cache. */

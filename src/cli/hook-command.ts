@@ -7,7 +7,7 @@ import { detectManagers } from '../hook/managers.js';
 import { planInstall, planUninstall, type HooksDirState, type InstallPlan, type UninstallPlan } from '../hook/plan.js';
 import { renderHookScript } from '../hook/script.js';
 import { managerSnippet } from '../hook/snippets.js';
-import { addOptions, DIFF_OPTIONS, HOOK_INSTALL_OPTIONS, parseOptions } from './options.js';
+import { addOptions, DIFF_OPTIONS, HOOK_INSTALL_OPTIONS, HOOK_UNINSTALL_OPTIONS, parseOptions } from './options.js';
 
 /** The running depguard's bin: the hook calls it, with the node running now. */
 const BIN = fileURLToPath(new URL('../../bin/depguard.js', import.meta.url));
@@ -27,12 +27,9 @@ export function registerHookCommand(cli: Command): void {
     const { force } = parseOptions(HOOK_INSTALL_OPTIONS, raw);
     process.stdout.write(await install(process.cwd(), diffArgs, force));
   });
-  hook
-    .command('uninstall')
-    .description('remove the depguard pre-commit hook and put back the hook it chained')
-    .action(async () => {
-      process.stdout.write(await uninstall(process.cwd()));
-    });
+  addOptions(hook.command('uninstall').description('remove the depguard pre-commit hook and put back the hook it chained'), HOOK_UNINSTALL_OPTIONS).action(async () => {
+    process.stdout.write(await uninstall(process.cwd()));
+  });
 }
 
 async function install(cwd: string, diffArgs: string[], force: boolean): Promise<string> {

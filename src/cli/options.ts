@@ -240,6 +240,9 @@ export const RULES_OPTIONS = [text('config', { flags: '--config <path>', descrip
 /** `depguard hook install` (its arguments after `--` are `diff`'s). */
 export const HOOK_INSTALL_OPTIONS = [toggle('force', { flags: '--force', description: 'install the plain git hook even when husky or lefthook manages the hooks' })] as const;
 
+/** `depguard hook uninstall`: none. */
+export const HOOK_UNINSTALL_OPTIONS = [] as const;
+
 /** The README's flag tables, each under its heading. */
 export const README_TABLES: ReadonlyArray<{ readonly command: string; readonly options: readonly CliOption[] }> = [
   { command: 'diff', options: DIFF_OPTIONS },

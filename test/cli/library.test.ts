@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type Registry } from '../../scripts/fixture-registry.mjs';
+import { audit, RegistryError, UsageError, why, type MetadataClient } from '../../src/index.js';
 import { fixture, ROOT, runCli, type CliResult } from '../helpers/cli.js';
 
 /**
@@ -97,4 +98,35 @@ describe("the package's entry point", () => {
     expect(r.stdout + r.stderr).toBe('');
     expect(r.code).toBe(0);
   }, 60_000);
+});
+
+describe('audit() in process', () => {
+  const sides = { cwd: ROOT, base: 'fixtures/event-stream/base', head: 'fixtures/event-stream/head' };
+
+  it('asks a client of your own, and writes no cache', async () => {
+    const asked: string[] = [];
+    const client: MetadataClient = {
+      packageFacts: async (name) => {
+        asked.push(name);
+        throw new RegistryError(name, 'not here');
+      },
+    };
+    const run = await audit({ ...sides, client, cache: false, policy: { json: { failOn: 'critical' }, source: 'test' } });
+    expect(asked.sort()).toEqual([...new Set(run.result.changes.filter((c) => c.kind !== 'removed').map((c) => c.name))].sort());
+    expect(new Set(run.result.unavailable.map((u) => `${u.package.name}: ${u.reason}`))).toEqual(new Set(asked.map((name) => `${name}: not here`)));
+    expect(run.failOn).toBe('critical');
+    expect(run.result.policy.source).toBe('test');
+  });
+
+  it('refuses limits that cannot work, before reading anything', async () => {
+    await expect(audit({ ...sides, limits: { concurrency: 0 } })).rejects.toThrow(new UsageError('audit(): limits.concurrency must be a positive integer'));
+    await expect(audit({ ...sides, deadlineMs: 30 * 86_400_000 })).rejects.toThrow(UsageError);
+  });
+
+  it('why() finds every copy of a package and its paths', async () => {
+    const explained = await why({ cwd: ROOT, lockfile: 'fixtures/event-stream/head/package-lock.json', name: 'flatmap-stream' });
+    expect(explained.lockfile).toBe(path.join('fixtures', 'event-stream', 'head', 'package-lock.json'));
+    expect(explained.copies.map((c) => c.name)).toEqual(['flatmap-stream']);
+    expect(explained.copies[0]!.paths.length).toBeGreaterThan(0);
+  });
 });

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_DEFAULTS } from '../../src/audit.js';
 import { UsageError } from '../../src/errors.js';
-import { addOptions, APPROVE_OPTIONS, AUDIT_OPTIONS, DIFF_OPTIONS, HOOK_INSTALL_OPTIONS, helpText, optionsTable, parseOptions, README_TABLES, RULES_OPTIONS, WHY_OPTIONS, type CliOption } from '../../src/cli/options.js';
+import { addOptions, APPROVE_OPTIONS, AUDIT_OPTIONS, DIFF_OPTIONS, HOOK_INSTALL_OPTIONS, HOOK_UNINSTALL_OPTIONS, helpText, optionsTable, parseOptions, README_TABLES, RULES_OPTIONS, WHY_OPTIONS, type CliOption } from '../../src/cli/options.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 
 /**
@@ -13,7 +13,7 @@ import { ROOT, runCli } from '../helpers/cli.js';
  * `UPDATE_README=1 npx vitest run test/cli/options.test.ts` and review the diff.
  */
 const README = path.join(ROOT, 'README.md');
-const ALL: Record<string, readonly CliOption[]> = { diff: DIFF_OPTIONS, audit: AUDIT_OPTIONS, approve: APPROVE_OPTIONS, why: WHY_OPTIONS, rules: RULES_OPTIONS, 'hook install': HOOK_INSTALL_OPTIONS };
+const ALL: Record<string, readonly CliOption[]> = { diff: DIFF_OPTIONS, audit: AUDIT_OPTIONS, approve: APPROVE_OPTIONS, why: WHY_OPTIONS, rules: RULES_OPTIONS, 'hook install': HOOK_INSTALL_OPTIONS, 'hook uninstall': HOOK_UNINSTALL_OPTIONS };
 
 /** The README with each command's table replaced by the one its option table makes. */
 function regenerated(readme: string): string {
