@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { readRegularFile } from './files.js';
-import { listFolder, showFile } from './lockfile/git.js';
+import { listFolder, showFile } from './git.js';
 
 /** Configuration files (policy, .npmrc, package.json read for its "depguard" key) are at most this large. */
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;

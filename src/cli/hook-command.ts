@@ -7,9 +7,7 @@ import { detectManagers } from '../hook/managers.js';
 import { planInstall, planUninstall, type HooksDirState, type InstallPlan, type UninstallPlan } from '../hook/plan.js';
 import { renderHookScript } from '../hook/script.js';
 import { managerSnippet } from '../hook/snippets.js';
-import { parseDiffFlags, type DiffFlags } from './diff-command.js';
-import { addOptions, DIFF_OPTIONS } from './options.js';
-import { EMPTY_POLICY } from '../config/policy.js';
+import { addOptions, DIFF_OPTIONS, HOOK_INSTALL_OPTIONS, HOOK_UNINSTALL_OPTIONS, parseOptions } from './options.js';
 
 /** The running depguard's bin: the hook calls it, with the node running now. */
 const BIN = fileURLToPath(new URL('../../bin/depguard.js', import.meta.url));
@@ -19,20 +17,19 @@ const SET_BY_HOOK = ['base', 'head', 'staged', 'lockfile'] as const;
 
 export function registerHookCommand(cli: Command): void {
   const hook = cli.command('hook').description('install or remove the git pre-commit hook that audits staged lockfiles');
-  hook
-    .command('install')
-    .description('install a pre-commit hook running depguard diff --staged when a lockfile is staged (an existing hook is chained, not overwritten)')
-    .argument('[diff-args...]', 'arguments for depguard diff, after -- (e.g. -- --fail-on critical)')
-    .option('--force', 'install the plain git hook even when husky or lefthook manages the hooks')
-    .action(async (diffArgs: string[], flags: { force?: boolean }) => {
-      process.stdout.write(await install(process.cwd(), diffArgs, Boolean(flags.force)));
-    });
-  hook
-    .command('uninstall')
-    .description('remove the depguard pre-commit hook and put back the hook it chained')
-    .action(async () => {
-      process.stdout.write(await uninstall(process.cwd()));
-    });
+  addOptions(
+    hook
+      .command('install')
+      .description('install a pre-commit hook running depguard diff --staged when a lockfile is staged (an existing hook is chained, not overwritten)')
+      .argument('[diff-args...]', 'arguments for depguard diff, after -- (e.g. -- --fail-on critical)'),
+    HOOK_INSTALL_OPTIONS,
+  ).action(async (diffArgs: string[], raw: Record<string, unknown>) => {
+    const { force } = parseOptions(HOOK_INSTALL_OPTIONS, raw);
+    process.stdout.write(await install(process.cwd(), diffArgs, force));
+  });
+  addOptions(hook.command('uninstall').description('remove the depguard pre-commit hook and put back the hook it chained'), HOOK_UNINSTALL_OPTIONS).action(async () => {
+    process.stdout.write(await uninstall(process.cwd()));
+  });
 }
 
 async function install(cwd: string, diffArgs: string[], force: boolean): Promise<string> {
@@ -67,10 +64,11 @@ function checkDiffArgs(args: string[]): void {
     if (error instanceof CommanderError) throw new UsageError(`arguments after -- (for depguard diff): ${error.message.replace(/^error: /, '')}`);
     throw error;
   }
-  const flags = diff.opts<DiffFlags>();
-  const taken = SET_BY_HOOK.find((flag) => flags[flag] !== undefined);
+  const raw = diff.opts();
+  const taken = SET_BY_HOOK.find((flag) => raw[flag] !== undefined);
   if (taken !== undefined) throw new UsageError(`the hook sets --staged and --lockfile itself: leave --${taken} out of the arguments after --`);
-  parseDiffFlags(flags, EMPTY_POLICY, Date.now());
+  // each value checked as `diff` will check it (--fail-on absent falls back to the policy then, whatever it is)
+  parseOptions(DIFF_OPTIONS, raw);
 }
 
 function describeInstall(state: HooksDirState, plan: InstallPlan, script: string): string {

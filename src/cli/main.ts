@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { audit, type AuditRun } from '../audit.js';
 import { DepguardError } from '../errors.js';
 import { formatReport } from '../report/index.js';
-import { runAudit, runDiff, type DiffFlags, type Run } from './diff-command.js';
-import { runWhy, type WhyFlags } from './why-command.js';
+import { auditOptions } from './audit-options.js';
+import { environment } from './environment.js';
+import { runWhy } from './why-command.js';
 import { EXIT, exitCodeFor } from './exit-code.js';
 import { registerPolicyCommands } from './policy-commands.js';
 import { registerHookCommand } from './hook-command.js';
-import { addOptions, AUDIT_OPTIONS, DIFF_OPTIONS } from './options.js';
+import { addOptions, AUDIT_OPTIONS, DIFF_OPTIONS, parseOptions, WHY_OPTIONS, type AuditValues } from './options.js';
 import { appendStepSummary, writeReportFile } from './output.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -27,24 +29,21 @@ function useColor(env: NodeJS.ProcessEnv, stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
 }
 
-function environment() {
-  return { cwd: process.cwd(), env: process.env, now: Date.now() };
-}
-
 /** Writes the report where it belongs (stdout or --output-file, plus GitHub's step summary) and sets the exit code. */
-function report({ result, parsed, root }: Run, flags: DiffFlags): void {
+function report({ result, root, failOn: policyFailOn }: AuditRun, flags: AuditValues): void {
+  const failOn = flags.failOn ?? policyFailOn;
   const context = {
-    failOn: parsed.failOn,
+    failOn,
     color: flags.outputFile === undefined && useColor(process.env, process.stdout),
-    verbose: Boolean(flags.verbose),
+    verbose: flags.verbose,
     toolVersion: pkg.version,
   };
-  const out = formatReport(parsed.format, result, context);
+  const out = formatReport(flags.format, result, context);
   if (flags.outputFile === undefined) process.stdout.write(out);
   else writeReportFile(path.resolve(process.cwd(), flags.outputFile), out, root);
   const stepSummary = process.env.GITHUB_STEP_SUMMARY;
-  if (parsed.format === 'github' && stepSummary) appendStepSummary(stepSummary, formatReport('markdown', result, context));
-  process.exitCode = exitCodeFor(result, parsed.failOn, Boolean(flags.allowIncomplete));
+  if (flags.format === 'github' && stepSummary) appendStepSummary(stepSummary, formatReport('markdown', result, context));
+  process.exitCode = exitCodeFor(result, failOn, flags.allowIncomplete);
 }
 
 /** A progress line on stderr while metadata arrives, only when stderr is a terminal. */
@@ -70,7 +69,10 @@ function program(): Command {
       .addHelpText('after', EXIT_HELP)
       .exitOverride(),
     DIFF_OPTIONS,
-  ).action(async (flags: DiffFlags) => report(await runDiff(flags, environment(), { onProgress: progress() }), flags));
+  ).action(async (raw: Record<string, unknown>) => {
+    const flags = parseOptions(DIFF_OPTIONS, raw);
+    report(await audit({ ...auditOptions('diff', flags, environment()), onProgress: progress() }), flags);
+  });
 
   addOptions(
     cli
@@ -79,21 +81,23 @@ function program(): Command {
       .addHelpText('after', EXIT_HELP)
       .exitOverride(),
     AUDIT_OPTIONS,
-  ).action(async (flags: DiffFlags) => report(await runAudit(flags, environment(), { onProgress: progress() }), flags));
+  ).action(async (raw: Record<string, unknown>) => {
+    const flags = parseOptions(AUDIT_OPTIONS, raw);
+    report(await audit({ ...auditOptions('audit', flags, environment()), onProgress: progress() }), flags);
+  });
 
-  cli
-    .command('why')
-    .description('every dependency path that brings a package into the tree (like npm explain)')
-    .argument('<package>', 'a package name')
-    .option('--lockfile <path>', 'the lockfile (default: npm-shrinkwrap.json or package-lock.json in the current directory)')
-    .option('--head <rev|path>', 'read the lockfile at a git revision, or another lockfile path')
-    .option('--format <format>', 'text or json', 'text')
-    .exitOverride()
-    .action(async (name: string, flags: WhyFlags) => {
-      const out = await runWhy(name, flags, environment());
-      process.stdout.write(out.text);
-      process.exitCode = out.found ? EXIT.ok : EXIT.findings;
-    });
+  addOptions(
+    cli
+      .command('why')
+      .description('every dependency path that brings a package into the tree (like npm explain)')
+      .argument('<package>', 'a package name')
+      .exitOverride(),
+    WHY_OPTIONS,
+  ).action(async (name: string, raw: Record<string, unknown>) => {
+    const out = await runWhy(name, parseOptions(WHY_OPTIONS, raw), environment());
+    process.stdout.write(out.text);
+    process.exitCode = out.found ? EXIT.ok : EXIT.findings;
+  });
   registerPolicyCommands(cli, (text) => process.stdout.write(text));
   registerHookCommand(cli);
   return cli;

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { GitError } from '../errors.js';
-import { git } from '../lockfile/git.js';
+import { git } from '../git.js';
 import { LEFTHOOK_CONFIGS, type RepoFacts } from './managers.js';
 
 /**

@@ -28,6 +28,14 @@ export function findLockfile(dir: string): FoundLockfile {
   throw noLockfile(dir);
 }
 
+/**
+ * The lockfile a run reads: the one the user named (`--lockfile`, relative to `cwd`), else the
+ * project's own in `cwd` (see findLockfile).
+ */
+export function chooseLockfile(cwd: string, named: string | undefined): FoundLockfile {
+  return named ? { file: path.resolve(cwd, named), passedOver: [] } : findLockfile(cwd);
+}
+
 export function noLockfile(dir: string): UsageError {
   return new UsageError(`no lockfile in ${dir}: depguard reads ${SUPPORTED} (choose one with --lockfile PATH)`);
 }

@@ -3,8 +3,8 @@ import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { GitError, LockfileError } from '../errors.js';
 import { readRegularFile } from '../files.js';
-import { findLockfile, type FoundLockfile } from './detect.js';
-import { git, repoRoot, showFile } from './git.js';
+import { findLockfile } from './detect.js';
+import { git, repoRoot, showFile } from '../git.js';
 import { matchWorkspaces, workspacePatterns } from './workspaces.js';
 
 /** Where one side of a diff comes from; `passedOver` names other lockfiles beside the one chosen. */
@@ -29,15 +29,9 @@ export interface LockfileText {
 const MAX_WORKSPACE_DEPTH = 5;
 
 /**
- * Turns a --base/--head value into a source: an existing file is a lockfile path, anything else
- * is a git revision of the repository holding `lockfile`.
+ * A --base/--head value: an existing file is a lockfile path (a folder, the lockfile in it),
+ * anything else a git revision (whose lockfile the caller chooses, see src/trust.ts).
  */
-export function parseSourceSpec(spec: string, lockfile: () => FoundLockfile, cwd: string): LockSource {
-  const parsed = parseSpec(spec, cwd);
-  return 'rev' in parsed ? { kind: 'git', rev: parsed.rev, ...lockfile() } : parsed.source;
-}
-
-/** The same, before any lockfile is chosen for a revision. */
 export function parseSpec(spec: string, cwd: string): { readonly rev: string } | { readonly source: LockSource } {
   const asPath = path.resolve(cwd, spec);
   if (existsSync(asPath)) {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { FileError, GitError } from '../errors.js';
-import { mb } from '../files.js';
+import { FileError, GitError } from './errors.js';
+import { mb } from './files.js';
 
 const MAX_BUFFER = 1024 * 1024 * 1024;
 

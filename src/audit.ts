@@ -1,0 +1,231 @@
+import path from 'node:path';
+import { diffTrees } from './diff/diff-trees.js';
+import { explainPackage, type Explanation } from './diff/explain.js';
+import { formatDuration } from './duration.js';
+import { evaluate } from './engine.js';
+import { UsageError } from './errors.js';
+import { chooseLockfile } from './lockfile/detect.js';
+import { loadSnapshot } from './lockfile/load.js';
+import type { Snapshot } from './model.js';
+import { readSource, repositoryPath, type LockSource } from './lockfile/source.js';
+import type { MetadataClient } from './registry/client.js';
+import { DeadlineClient, deadlineSignal } from './registry/deadline.js';
+import { CachedClient, defaultCacheDir } from './registry/facts-cache.js';
+import { readRegistryConfig, registryUrls, type RegistryConfig } from './registry/npmrc.js';
+import { PacoteClient } from './registry/pacote-client.js';
+import { buildResult, type DiffResult } from './result.js';
+import { AUDIT_RULES, PROJECT_RULES, RULE_IDS, RULES } from './rules/index.js';
+import type { Severity } from './severity.js';
+import { decideTrust, lockSourceOf, npmrcSources, type Env, type PolicyChoice, type SideSpec } from './trust.js';
+
+const MB = 1024 * 1024;
+
+/** What `audit()` uses for what its options leave out; the CLI's flags default to the same. */
+export const AUDIT_DEFAULTS = {
+  /** Registry requests in flight at once. */
+  concurrency: 8,
+  /** Lockfiles larger than this are refused. */
+  maxLockfileBytes: 64 * MB,
+  /** Registry responses larger than this are refused. */
+  maxResponseBytes: 64 * MB,
+  /** Per registry request. */
+  timeoutMs: 30_000,
+  /** Extra attempts after a transient registry failure. */
+  retries: 2,
+  /** Registry work still outstanding this long after the start is abandoned (listed as not checked). */
+  deadlineMs: 10 * 60_000,
+  /** Cached registry facts younger than this are used without asking. */
+  cacheMaxAgeMs: 60 * 60_000,
+} as const;
+
+export interface AuditLimits {
+  readonly concurrency: number;
+  readonly maxLockfileBytes: number;
+  readonly maxResponseBytes: number;
+  readonly timeoutMs: number;
+  readonly retries: number;
+}
+
+export interface CacheOptions {
+  /** Default: $XDG_CACHE_HOME/depguard, else ~/.cache/depguard (from `env`). */
+  readonly dir?: string;
+  /** Default: AUDIT_DEFAULTS.cacheMaxAgeMs. A cached entry missing a needed version is always refreshed. */
+  readonly maxAgeMs?: number;
+  /** Only cached facts; what is not cached is reported as unavailable. */
+  readonly offline?: boolean;
+}
+
+export interface AuditOptions {
+  /** 'diff' (default) compares `base` with `head`; 'audit' judges the whole lockfile, as if the base were empty. */
+  readonly command?: 'diff' | 'audit';
+  /** The directory relative paths are resolved against and labels are relative to: the project folder, unless `lockfile` is elsewhere. */
+  readonly cwd: string;
+  /**
+   * Environment variables, as data: GITHUB_BASE_REF, HOME, XDG_CACHE_HOME, npm_config_*. Pass
+   * `process.env` to behave as the CLI does; default: none (then ~/.npmrc is still read).
+   */
+  readonly env?: Env;
+  /** The "before" side (diff): default HEAD, or the merge base with $GITHUB_BASE_REF on a pull request. */
+  readonly base?: SideSpec;
+  /** The "after" side (diff): default the working tree. */
+  readonly head?: SideSpec;
+  /** HEAD against the index, the pre-commit case (diff). */
+  readonly staged?: boolean;
+  /** The lockfile inside the repository; default: the first of the supported names in `cwd`. */
+  readonly lockfile?: string;
+  /**
+   * The policy, as the user's own choice (like --config): a policy file's path, or its content.
+   * Default: the project's, as the base revision has it when the base is one.
+   */
+  readonly policy?: PolicyChoice;
+  /** The registry URL, over .npmrc and npm_config_registry (like --registry). */
+  readonly registry?: string;
+  /**
+   * Registry metadata from a client of your own instead of depguard's (pacote behind the facts
+   * cache and the deadline). The registry configuration is still read: `resolved` URLs are
+   * checked against its registries.
+   */
+  readonly client?: MetadataClient;
+  /** depguard's facts cache; false: none. Ignored with `client`. */
+  readonly cache?: CacheOptions | false;
+  /** Ages (cooldown, package age) are judged as of this time (ms since the epoch); default now. */
+  readonly now?: number;
+  readonly limits?: Partial<AuditLimits>;
+  /** Default AUDIT_DEFAULTS.deadlineMs; ignored with `client`. */
+  readonly deadlineMs?: number;
+  /** Called as registry metadata arrives. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface AuditRun {
+  /** What `depguard diff --format json` prints. */
+  readonly result: DiffResult;
+  /** The head side of the lockfile the result points into, as read (`approve` locks the integrity of its copies). */
+  readonly head: Snapshot;
+  /** The repository (or project folder) the run read: files written for it must not be linked out of it. */
+  readonly root: string;
+  /** The project folder: that of `lockfile`, else `cwd` (where `approve` looks for the policy file to write). */
+  readonly projectDir: string;
+  /** The severity at which the policy applied fails a run: its failOn, else high. */
+  readonly failOn: Severity;
+}
+
+/**
+ * The pipeline: sources -> snapshots -> change set -> registry facts -> rules -> result. Reads
+ * files and git, asks the registry, writes only its cache; never prints, exits or reads
+ * process.env. Known failures are DepguardErrors (see errors.ts).
+ */
+export async function audit(options: AuditOptions): Promise<AuditRun> {
+  const command = options.command ?? 'diff';
+  const { cwd } = options;
+  const env = options.env ?? {};
+  const { concurrency, maxLockfileBytes, maxResponseBytes, timeoutMs, retries } = AUDIT_DEFAULTS;
+  const limits: AuditLimits = { concurrency, maxLockfileBytes, maxResponseBytes, timeoutMs, retries, ...defined(options.limits ?? {}) };
+  checkLimits(limits, options.deadlineMs);
+  const trust = await decideTrust({ command, cwd, env, ruleIds: RULE_IDS, ...defined(pick(options, ['base', 'head', 'staged', 'lockfile', 'policy'])) });
+  const { plan, root, judge } = trust;
+  const { policy, releaseAge } = judge;
+  // the deadline counts from here, before any lockfile is read
+  const deadline = options.client ? null : deadlineSignal(options.deadlineMs ?? AUDIT_DEFAULTS.deadlineMs);
+
+  const texts = await Promise.all(plan.pairs.map((pair) => Promise.all([readSource(pair.base, cwd, limits.maxLockfileBytes, root), readSource(pair.head, cwd, limits.maxLockfileBytes, root)])));
+  // the lockfile the reporters point into (and lockfile-out-of-sync reads): one both sides have, else the head's first
+  const both = texts.findIndex(([b, h]) => b.lockfile !== null && h.lockfile !== null);
+  const primary = both !== -1 ? both : texts.findIndex(([, h]) => h.lockfile !== null);
+  if (primary === -1) throw new UsageError(`${texts[0]![1].label} does not exist`);
+  const trees = await Promise.all(texts.map(async ([b, h]) => ({ base: await loadSnapshot(b), head: await loadSnapshot(h) })));
+  // each change points into the lockfile it came from (several are compared when the sides disagree on which exist)
+  const lockfilePaths = await Promise.all(plan.pairs.map((pair) => (pair.head.kind !== 'empty' ? repositoryPath(pair.head.file, cwd) : pair.base.kind !== 'empty' ? repositoryPath(pair.base.file, cwd) : '')));
+  const changes = trees.flatMap((t, i) => diffTrees(t.base, t.head).map((change) => ({ ...change, lockfile: lockfilePaths[i]! })));
+
+  const config = readRegistryConfig(npmrcSources(trust, env, options.registry));
+  const client = options.client ?? registryClient(options, env, config, limits, deadline!);
+  const settings = { minReleaseAgeMs: releaseAge.ms, minReleaseAgeSource: releaseAge.source, registries: registryUrls(config) };
+  const rules = command === 'audit' ? AUDIT_RULES : RULES;
+  const project = { lockfiles: plan.lockfiles, policyEdits: judge.policyEdits };
+  const lockfilePath = lockfilePaths[primary]!;
+  const now = options.now ?? Date.now();
+  const evaluation = await evaluate(changes, trees[primary]!, { rules, projectRules: PROJECT_RULES, client, now, concurrency: limits.concurrency, settings, policy, project, lockfilePath, onProgress: options.onProgress });
+  if (client instanceof CachedClient) await client.flush();
+
+  // a side without this lockfile says so; the empty base of an audit is just "nothing"
+  const label = (i: number, side: 0 | 1): string => {
+    const text = texts[i]![side];
+    return text.lockfile === null && (side === 1 || plan.pairs[i]!.base.kind !== 'empty') ? `${text.label} (no lockfile)` : text.label;
+  };
+  const result = buildResult(command, texts.map((_, i) => label(i, 0)).join(', '), texts.map((_, i) => label(i, 1)).join(', '), changes, evaluation, {
+    source: policy.source,
+    minReleaseAge: formatDuration(releaseAge.ms),
+    minReleaseAgeSource: releaseAge.source,
+    changedByThisChange: judge.policyEdits.length > 0,
+  });
+  return { result, head: trees[primary]!.head, root, projectDir: trust.projectDir, failOn: policy.failOn ?? 'high' };
+}
+
+/** Timers cannot wait longer (2^31 - 1 ms, about 24.8 days). */
+const MAX_DEADLINE_MS = 24 * 86_400_000;
+
+/** A limit that cannot work is the caller's mistake, said before anything is read (the CLI checks its flags first, in its own words). */
+function checkLimits(limits: AuditLimits, deadlineMs: number | undefined): void {
+  const fail = (what: string): never => {
+    throw new UsageError(`audit(): ${what}`);
+  };
+  if (!Number.isInteger(limits.concurrency) || limits.concurrency < 1) fail('limits.concurrency must be a positive integer');
+  if (!Number.isInteger(limits.retries) || limits.retries < 0) fail('limits.retries must be an integer, 0 or more');
+  for (const key of ['maxLockfileBytes', 'maxResponseBytes', 'timeoutMs'] as const) if (!(limits[key] > 0)) fail(`limits.${key} must be a positive number`);
+  if (deadlineMs !== undefined && !(deadlineMs >= 1 && deadlineMs <= MAX_DEADLINE_MS)) fail(`deadlineMs must be from 1 to ${MAX_DEADLINE_MS} (24 days)`);
+}
+
+/** pacote, stopped at the deadline, behind depguard's facts cache. */
+function registryClient(options: AuditOptions, env: Env, config: RegistryConfig, limits: AuditLimits, deadline: AbortSignal): MetadataClient {
+  const { timeoutMs, retries, maxResponseBytes } = limits;
+  const pacote = new DeadlineClient(new PacoteClient({ config, limits: { timeoutMs, retries, maxResponseBytes }, maxSockets: limits.concurrency, signal: deadline }), deadline);
+  if (options.cache === false) return pacote;
+  const cache = options.cache ?? {};
+  return new CachedClient(pacote, {
+    dir: cache.dir !== undefined ? path.resolve(options.cwd, cache.dir) : defaultCacheDir(env),
+    registry: config.registry,
+    maxAgeMs: cache.maxAgeMs ?? AUDIT_DEFAULTS.cacheMaxAgeMs,
+    offline: Boolean(cache.offline),
+    now: Date.now,
+  });
+}
+
+function pick<T extends object, K extends keyof T>(object: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, object[k]])) as Pick<T, K>;
+}
+
+/** The entries that are set: an option given as undefined leaves the default in place. */
+function defined<T extends object>(object: T): Partial<T> {
+  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export interface WhyOptions {
+  readonly cwd: string;
+  /** The package name. */
+  readonly name: string;
+  /** The lockfile; default: the first of the supported names in `cwd`. */
+  readonly lockfile?: string;
+  /** The lockfile at a git revision, or another lockfile (as `diff`'s head); default: the lockfile on disk. */
+  readonly head?: SideSpec;
+  /** Default: 256 MB. */
+  readonly maxLockfileBytes?: number;
+}
+
+export interface WhyResult {
+  /** The lockfile read, as messages name it. */
+  readonly lockfile: string;
+  readonly package: string;
+  /** Every copy of the package in the tree, with the paths that bring it in; empty when it is not there. */
+  readonly copies: readonly Explanation[];
+}
+
+/** `depguard why`: every path that brings a package into the tree, from the snapshot the diff uses. */
+export async function why(options: WhyOptions): Promise<WhyResult> {
+  const { cwd } = options;
+  const lockfile = () => chooseLockfile(cwd, options.lockfile);
+  const source: LockSource = options.head !== undefined ? lockSourceOf(options.head, cwd, lockfile) : { kind: 'file', ...lockfile() };
+  const text = await readSource(source, cwd, options.maxLockfileBytes ?? 256 * MB);
+  if (text.lockfile === null) throw new UsageError(`${text.label} does not exist`);
+  return { lockfile: text.label, package: options.name, copies: explainPackage(await loadSnapshot(text), options.name) };
+}

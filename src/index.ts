@@ -1,0 +1,35 @@
+/**
+ * depguard as a library: `audit()` runs the pipeline the CLI runs and returns the result the CLI
+ * reports (`--format json` prints `result` as it is); `why()` explains a package's paths;
+ * `formatReport()` renders a result as the CLI would. Nothing here prints, exits or reads
+ * process.env: pass `env` in. Known failures are DepguardErrors, each with the exit code the CLI
+ * gives it.
+ */
+export { audit, why, AUDIT_DEFAULTS, type AuditOptions, type AuditRun, type AuditLimits, type CacheOptions, type WhyOptions, type WhyResult } from './audit.js';
+export type { Env, PolicyChoice, SideSpec } from './trust.js';
+export { SCHEMA_VERSION, type DiffResult, type ChangeRecord } from './result.js';
+export type { Explanation } from './diff/explain.js';
+export type { MetadataClient } from './registry/client.js';
+export type {
+  Finding,
+  PackageFinding,
+  ProjectFinding,
+  Location,
+  PackageRef,
+  Skipped,
+  Suppressed,
+  Unavailable,
+  PathStep,
+  Snapshot,
+  PackageNode,
+  IgnoreEntry,
+  PackageFacts,
+  VersionFacts,
+  Person,
+  Publisher,
+  RuleInfo,
+} from './model.js';
+export { SEVERITIES, type Severity } from './severity.js';
+export { ALL_RULES, RULE_IDS } from './rules/index.js';
+export { formatReport, FORMATS, type Format, type ReportContext } from './report/index.js';
+export { DepguardError, UsageError, LockfileError, GitError, ConfigError, RegistryError, FileError, UnfetchableNameError } from './errors.js';
