@@ -52,7 +52,7 @@ export interface DiffResult {
      */
     readonly changedByThisChange: boolean;
   };
-  /** The rules the run knew, in listing order: what reports say about a rule (titles, default severities, pages). Not in the JSON output. */
+  /** The rules the run knew, in listing order: what reports say about a rule (titles, default severities, pages). */
   readonly rules: readonly RuleInfo[];
 }
 

@@ -3,7 +3,8 @@ import type { DiffResult } from '../result.js';
 
 /**
  * The versioned JSON schema (schemaVersion, documented in the README's "JSON output"): the result
- * as data, nothing reworded, in a fixed field order. Every finding has the same fields: a project
+ * as data, nothing reworded, in a fixed field order; what `audit()` returns for the same run, field
+ * for field (a test holds them equal). Every finding has the same fields: a project
  * finding, which concerns no changed package, says `change: "project"`, `previousVersion: null`,
  * `direct: true`, `dev: false` and no traits or paths, as schema version 1 always has.
  */
@@ -21,6 +22,7 @@ export function formatJson(result: DiffResult): string {
     skipped: result.skipped,
     unavailable: result.unavailable,
     policy: result.policy,
+    rules: result.rules,
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }
@@ -28,6 +30,7 @@ export function formatJson(result: DiffResult): string {
 function findingJson(f: Finding): object {
   const p = f.kind === 'package' ? f : null;
   return {
+    kind: f.kind,
     ruleId: f.ruleId,
     severity: f.severity,
     package: f.package,
