@@ -52,7 +52,9 @@ function collect(child) {
   const stderr = [];
   child.stdout.on('data', (d) => stdout.push(d));
   child.stderr.on('data', (d) => stderr.push(d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() })));
+  return new Promise((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() })),
+  );
 }
 
 /** Runs `node ...args` under /usr/bin/time: wall seconds around the child, peak RSS in MB from time's %M (KB). */
@@ -79,7 +81,8 @@ function startRegistry(dir) {
 function inspect(label, result, expectedChanges) {
   if (result.code !== 0 && result.code !== 1 && result.code !== 3) return warn(`${label} exited ${result.code}: ${result.stderr.trim()}`);
   const out = JSON.parse(result.stdout);
-  if (out.unavailable.length) warn(`${label}: ${out.unavailable.length} packages unavailable, e.g. ${out.unavailable[0].package.name}: ${out.unavailable[0].reason}`);
+  if (out.unavailable.length)
+    warn(`${label}: ${out.unavailable.length} packages unavailable, e.g. ${out.unavailable[0].package.name}: ${out.unavailable[0].reason}`);
   const changes = Object.values(out.summary.changes).reduce((a, b) => a + b, 0);
   if (expectedChanges !== undefined && changes !== expectedChanges) warn(`${label}: ${changes} changes, expected ${expectedChanges}`);
 }
@@ -104,7 +107,8 @@ async function benchSize(target) {
   const base = path.join(dir, 'base');
   const lockfile = (side) => path.join(dir, side, 'package-lock.json');
   const depguard = (args, cache) => measure([bin, ...args, '--registry', registry.url, '--cache-dir', cache, '--format', 'json'], base);
-  const floor = (scenario) => measure([path.join(root, 'scripts', 'bench', 'floor.mjs'), registry.url, names[scenario], String(CONCURRENCY)], base);
+  const floor = (scenario) =>
+    measure([path.join(root, 'scripts', 'bench', 'floor.mjs'), registry.url, names[scenario], String(CONCURRENCY)], base);
   const scenarios = {
     diff: { args: ['diff', '--base', lockfile('base'), '--head', lockfile('head')], changes: 10 },
     rewrite: { args: ['diff', '--base', lockfile('base'), '--head', lockfile('rewrite')], changes: 0 },
@@ -158,7 +162,16 @@ function summarize(samples) {
     const [scenario, size, cache] = key.split('|');
     const seconds = list.map((s) => s.seconds);
     const rss = list.map((s) => s.rssMb).filter((r) => r !== null);
-    rows.push({ scenario, size: Number(size), cache, median: median(seconds), min: Math.min(...seconds), max: Math.max(...seconds), peakRssMb: rss.length ? Math.max(...rss) : null, runs: list });
+    rows.push({
+      scenario,
+      size: Number(size),
+      cache,
+      median: median(seconds),
+      min: Math.min(...seconds),
+      max: Math.max(...seconds),
+      peakRssMb: rss.length ? Math.max(...rss) : null,
+      runs: list,
+    });
   }
   for (const row of rows) {
     const floor = rows.find((r) => r.scenario === `floor-${row.scenario}` && r.size === row.size);
@@ -202,17 +215,30 @@ try {
 const loadAfter = os.loadavg();
 const rows = summarize(samples);
 for (const [size, p] of Object.entries(projects)) {
-  console.log(`${Number(size).toLocaleString('en')}: ${p.packages.toLocaleString('en')} packages (${p.names.toLocaleString('en')} names), ${p.documentMb.toFixed(0)} MB of documents, ${p.documentsOver2Mb.length} over 2 MB (${p.documentsOver2Mb.map((mb) => mb.toFixed(1)).join(', ')} MB); diff upgrades ${p.changed.join(', ')}`);
+  console.log(
+    `${Number(size).toLocaleString('en')}: ${p.packages.toLocaleString('en')} packages (${p.names.toLocaleString('en')} names), ${p.documentMb.toFixed(0)} MB of documents, ${p.documentsOver2Mb.length} over 2 MB (${p.documentsOver2Mb.map((mb) => mb.toFixed(1)).join(', ')} MB); diff upgrades ${p.changed.join(', ')}`,
+  );
 }
 console.log(`load average ${loadBefore[0].toFixed(1)} before, ${loadAfter[0].toFixed(1)} after, on ${os.cpus().length} cores`);
-console.log(`medians of ${runs} run${runs > 1 ? 's' : ''}; peak RSS is the highest of the runs; floor: the same documents fetched and parsed by a minimal client, ${CONCURRENCY} in flight\n`);
+console.log(
+  `medians of ${runs} run${runs > 1 ? 's' : ''}; peak RSS is the highest of the runs; floor: the same documents fetched and parsed by a minimal client, ${CONCURRENCY} in flight\n`,
+);
 console.log(table(rows));
 const failed = rows.filter((r) => r.pass === false).length;
-console.log(`\n${failed ? `${failed} target${failed > 1 ? 's' : ''} missed` : 'all targets met'}${warnings.length ? `; ${warnings.length} warning${warnings.length > 1 ? 's' : ''} (above)` : ''}`);
+console.log(
+  `\n${failed ? `${failed} target${failed > 1 ? 's' : ''} missed` : 'all targets met'}${warnings.length ? `; ${warnings.length} warning${warnings.length > 1 ? 's' : ''} (above)` : ''}`,
+);
 
 const results = {
   timestamp: new Date().toISOString(),
-  machine: { cpuModel: os.cpus()[0]?.model ?? null, cpus: os.cpus().length, totalMemMb: Math.round(os.totalmem() / 2 ** 20), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage: { before: loadBefore, after: loadAfter } },
+  machine: {
+    cpuModel: os.cpus()[0]?.model ?? null,
+    cpus: os.cpus().length,
+    totalMemMb: Math.round(os.totalmem() / 2 ** 20),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    loadAverage: { before: loadBefore, after: loadAfter },
+  },
   options: { runs, sizes, seed: SEED, concurrency: CONCURRENCY },
   projects,
   rows,
@@ -220,5 +246,5 @@ const results = {
 };
 const out = path.join(root, 'bench', 'results', 'latest.json');
 fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwritten to ${path.relative(process.cwd(), out)}`);

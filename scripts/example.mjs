@@ -15,10 +15,14 @@ const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'depguard-example-'));
 const args = [
   path.join(root, 'bin', 'depguard.js'),
   'diff',
-  '--base', path.relative(process.cwd(), path.join(scenario, 'base', 'package-lock.json')),
-  '--head', path.relative(process.cwd(), path.join(scenario, 'head', 'package-lock.json')),
-  '--registry', registry.url,
-  '--cache-dir', cache,
+  '--base',
+  path.relative(process.cwd(), path.join(scenario, 'base', 'package-lock.json')),
+  '--head',
+  path.relative(process.cwd(), path.join(scenario, 'head', 'package-lock.json')),
+  '--registry',
+  registry.url,
+  '--cache-dir',
+  cache,
   ...process.argv.slice(2),
 ];
 const child = spawn(process.execPath, args, { stdio: 'inherit' });
@@ -26,7 +30,12 @@ child.on('close', async (code) => {
   await registry.close();
   fs.rmSync(cache, { recursive: true, force: true });
   // The demo itself succeeded; say what the exit code would mean in CI instead of failing npm.
-  const meaning = { 0: 'nothing at or above --fail-on', 1: 'findings at or above --fail-on: in CI this blocks the merge', 2: 'a usage or input error', 3: 'some packages could not be checked' };
+  const meaning = {
+    0: 'nothing at or above --fail-on',
+    1: 'findings at or above --fail-on: in CI this blocks the merge',
+    2: 'a usage or input error',
+    3: 'some packages could not be checked',
+  };
   console.log(`\n(example) depguard exited with ${code}: ${meaning[code] ?? 'unexpected'}`);
-  process.exitCode = code === 0 || code === 1 ? 0 : code ?? 1;
+  process.exitCode = code === 0 || code === 1 ? 0 : (code ?? 1);
 });

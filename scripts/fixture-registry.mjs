@@ -21,14 +21,14 @@ export function packTarball(manifest) {
     header.write('0000644\0', 100);
     header.write('0000000\0', 108);
     header.write('0000000\0', 116);
-    header.write(body.length.toString(8).padStart(11, '0') + '\0', 124);
+    header.write(`${body.length.toString(8).padStart(11, '0')}\0`, 124);
     header.write('00000000000\0', 136);
     header.write('        ', 148);
     header.write('0', 156);
     header.write('ustar\0' + '00', 257);
     let sum = 0;
     for (const byte of header) sum += byte;
-    header.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
     blocks.push(header, body, Buffer.alloc((512 - (body.length % 512)) % 512));
   }
   blocks.push(Buffer.alloc(1024));
@@ -37,14 +37,28 @@ export function packTarball(manifest) {
 
 function tarballManifest(m) {
   const out = {};
-  for (const k of ['name', 'version', 'description', 'license', 'main', 'repository', 'dependencies', 'optionalDependencies', 'peerDependencies', 'scripts', 'bin', 'engines', 'gypfile']) {
+  for (const k of [
+    'name',
+    'version',
+    'description',
+    'license',
+    'main',
+    'repository',
+    'dependencies',
+    'optionalDependencies',
+    'peerDependencies',
+    'scripts',
+    'bin',
+    'engines',
+    'gypfile',
+  ]) {
     if (m[k] !== undefined) out[k] = m[k];
   }
   return out;
 }
 
 export function integrityOf(buffer) {
-  return 'sha512-' + crypto.createHash('sha512').update(buffer).digest('base64');
+  return `sha512-${crypto.createHash('sha512').update(buffer).digest('base64')}`;
 }
 
 export function shasumOf(buffer) {
@@ -61,7 +75,7 @@ export function buildPackument(spec) {
       version: v.version,
       description: spec.description ?? `${spec.name} fixture`,
       license: 'MIT',
-      ...(v.repository ?? spec.repository ? { repository: v.repository ?? spec.repository } : {}),
+      ...((v.repository ?? spec.repository) ? { repository: v.repository ?? spec.repository } : {}),
       ...(v.dependencies ? { dependencies: v.dependencies } : {}),
       ...(v.optionalDependencies ? { optionalDependencies: v.optionalDependencies } : {}),
       ...(v.scripts ? { scripts: v.scripts } : {}),
@@ -81,10 +95,18 @@ export function buildPackument(spec) {
       tarball: `https://registry.npmjs.org/${spec.name}/-/${file}`,
       fileCount: 1,
       unpackedSize: tgz.length,
-      ...(v.attestations ? { attestations: { url: `https://registry.npmjs.org/-/npm/v1/attestations/${spec.name}@${v.version}`, provenance: { predicateType: 'https://slsa.dev/provenance/v1' } } } : {}),
+      ...(v.attestations
+        ? {
+            attestations: {
+              url: `https://registry.npmjs.org/-/npm/v1/attestations/${spec.name}@${v.version}`,
+              provenance: { predicateType: 'https://slsa.dev/provenance/v1' },
+            },
+          }
+        : {}),
     };
     // the registry derives this for its abbreviated documents; npm records it in the lockfile
-    if (v.hasInstallScript ?? (v.gypfile || ['preinstall', 'install', 'postinstall'].some((k) => v.scripts?.[k]))) manifest.hasInstallScript = true;
+    if (v.hasInstallScript ?? (v.gypfile || ['preinstall', 'install', 'postinstall'].some((k) => v.scripts?.[k])))
+      manifest.hasInstallScript = true;
     versions[v.version] = manifest;
     time[v.version] = v.time;
   }
@@ -160,13 +182,14 @@ export async function startRegistry(docs, options = {}) {
     } else if (doc) {
       body = JSON.stringify(doc);
     }
-    if (body !== null && options.localTarballs && type === 'application/json') body = body.split('https://registry.npmjs.org/').join(`http://127.0.0.1:${port}/`);
+    if (body !== null && options.localTarballs && type === 'application/json')
+      body = body.split('https://registry.npmjs.org/').join(`http://127.0.0.1:${port}/`);
     if (body === null) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'Not found' }));
       return;
     }
-    if (fault === 'invalid-json') body = '{"name": "' + name + '", "versions": {';
+    if (fault === 'invalid-json') body = `{"name": "${name}", "versions": {`;
     if (fault === 'truncate') {
       const buf = Buffer.from(body);
       res.writeHead(200, { 'content-type': type, 'content-length': buf.length });

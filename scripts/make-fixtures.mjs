@@ -18,20 +18,24 @@ const only = process.argv.slice(2);
 
 // asynchronous: the registry runs in this process and must keep answering
 async function npm(cwd, registry, args) {
-  await promisify(execFile)('npm', [...args, '--registry', registry, '--ignore-scripts', '--no-audit', '--no-fund', '--cache', path.join(cwd, '.npm-cache')], {
-    cwd,
-    env: { ...process.env, npm_config_userconfig: '/dev/null' },
-  });
+  await promisify(execFile)(
+    'npm',
+    [...args, '--registry', registry, '--ignore-scripts', '--no-audit', '--no-fund', '--cache', path.join(cwd, '.npm-cache')],
+    {
+      cwd,
+      env: { ...process.env, npm_config_userconfig: '/dev/null' },
+    },
+  );
   fs.rmSync(path.join(cwd, '.npm-cache'), { recursive: true, force: true });
 }
 
 /** Writes a side's package.json and workspace manifests into `dir`. */
 function writeProject(dir, scenario, side) {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(scenario[side], null, 2) + '\n');
+  fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(scenario[side], null, 2)}\n`);
   for (const [ws, manifest] of Object.entries(scenario.workspaces?.[side] ?? {})) {
     fs.mkdirSync(path.join(dir, ws), { recursive: true });
-    fs.writeFileSync(path.join(dir, ws, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+    fs.writeFileSync(path.join(dir, ws, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   }
 }
 
@@ -82,12 +86,17 @@ for (const scenario of scenarios) {
       fs.mkdirSync(out, { recursive: true });
       writeProject(work, scenario, side);
       // head starts from base's lockfile, as a real update does
-      await npm(work, registry.url, ['install', '--package-lock-only', `--omit-lockfile-registry-resolved=${scenario.omitResolved ? 'true' : 'false'}`, ...(scenario.lockfileVersion ? [`--lockfile-version=${scenario.lockfileVersion}`] : [])]);
+      await npm(work, registry.url, [
+        'install',
+        '--package-lock-only',
+        `--omit-lockfile-registry-resolved=${scenario.omitResolved ? 'true' : 'false'}`,
+        ...(scenario.lockfileVersion ? [`--lockfile-version=${scenario.lockfileVersion}`] : []),
+      ]);
       let lock = fs.readFileSync(path.join(work, 'package-lock.json'), 'utf8');
       // npm records the registry it used; fixtures say what a lockfile made against the public registry says
       lock = lock.split(registry.url).join('https://registry.npmjs.org/');
       // tampering a lockfile in a pull request is done by hand, after npm
-      if (side === 'head' && scenario.tamperHead) lock = JSON.stringify(scenario.tamperHead(JSON.parse(lock)), null, 2) + '\n';
+      if (side === 'head' && scenario.tamperHead) lock = `${JSON.stringify(scenario.tamperHead(JSON.parse(lock)), null, 2)}\n`;
       writeProject(out, scenario, side);
       fs.writeFileSync(path.join(out, 'package-lock.json'), lock);
     }
@@ -99,7 +108,10 @@ for (const scenario of scenarios) {
   // what the registry says later: withdrawn versions, security placeholders
   scenario.afterLock?.(docs);
   if (!scenario.registryFrom) {
-    for (const doc of docs.values()) fs.writeFileSync(path.join(dir, 'registry', `${encodeURIComponent(doc.name)}.json`), JSON.stringify(doc, null, 2) + '\n');
+    for (const doc of docs.values())
+      fs.writeFileSync(path.join(dir, 'registry', `${encodeURIComponent(doc.name)}.json`), `${JSON.stringify(doc, null, 2)}\n`);
   }
-  console.log(`fixtures/${scenario.id}: ${docs.size} documents, base and head lockfiles by npm${(scenario.managers ?? []).map((m) => `, ${m}`).join('')}`);
+  console.log(
+    `fixtures/${scenario.id}: ${docs.size} documents, base and head lockfiles by npm${(scenario.managers ?? []).map((m) => `, ${m}`).join('')}`,
+  );
 }

@@ -37,12 +37,35 @@ export async function installTools(root) {
  */
 export function managers(tools) {
   const bin = (...parts) => path.join(tools, 'node_modules', ...parts);
-  const env = (home, extra = {}) => ({ PATH: process.env.PATH, HOME: home, XDG_CACHE_HOME: path.join(home, '.cache'), XDG_DATA_HOME: path.join(home, '.data'), XDG_CONFIG_HOME: path.join(home, '.config'), XDG_STATE_HOME: path.join(home, '.state'), ...extra });
+  const env = (home, extra = {}) => ({
+    PATH: process.env.PATH,
+    HOME: home,
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    XDG_DATA_HOME: path.join(home, '.data'),
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_STATE_HOME: path.join(home, '.state'),
+    ...extra,
+  });
   const pnpm = (cli) => ({
     lockfile: 'pnpm-lock.yaml',
     workspaceFiles: (globs) => ({ 'pnpm-workspace.yaml': `packages:\n${globs.map((g) => `  - '${g}'\n`).join('')}` }),
     lock: (cwd, registry, home) =>
-      run(process.execPath, [cli, 'install', '--lockfile-only', '--ignore-scripts', '--registry', registry, '--store-dir', path.join(home, 'store'), '--config.update-notifier=false', '--config.minimum-release-age=0'], { cwd, env: env(home) }),
+      run(
+        process.execPath,
+        [
+          cli,
+          'install',
+          '--lockfile-only',
+          '--ignore-scripts',
+          '--registry',
+          registry,
+          '--store-dir',
+          path.join(home, 'store'),
+          '--config.update-notifier=false',
+          '--config.minimum-release-age=0',
+        ],
+        { cwd, env: env(home) },
+      ),
   });
   return {
     pnpm: pnpm(bin('pnpm', 'bin', 'pnpm.cjs')),
@@ -52,7 +75,22 @@ export function managers(tools) {
       workspaceFiles: () => ({}),
       // yarn 1 has no lockfile-only mode: it installs into the temporary directory
       lock: (cwd, registry, home) =>
-        run(process.execPath, [bin('yarn', 'bin', 'yarn.js'), 'install', '--ignore-scripts', '--registry', registry, '--cache-folder', path.join(home, 'yarn-cache'), '--no-default-rc', '--non-interactive', '--no-progress'], { cwd, env: env(home) }),
+        run(
+          process.execPath,
+          [
+            bin('yarn', 'bin', 'yarn.js'),
+            'install',
+            '--ignore-scripts',
+            '--registry',
+            registry,
+            '--cache-folder',
+            path.join(home, 'yarn-cache'),
+            '--no-default-rc',
+            '--non-interactive',
+            '--no-progress',
+          ],
+          { cwd, env: env(home) },
+        ),
     },
     'yarn-berry': {
       lockfile: 'yarn.lock',
@@ -67,11 +105,20 @@ export function managers(tools) {
           nodeLinker: 'node-modules',
           npmMinimalAgeGate: 0,
         };
-        fs.writeFileSync(path.join(cwd, '.yarnrc.yml'), Object.entries(rc).map(([k, v]) => `${k}: ${JSON.stringify(v)}\n`).join(''));
+        fs.writeFileSync(
+          path.join(cwd, '.yarnrc.yml'),
+          Object.entries(rc)
+            .map(([k, v]) => `${k}: ${JSON.stringify(v)}\n`)
+            .join(''),
+        );
         if (!fs.existsSync(path.join(cwd, 'yarn.lock'))) fs.writeFileSync(path.join(cwd, 'yarn.lock'), '');
         return run(process.execPath, [bin('@yarnpkg', 'cli-dist', 'bin', 'yarn.js'), 'install', '--mode=update-lockfile'], {
           cwd,
-          env: env(home, { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false', YARN_GLOBAL_FOLDER: path.join(home, 'berry-global'), YARN_IGNORE_PATH: '1' }),
+          env: env(home, {
+            YARN_ENABLE_IMMUTABLE_INSTALLS: 'false',
+            YARN_GLOBAL_FOLDER: path.join(home, 'berry-global'),
+            YARN_IGNORE_PATH: '1',
+          }),
         });
       },
     },
@@ -80,7 +127,11 @@ export function managers(tools) {
       workspaceFiles: () => ({}),
       lock: (cwd, registry, home) =>
         // the binary ships in bun's @oven/bun-<os>-<cpu> optional dependency (its postinstall, skipped, only copies it)
-        run(bin('@oven', `bun-${process.platform}-${process.arch === 'arm64' ? 'aarch64' : 'x64'}`, 'bin', 'bun'), ['install', '--lockfile-only', '--ignore-scripts', '--no-progress'], { cwd, env: env(home, { BUN_CONFIG_REGISTRY: registry, BUN_INSTALL_CACHE_DIR: path.join(home, 'bun-cache') }) }),
+        run(
+          bin('@oven', `bun-${process.platform}-${process.arch === 'arm64' ? 'aarch64' : 'x64'}`, 'bin', 'bun'),
+          ['install', '--lockfile-only', '--ignore-scripts', '--no-progress'],
+          { cwd, env: env(home, { BUN_CONFIG_REGISTRY: registry, BUN_INSTALL_CACHE_DIR: path.join(home, 'bun-cache') }) },
+        ),
     },
   };
 }

@@ -122,20 +122,38 @@ export async function audit(options: AuditOptions): Promise<AuditRun> {
   const { concurrency, maxLockfileBytes, maxResponseBytes, timeoutMs, retries } = AUDIT_DEFAULTS;
   const limits: AuditLimits = { concurrency, maxLockfileBytes, maxResponseBytes, timeoutMs, retries, ...defined(options.limits ?? {}) };
   checkLimits(limits, options.deadlineMs);
-  const trust = await decideTrust({ command, cwd, env, ruleIds: RULE_IDS, ...defined(pick(options, ['base', 'head', 'staged', 'lockfile', 'policy'])) });
+  const trust = await decideTrust({
+    command,
+    cwd,
+    env,
+    ruleIds: RULE_IDS,
+    ...defined(pick(options, ['base', 'head', 'staged', 'lockfile', 'policy'])),
+  });
   const { plan, root, judge } = trust;
   const { policy, releaseAge } = judge;
   // the deadline counts from here, before any lockfile is read
   const deadline = options.client ? null : deadlineSignal(options.deadlineMs ?? AUDIT_DEFAULTS.deadlineMs);
 
-  const texts = await Promise.all(plan.pairs.map((pair) => Promise.all([readSource(pair.base, cwd, limits.maxLockfileBytes, root), readSource(pair.head, cwd, limits.maxLockfileBytes, root)])));
+  const texts = await Promise.all(
+    plan.pairs.map((pair) =>
+      Promise.all([readSource(pair.base, cwd, limits.maxLockfileBytes, root), readSource(pair.head, cwd, limits.maxLockfileBytes, root)]),
+    ),
+  );
   // the lockfile the reporters point into (and lockfile-out-of-sync reads): one both sides have, else the head's first
   const both = texts.findIndex(([b, h]) => b.lockfile !== null && h.lockfile !== null);
   const primary = both !== -1 ? both : texts.findIndex(([, h]) => h.lockfile !== null);
   if (primary === -1) throw new UsageError(`${texts[0]![1].label} does not exist`);
   const trees = await Promise.all(texts.map(async ([b, h]) => ({ base: await loadSnapshot(b), head: await loadSnapshot(h) })));
   // each change points into the lockfile it came from (several are compared when the sides disagree on which exist)
-  const lockfilePaths = await Promise.all(plan.pairs.map((pair) => (pair.head.kind !== 'empty' ? repositoryPath(pair.head.file, cwd) : pair.base.kind !== 'empty' ? repositoryPath(pair.base.file, cwd) : '')));
+  const lockfilePaths = await Promise.all(
+    plan.pairs.map((pair) =>
+      pair.head.kind !== 'empty'
+        ? repositoryPath(pair.head.file, cwd)
+        : pair.base.kind !== 'empty'
+          ? repositoryPath(pair.base.file, cwd)
+          : '',
+    ),
+  );
   const changes = trees.flatMap((t, i) => diffTrees(t.base, t.head).map((change) => ({ ...change, lockfile: lockfilePaths[i]! })));
 
   const config = readRegistryConfig(npmrcSources(trust, env, options.registry));
@@ -145,7 +163,18 @@ export async function audit(options: AuditOptions): Promise<AuditRun> {
   const project = { lockfiles: plan.lockfiles, policyEdits: judge.policyEdits };
   const lockfilePath = lockfilePaths[primary]!;
   const now = options.now ?? Date.now();
-  const evaluation = await evaluate(changes, trees[primary]!, { rules, projectRules: PROJECT_RULES, client, now, concurrency: limits.concurrency, settings, policy, project, lockfilePath, onProgress: options.onProgress });
+  const evaluation = await evaluate(changes, trees[primary]!, {
+    rules,
+    projectRules: PROJECT_RULES,
+    client,
+    now,
+    concurrency: limits.concurrency,
+    settings,
+    policy,
+    project,
+    lockfilePath,
+    onProgress: options.onProgress,
+  });
   if (client instanceof CachedClient) await client.flush();
 
   // a side without this lockfile says so; the empty base of an audit is just "nothing"
@@ -153,12 +182,19 @@ export async function audit(options: AuditOptions): Promise<AuditRun> {
     const text = texts[i]![side];
     return text.lockfile === null && (side === 1 || plan.pairs[i]!.base.kind !== 'empty') ? `${text.label} (no lockfile)` : text.label;
   };
-  const result = buildResult(command, texts.map((_, i) => label(i, 0)).join(', '), texts.map((_, i) => label(i, 1)).join(', '), changes, evaluation, {
-    source: policy.source,
-    minReleaseAge: formatDuration(releaseAge.ms),
-    minReleaseAgeSource: releaseAge.source,
-    changedByThisChange: judge.policyEdits.length > 0,
-  });
+  const result = buildResult(
+    command,
+    texts.map((_, i) => label(i, 0)).join(', '),
+    texts.map((_, i) => label(i, 1)).join(', '),
+    changes,
+    evaluation,
+    {
+      source: policy.source,
+      minReleaseAge: formatDuration(releaseAge.ms),
+      minReleaseAgeSource: releaseAge.source,
+      changedByThisChange: judge.policyEdits.length > 0,
+    },
+  );
   return { result, head: trees[primary]!.head, root, projectDir: trust.projectDir, failOn: policy.failOn ?? 'high' };
 }
 
@@ -172,14 +208,25 @@ function checkLimits(limits: AuditLimits, deadlineMs: number | undefined): void 
   };
   if (!Number.isInteger(limits.concurrency) || limits.concurrency < 1) fail('limits.concurrency must be a positive integer');
   if (!Number.isInteger(limits.retries) || limits.retries < 0) fail('limits.retries must be an integer, 0 or more');
-  for (const key of ['maxLockfileBytes', 'maxResponseBytes', 'timeoutMs'] as const) if (!(limits[key] > 0)) fail(`limits.${key} must be a positive number`);
-  if (deadlineMs !== undefined && !(deadlineMs >= 1 && deadlineMs <= MAX_DEADLINE_MS)) fail(`deadlineMs must be from 1 to ${MAX_DEADLINE_MS} (24 days)`);
+  for (const key of ['maxLockfileBytes', 'maxResponseBytes', 'timeoutMs'] as const)
+    if (!(limits[key] > 0)) fail(`limits.${key} must be a positive number`);
+  if (deadlineMs !== undefined && !(deadlineMs >= 1 && deadlineMs <= MAX_DEADLINE_MS))
+    fail(`deadlineMs must be from 1 to ${MAX_DEADLINE_MS} (24 days)`);
 }
 
 /** pacote, stopped at the deadline, behind depguard's facts cache. */
-function registryClient(options: AuditOptions, env: Env, config: RegistryConfig, limits: AuditLimits, deadline: AbortSignal): MetadataClient {
+function registryClient(
+  options: AuditOptions,
+  env: Env,
+  config: RegistryConfig,
+  limits: AuditLimits,
+  deadline: AbortSignal,
+): MetadataClient {
   const { timeoutMs, retries, maxResponseBytes } = limits;
-  const pacote = new DeadlineClient(new PacoteClient({ config, limits: { timeoutMs, retries, maxResponseBytes }, maxSockets: limits.concurrency, signal: deadline }), deadline);
+  const pacote = new DeadlineClient(
+    new PacoteClient({ config, limits: { timeoutMs, retries, maxResponseBytes }, maxSockets: limits.concurrency, signal: deadline }),
+    deadline,
+  );
   if (options.cache === false) return pacote;
   const cache = options.cache ?? {};
   return new CachedClient(pacote, {

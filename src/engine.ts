@@ -50,7 +50,11 @@ export interface EvaluateOptions {
 }
 
 /** Fetches metadata for what changed (once per name), runs the rules, combines signals, applies the policy. */
-export async function evaluate(changes: readonly Change[], trees: { base: Snapshot; head: Snapshot }, options: EvaluateOptions): Promise<Evaluation> {
+export async function evaluate(
+  changes: readonly Change[],
+  trees: { base: Snapshot; head: Snapshot },
+  options: EvaluateOptions,
+): Promise<Evaluation> {
   const { client, policy, now } = options;
   const rules = options.rules.filter((r) => ruleEnabled(policy, r.id));
   const relevant = changes.filter((c) => c.kind !== 'removed');
@@ -107,10 +111,16 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
 
   const findings: Finding[] = [];
   const suppressed: Suppressed[] = [];
-  const integrities = policy.ignore.some((e) => e.integrity !== undefined) ? integritiesOf(trees.head) : new Map<string, (string | null)[]>();
+  const integrities = policy.ignore.some((e) => e.integrity !== undefined)
+    ? integritiesOf(trees.head)
+    : new Map<string, (string | null)[]>();
   for (const finding of unique(all, (f) => [f.ruleId, f.package.name, f.package.version, f.message])) {
     const { name, version } = finding.package;
-    const ignore = matchingIgnore(policy, { ruleId: finding.ruleId, name, version, integrities: integrities.get(`${name}@${version}`) ?? [] }, now);
+    const ignore = matchingIgnore(
+      policy,
+      { ruleId: finding.ruleId, name, version, integrities: integrities.get(`${name}@${version}`) ?? [] },
+      now,
+    );
     if (ignore) suppressed.push({ finding, ignore });
     else findings.push(finding);
   }
@@ -120,7 +130,12 @@ export async function evaluate(changes: readonly Change[], trees: { base: Snapsh
     expiredIgnores: policy.ignore.filter((e) => isExpired(e, now)),
     skipped: unique(skipped, (s) => [s.ruleId, s.package.name, s.package.version, s.reason]),
     unavailable: unique(unavailable, (u) => [u.package.name, u.package.version, u.reason]),
-    rules: [...options.rules, ...options.projectRules].map(({ id, title, defaultSeverity, docs }) => ({ id, title, defaultSeverity, docs })),
+    rules: [...options.rules, ...options.projectRules].map(({ id, title, defaultSeverity, docs }) => ({
+      id,
+      title,
+      defaultSeverity,
+      docs,
+    })),
   };
 }
 
@@ -205,9 +220,14 @@ export function judgeChange(change: Change, rules: readonly Rule[], input: Chang
     }
     const outcome = rule.check(rule.metadata === 'none' ? lockfileOnly : withFacts);
     if (outcome.unchecked && !failure) skipped.push({ ruleId: rule.id, package: ref, reason: outcome.unchecked });
-    if (failure && !required && rule.metadata === 'optional') skipped.push({ ruleId: rule.id, package: ref, reason: `registry metadata unavailable (${failure}): judged on the lockfile alone` });
+    if (failure && !required && rule.metadata === 'optional')
+      skipped.push({ ruleId: rule.id, package: ref, reason: `registry metadata unavailable (${failure}): judged on the lockfile alone` });
     for (const draft of outcome.findings) {
-      signals.push({ ruleId: rule.id, draft, severity: policySeverity(policy, rule.id, change.name, draft.severity ?? rule.defaultSeverity) });
+      signals.push({
+        ruleId: rule.id,
+        draft,
+        severity: policySeverity(policy, rule.id, change.name, draft.severity ?? rule.defaultSeverity),
+      });
     }
   }
   const findings = combine(signals, isInRangeUpdate(change)).map(
@@ -228,7 +248,11 @@ export function judgeChange(change: Change, rules: readonly Rule[], input: Chang
       location: input.location,
     }),
   );
-  return { findings, skipped, ...(failure && required ? { unavailable: { package: ref, reason: failure, location: input.location } } : {}) };
+  return {
+    findings,
+    skipped,
+    ...(failure && required ? { unavailable: { package: ref, reason: failure, location: input.location } } : {}),
+  };
 }
 
 /** The project rules on the two trees and the project's change, the policy's severities applied. */

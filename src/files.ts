@@ -41,7 +41,11 @@ export function readRegularFile(file: string, options: ReadOptions): string | nu
   try {
     const stat = fstatSync(fd);
     checkKind(stat, label);
-    if (stat.size > options.maxBytes) throw new FileError(label, `is ${mb(stat.size)}, over the ${mb(options.maxBytes)} limit${options.limitHint ? ` (${options.limitHint})` : ''}`);
+    if (stat.size > options.maxBytes)
+      throw new FileError(
+        label,
+        `is ${mb(stat.size)}, over the ${mb(options.maxBytes)} limit${options.limitHint ? ` (${options.limitHint})` : ''}`,
+      );
     // one byte more than it should hold: a file that grows while it is read is not read on and on
     const buffer = Buffer.alloc(stat.size + 1);
     let length = 0;
@@ -100,7 +104,8 @@ function resolveInside(file: string, root: string | undefined, label: string): s
   if (lstatOrNull(file, label) === null) return null;
   const real = realpathOrNull(file);
   if (real === null) return null; // a link to nothing
-  if (root !== undefined && isUnder(file, root) && !inside(real, realRoot(root))) throw new FileError(label, 'is a symbolic link to a file outside the repository: refused');
+  if (root !== undefined && isUnder(file, root) && !inside(real, realRoot(root)))
+    throw new FileError(label, 'is a symbolic link to a file outside the repository: refused');
   return real;
 }
 
@@ -108,7 +113,8 @@ function resolveInside(file: string, root: string | undefined, label: string): s
 function resolveDirInside(dir: string, root: string | undefined, label: string): string {
   const real = realpathOrNull(dir);
   if (real === null) throw new FileError(label, 'cannot be written (ENOENT)');
-  if (root !== undefined && isUnder(path.join(dir, 'x'), root) && !inside(real, realRoot(root))) throw new FileError(label, 'is in a directory that links outside the repository: refused');
+  if (root !== undefined && isUnder(path.join(dir, 'x'), root) && !inside(real, realRoot(root)))
+    throw new FileError(label, 'is in a directory that links outside the repository: refused');
   return real;
 }
 
@@ -130,7 +136,15 @@ function inside(child: string, parent: string): boolean {
 
 function checkKind(stat: Stats | null, label: string): void {
   if (stat === null || stat.isFile()) return;
-  const kind = stat.isFIFO() ? 'a FIFO' : stat.isSocket() ? 'a socket' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : stat.isDirectory() ? 'a directory' : 'not a file';
+  const kind = stat.isFIFO()
+    ? 'a FIFO'
+    : stat.isSocket()
+      ? 'a socket'
+      : stat.isCharacterDevice() || stat.isBlockDevice()
+        ? 'a device'
+        : stat.isDirectory()
+          ? 'a directory'
+          : 'not a file';
   throw new FileError(label, `is ${kind}, not a regular file: refused`);
 }
 

@@ -27,7 +27,7 @@ export async function repoRoot(dir: string): Promise<string> {
   }
 }
 
-export async function isRevision(root: string, rev: string): Promise<boolean> {
+async function isRevision(root: string, rev: string): Promise<boolean> {
   if (rev.startsWith('-')) return false;
   try {
     await git(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
@@ -49,7 +49,13 @@ const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
  * the tree (never out of it, and its target's name is never taken for content), and a
  * directory, a submodule or a blob over `maxBytes` is refused.
  */
-export async function showFile(root: string, rev: string, repoPath: string, maxBytes = DEFAULT_MAX_BYTES, limitHint?: string): Promise<string | null> {
+export async function showFile(
+  root: string,
+  rev: string,
+  repoPath: string,
+  maxBytes = DEFAULT_MAX_BYTES,
+  limitHint?: string,
+): Promise<string | null> {
   const label = `${rev === '' ? 'index' : rev}:${repoPath}`;
   let current = repoPath;
   for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
@@ -58,7 +64,8 @@ export async function showFile(root: string, rev: string, repoPath: string, maxB
     if (entry.mode === '120000') {
       const target = await git(root, ['cat-file', 'blob', entry.object]);
       const next = path.posix.normalize(path.posix.join(path.posix.dirname(current), target));
-      if (target.startsWith('/') || next === '..' || next.startsWith('../')) throw new FileError(label, 'is a symbolic link out of the repository: refused');
+      if (target.startsWith('/') || next === '..' || next.startsWith('../'))
+        throw new FileError(label, 'is a symbolic link out of the repository: refused');
       current = next;
       continue;
     }
@@ -95,7 +102,8 @@ async function treeEntry(root: string, rev: string, repoPath: string): Promise<T
   // "<mode> <type> <object> <size>\t<path>\0"; only the entry named exactly (not a folder's content)
   for (const line of out.split('\0')) {
     const match = /^(\d+) \w+ ([0-9a-f]+) +(-|\d+)\t(.*)$/s.exec(line);
-    if (match && match[4] === repoPath) return { mode: match[1]!, object: match[2]!, ...(match[3] === '-' ? {} : { size: Number(match[3]) }) };
+    if (match && match[4] === repoPath)
+      return { mode: match[1]!, object: match[2]!, ...(match[3] === '-' ? {} : { size: Number(match[3]) }) };
   }
   return null;
 }
@@ -115,7 +123,11 @@ export async function mergeBase(root: string, ref: string): Promise<string> {
 
 /** "Name <email>" from git config, for the audit trail of approvals; null outside git or unset. */
 export async function userIdentity(dir: string): Promise<string | null> {
-  const get = (key: string): Promise<string> => git(dir, ['config', '--get', key]).then((s) => s.trim(), () => '');
+  const get = (key: string): Promise<string> =>
+    git(dir, ['config', '--get', key]).then(
+      (s) => s.trim(),
+      () => '',
+    );
   const [name, email] = await Promise.all([get('user.name'), get('user.email')]);
   if (!name && !email) return null;
   return email ? `${name || email} <${email}>` : name;
@@ -126,7 +138,9 @@ export async function listFolder(root: string, rev: string, dirRel: string): Pro
   const prefix = dirRel === '.' || dirRel === '' ? '' : `${dirRel}/`;
   if (rev === '') {
     const files = (await git(root, ['--literal-pathspecs', 'ls-files', '-z', '--', prefix || '.'])).split('\0');
-    return [...new Set(files.filter((f) => f.startsWith(prefix) && f.length > prefix.length).map((f) => f.slice(prefix.length).split('/')[0]!))];
+    return [
+      ...new Set(files.filter((f) => f.startsWith(prefix) && f.length > prefix.length).map((f) => f.slice(prefix.length).split('/')[0]!)),
+    ];
   }
   if (rev.startsWith('-') || !(await isRevision(root, rev))) throw new GitError(`unknown git revision '${rev}'`);
   const entries = (await git(root, ['--literal-pathspecs', 'ls-tree', '-z', '--name-only', rev, '--', prefix || '.'])).split('\0');

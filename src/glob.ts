@@ -27,7 +27,12 @@ function segmentsOf(glob: string): string[] {
 }
 
 function matchSegment(pattern: string, text: string): boolean {
-  return matchRun([...pattern], [...text], (c) => c === '*', (p, t) => p === '?' || p === t);
+  return matchRun(
+    [...pattern],
+    [...text],
+    (c) => c === '*',
+    (p, t) => p === '?' || p === t,
+  );
 }
 
 /**

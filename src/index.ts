@@ -5,7 +5,17 @@
  * process.env: pass `env` in. Known failures are DepguardErrors, each with the exit code the CLI
  * gives it.
  */
-export { audit, why, AUDIT_DEFAULTS, type AuditOptions, type AuditRun, type AuditLimits, type CacheOptions, type WhyOptions, type WhyResult } from './audit.js';
+export {
+  audit,
+  why,
+  AUDIT_DEFAULTS,
+  type AuditOptions,
+  type AuditRun,
+  type AuditLimits,
+  type CacheOptions,
+  type WhyOptions,
+  type WhyResult,
+} from './audit.js';
 export type { Env, PolicyChoice, SideSpec } from './trust.js';
 export { SCHEMA_VERSION, type DiffResult, type ChangeRecord } from './result.js';
 export type { Explanation } from './diff/explain.js';
@@ -32,4 +42,13 @@ export type {
 export { SEVERITIES, type Severity } from './severity.js';
 export { ALL_RULES, RULE_IDS } from './rules/index.js';
 export { formatReport, FORMATS, type Format, type ReportContext } from './report/index.js';
-export { DepguardError, UsageError, LockfileError, GitError, ConfigError, RegistryError, FileError, UnfetchableNameError } from './errors.js';
+export {
+  DepguardError,
+  UsageError,
+  LockfileError,
+  GitError,
+  ConfigError,
+  RegistryError,
+  FileError,
+  UnfetchableNameError,
+} from './errors.js';

@@ -119,7 +119,7 @@ export interface LockedPackage {
 }
 
 /** Copies of a name@version that differ from the ones a LockedPackage describes. */
-export interface OtherCopy {
+interface OtherCopy {
   readonly integrity: string | null;
   readonly locations: readonly string[];
 }

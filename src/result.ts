@@ -56,7 +56,7 @@ export interface DiffResult {
   readonly rules: readonly RuleInfo[];
 }
 
-export function toChangeRecord(c: Change): ChangeRecord {
+function toChangeRecord(c: Change): ChangeRecord {
   return {
     kind: c.kind,
     name: c.name,

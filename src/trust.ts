@@ -2,7 +2,13 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { loadPolicy, locatePolicy, policyEdits, policyOf, readPolicySide, type PolicyEdit } from './config/load-policy.js';
 import { validatePolicy, type Policy } from './config/policy.js';
-import { DEFAULT_MIN_RELEASE_AGE_MS, projectReleaseAge, readProjectFiles, type ProjectFiles, type ReleaseAge } from './config/release-age.js';
+import {
+  DEFAULT_MIN_RELEASE_AGE_MS,
+  projectReleaseAge,
+  readProjectFiles,
+  type ProjectFiles,
+  type ReleaseAge,
+} from './config/release-age.js';
 import { UsageError } from './errors.js';
 import { isTracked, mergeBase, repoRoot } from './git.js';
 import { BUN_BINARY, chooseLockfile, findLockfile, LOCKFILE_NAMES, noLockfile, type FoundLockfile } from './lockfile/detect.js';
@@ -53,7 +59,7 @@ export interface TrustRequest {
 }
 
 /** What is compared: one pair of sides per lockfile audited. */
-export interface Plan {
+interface Plan {
   readonly pairs: ReadonlyArray<{ readonly base: LockSource; readonly head: LockSource }>;
   /** The lockfiles each side has, when depguard chose them from a git base (else null). */
   readonly lockfiles: ProjectChange['lockfiles'];
@@ -62,7 +68,7 @@ export interface Plan {
 /**
  * How a change is judged, and who decided it.
  */
-export interface Judge {
+interface Judge {
   /** The base revision's policy (or the user's); with no base revision, the project's. */
   readonly policy: Policy;
   /** Where the change edits the policy: not applied, and reported (policy-changed). */
@@ -98,18 +104,25 @@ export async function decideTrust(request: TrustRequest): Promise<Trust> {
 }
 
 /** The project folder: that of the lockfile the user named, else the current directory. */
-export function projectDirOf(cwd: string, lockfile: string | undefined): string {
+function projectDirOf(cwd: string, lockfile: string | undefined): string {
   return lockfile ? path.dirname(path.resolve(cwd, lockfile)) : cwd;
 }
 
 /** The project .npmrc as far as it can be trusted, for readRegistryConfig. */
 export function npmrcSources(trust: Trust, env: Env, registry: string | undefined): NpmrcSources {
-  return { projectDir: trust.projectDir, env, registry, projectNpmrc: trust.judge.projectFiles['.npmrc'], projectNpmrcChecked: trust.judge.npmrcChecked };
+  return {
+    projectDir: trust.projectDir,
+    env,
+    registry,
+    projectNpmrc: trust.judge.projectFiles['.npmrc'],
+    projectNpmrcChecked: trust.judge.npmrcChecked,
+  };
 }
 
 /** `audit`: the whole locked tree, as if the base were empty. */
 function planAudit(request: TrustRequest): Plan {
-  if (request.base !== undefined || request.head !== undefined || request.staged) throw new UsageError('an audit judges one lockfile as it stands: base, head and staged are for a diff');
+  if (request.base !== undefined || request.head !== undefined || request.staged)
+    throw new UsageError('an audit judges one lockfile as it stands: base, head and staged are for a diff');
   const lockfile = chooseLockfile(request.cwd, request.lockfile);
   return { pairs: [{ base: { kind: 'empty', label: 'nothing' }, head: { kind: 'file', ...lockfile } }], lockfiles: null };
 }
@@ -117,11 +130,19 @@ function planAudit(request: TrustRequest): Plan {
 /** A single side's lockfile (`depguard why --head`): a revision's copy of `lockfile`, or the file named. */
 export function lockSourceOf(spec: SideSpec, cwd: string, lockfile: () => FoundLockfile): LockSource {
   const side = sideOf(spec, cwd);
-  return side.kind === 'git' ? { kind: 'git', rev: side.rev, ...lockfile() } : side.kind === 'named' ? side.source : { kind: 'file', ...lockfile() };
+  return side.kind === 'git'
+    ? { kind: 'git', rev: side.rev, ...lockfile() }
+    : side.kind === 'named'
+      ? side.source
+      : { kind: 'file', ...lockfile() };
 }
 
 /** One side before its lockfile is chosen: a revision, the index, the working tree, or a path the user named. */
-type Side = { readonly kind: 'git'; readonly rev: string } | { readonly kind: 'index' } | { readonly kind: 'worktree' } | { readonly kind: 'named'; readonly source: LockSource };
+type Side =
+  | { readonly kind: 'git'; readonly rev: string }
+  | { readonly kind: 'index' }
+  | { readonly kind: 'worktree' }
+  | { readonly kind: 'named'; readonly source: LockSource };
 
 function sideOf(spec: SideSpec, cwd: string): Side {
   if (typeof spec === 'string') {
@@ -144,7 +165,8 @@ function isFolder(file: string): boolean {
 /** `diff`: what the two sides are, from the request and the workflow we are in. */
 async function planDiff(request: TrustRequest): Promise<Plan> {
   const { cwd, env } = request;
-  if (request.staged && (request.base !== undefined || request.head !== undefined)) throw new UsageError('--staged compares HEAD with the index: it cannot be combined with --base or --head');
+  if (request.staged && (request.base !== undefined || request.head !== undefined))
+    throw new UsageError('--staged compares HEAD with the index: it cannot be combined with --base or --head');
   let base: Side;
   let head: Side;
   if (request.staged) {
@@ -153,7 +175,8 @@ async function planDiff(request: TrustRequest): Promise<Plan> {
   } else {
     head = request.head !== undefined ? sideOf(request.head, cwd) : { kind: 'worktree' };
     if (request.base !== undefined) base = sideOf(request.base, cwd);
-    else if (env.GITHUB_BASE_REF) base = { kind: 'git', rev: await mergeBase(await repoRoot(projectDirOf(cwd, request.lockfile)), env.GITHUB_BASE_REF) };
+    else if (env.GITHUB_BASE_REF)
+      base = { kind: 'git', rev: await mergeBase(await repoRoot(projectDirOf(cwd, request.lockfile)), env.GITHUB_BASE_REF) };
     else base = { kind: 'git', rev: 'HEAD' };
   }
   // With a git base, the base decides which lockfiles are audited, unless the user named one.
@@ -191,17 +214,25 @@ async function lockfilesOfBoth(dir: string, baseRev: string, head: Exclude<Side,
     if (![...baseNames, ...headNames].includes(BUN_BINARY)) throw noLockfile(dir);
     names = [BUN_BINARY]; // refused with what to do instead
   }
-  const headSource = (file: string): LockSource => (head.kind === 'worktree' ? { kind: 'file', file } : head.kind === 'index' ? { kind: 'index', file } : { kind: 'git', rev: head.rev, file });
+  const headSource = (file: string): LockSource =>
+    head.kind === 'worktree'
+      ? { kind: 'file', file }
+      : head.kind === 'index'
+        ? { kind: 'index', file }
+        : { kind: 'git', rev: head.rev, file };
   const pairs = names.map((name) => {
     const file = path.join(dir, name);
     const h = headSource(file);
     const gone = name !== BUN_BINARY && !headNames.includes(name);
-    return { base: { kind: 'git', rev: baseRev, file } as const, head: gone ? ({ kind: 'empty', label: describeSource(h, dir) } as const) : h };
+    return {
+      base: { kind: 'git', rev: baseRev, file } as const,
+      head: gone ? ({ kind: 'empty', label: describeSource(h, dir) } as const) : h,
+    };
   });
   return { pairs, lockfiles: { base: inBase, head: inHead } };
 }
 
-export interface JudgeSources {
+interface JudgeSources {
   /** The project folder at the base revision; null when the base is no revision (two lockfile files, an audit). */
   readonly base: ProjectView | null;
   /** The project folder as the change has it (working tree, index or head revision). */
@@ -236,7 +267,8 @@ async function judgeSources(plan: Plan, projectDir: string, repository: string |
   const base = plan.pairs[0]!.base;
   if (base.kind !== 'git') return { ...sources, tracked, base: null, head: disk };
   const head = plan.pairs.map((p) => p.head).find((h) => h.kind !== 'empty');
-  const headView = head?.kind === 'index' ? revisionView(repository, '', rel) : head?.kind === 'git' ? revisionView(repository, head.rev, rel) : disk;
+  const headView =
+    head?.kind === 'index' ? revisionView(repository, '', rel) : head?.kind === 'git' ? revisionView(repository, head.rev, rel) : disk;
   return { ...sources, tracked, base: revisionView(repository, base.rev, rel), head: headView };
 }
 
@@ -247,7 +279,7 @@ function userPolicy(choice: PolicyChoice, cwd: string, ruleIds: readonly string[
   return loadPolicy(locatePolicy(path.dirname(file), file), ruleIds);
 }
 
-export async function judgeOf(sources: JudgeSources): Promise<Judge> {
+async function judgeOf(sources: JudgeSources): Promise<Judge> {
   const { base, head, disk, tracked, explicitPolicy, ruleIds } = sources;
   const own = async (name: string): Promise<boolean> => tracked !== null && !(await tracked(name));
   let policy: Policy;

@@ -37,10 +37,12 @@ function childrenOf(lines: readonly string[], start: number): Map<string, string
 }
 
 const actionLines = action.split('\n');
-const INPUTS = new Map([...childrenOf(actionLines, actionLines.indexOf('inputs:')).keys()].map((name) => {
-  const at = actionLines.findIndex((l) => l === `  ${name}:`);
-  return [name, childrenOf(actionLines, at)] as const;
-}));
+const INPUTS = new Map(
+  [...childrenOf(actionLines, actionLines.indexOf('inputs:')).keys()].map((name) => {
+    const at = actionLines.indexOf(`  ${name}:`);
+    return [name, childrenOf(actionLines, at)] as const;
+  }),
+);
 
 /** The script of the step that runs depguard, dedented. */
 function auditScript(): string {
@@ -66,9 +68,14 @@ function inputEnv(given: Record<string, string> = {}): NodeJS.ProcessEnv {
 function runScript(actionPath: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   const script = auditScript().replaceAll('${{ github.action_path }}', actionPath);
   return new Promise((resolve) => {
-    execFile('bash', ['-e', '-c', script], { cwd, env: { PATH: process.env.PATH, HOME: mkdtempSync(path.join(os.tmpdir(), 'home-')), NO_COLOR: '1', ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
+    execFile(
+      'bash',
+      ['-e', '-c', script],
+      { cwd, env: { PATH: process.env.PATH, HOME: mkdtempSync(path.join(os.tmpdir(), 'home-')), NO_COLOR: '1', ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -116,10 +123,29 @@ describe('action.yml', () => {
     const fake = mkdtempSync(path.join(os.tmpdir(), 'fake-action-'));
     mkdirSync(path.join(fake, 'bin'));
     writeFileSync(path.join(fake, 'bin', 'depguard.js'), 'console.log(JSON.stringify(process.argv.slice(2)));\n');
-    const argv = async (given: Record<string, string>): Promise<string[]> => JSON.parse((await runScript(fake, fake, inputEnv(given))).stdout);
+    const argv = async (given: Record<string, string>): Promise<string[]> =>
+      JSON.parse((await runScript(fake, fake, inputEnv(given))).stdout);
     expect(await argv({})).toEqual(['diff', '--fail-on', 'high', '--format', 'github']);
-    expect(await argv({ 'fail-on': 'critical', format: 'sarif', 'output-file': 'out dir/d.sarif', lockfile: 'app/package-lock.json', config: '.depguard.json' })).toEqual([
-      'diff', '--fail-on', 'critical', '--format', 'sarif', '--output-file', 'out dir/d.sarif', '--lockfile', 'app/package-lock.json', '--config', '.depguard.json',
+    expect(
+      await argv({
+        'fail-on': 'critical',
+        format: 'sarif',
+        'output-file': 'out dir/d.sarif',
+        lockfile: 'app/package-lock.json',
+        config: '.depguard.json',
+      }),
+    ).toEqual([
+      'diff',
+      '--fail-on',
+      'critical',
+      '--format',
+      'sarif',
+      '--output-file',
+      'out dir/d.sarif',
+      '--lockfile',
+      'app/package-lock.json',
+      '--config',
+      '.depguard.json',
     ]);
     expect(await argv({ config: '$(touch pwned)' })).toContain('$(touch pwned)');
   });
@@ -184,10 +210,15 @@ describe('the action, run as the runner would on a pull request', () => {
     const r = await runScript(ROOT, repo, { ...inputEnv(), GITHUB_BASE_REF: 'main', GITHUB_STEP_SUMMARY: summary });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^::error file=package-lock\.json,line=20,title=depguard publisher-changed%3A event-stream 3\.3\.4 -> 3\.3\.6::/m);
+    expect(r.stdout).toMatch(
+      /^::error file=package-lock\.json,line=20,title=depguard publisher-changed%3A event-stream 3\.3\.4 -> 3\.3\.6::/m,
+    );
     expect(readFileSync(summary, 'utf8')).toMatch(/^## ❌ depguard: FAIL/);
 
-    const sarif = await runScript(ROOT, repo, { ...inputEnv({ format: 'sarif', 'output-file': 'depguard.sarif', 'fail-on': 'critical' }), GITHUB_BASE_REF: 'main' });
+    const sarif = await runScript(ROOT, repo, {
+      ...inputEnv({ format: 'sarif', 'output-file': 'depguard.sarif', 'fail-on': 'critical' }),
+      GITHUB_BASE_REF: 'main',
+    });
     expect(sarif.code).toBe(1);
     expect(sarif.stdout).toBe('');
     expect(JSON.parse(readFileSync(path.join(repo, 'depguard.sarif'), 'utf8')).runs[0].results.length).toBeGreaterThan(0);

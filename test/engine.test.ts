@@ -34,13 +34,19 @@ function probe(metadata: MetadataUse): Rule {
     defaultSeverity: 'info',
     metadata,
     appliesTo: (change) => change.after !== null,
-    check: ({ facts }) => ({ findings: [{ traits: [], evidence: { sawFacts: facts !== undefined }, message: facts ? 'with facts' : 'without facts' }] }),
+    check: ({ facts }) => ({
+      findings: [{ traits: [], evidence: { sawFacts: facts !== undefined }, message: facts ? 'with facts' : 'without facts' }],
+    }),
   });
 }
 
 const TREES = { base: projectSnapshot(), head: projectSnapshot() };
 
-function run(changes: Change[], client: MetadataClient, options: { rules?: readonly Rule[]; policy?: Partial<Policy>; withProjectRules?: boolean } = {}): Promise<Evaluation> {
+function run(
+  changes: Change[],
+  client: MetadataClient,
+  options: { rules?: readonly Rule[]; policy?: Partial<Policy>; withProjectRules?: boolean } = {},
+): Promise<Evaluation> {
   return evaluate(changes, TREES, {
     rules: options.rules ?? RULES,
     projectRules: options.withProjectRules ? PROJECT_RULES : [],
@@ -61,7 +67,9 @@ describe('engine: registry metadata, as each rule declares it', () => {
 
   it("'none': no request, and the rule sees no facts even when another rule fetched them", async () => {
     const client = registry(p);
-    expect(summary(await run([upgrade('p', '1.0.0', '1.0.1')], client, { rules: [probe('none')] }))).toEqual(['probe-none info without facts']);
+    expect(summary(await run([upgrade('p', '1.0.0', '1.0.1')], client, { rules: [probe('none')] }))).toEqual([
+      'probe-none info without facts',
+    ]);
     expect(client.asked).toEqual([]);
     const both = await run([upgrade('p', '1.0.0', '1.0.1')], client, { rules: [probe('none'), probe('required')] });
     expect(summary(both)).toEqual(['probe-none info without facts', 'probe-required info with facts']);
@@ -69,31 +77,49 @@ describe('engine: registry metadata, as each rule declares it', () => {
 
   it("'optional': fetched for it alone, and judged on the lockfile when the registry fails, saying so", async () => {
     const client = registry(p);
-    expect(summary(await run([upgrade('p', '1.0.0', '1.0.1')], client, { rules: [probe('optional')] }))).toEqual(['probe-optional info with facts']);
+    expect(summary(await run([upgrade('p', '1.0.0', '1.0.1')], client, { rules: [probe('optional')] }))).toEqual([
+      'probe-optional info with facts',
+    ]);
     expect(client.asked).toEqual(['p']);
     const failed = await run([upgrade('q', '1.0.0', '1.0.1')], registry(), { rules: [probe('optional')] });
     expect(summary(failed)).toEqual(['probe-optional info without facts']);
     expect(failed.unavailable).toEqual([]);
-    expect(failed.skipped).toEqual([{ ruleId: 'probe-optional', package: { name: 'q', version: '1.0.1' }, reason: 'registry metadata unavailable (not found on the registry (404)): judged on the lockfile alone' }]);
+    expect(failed.skipped).toEqual([
+      {
+        ruleId: 'probe-optional',
+        package: { name: 'q', version: '1.0.1' },
+        reason: 'registry metadata unavailable (not found on the registry (404)): judged on the lockfile alone',
+      },
+    ]);
   });
 
   it("'required': a failed fetch makes the package unavailable (not a pass), and an 'optional' rule beside it still runs", async () => {
     const out = await run([upgrade('q', '1.0.0', '1.0.1')], registry(), { rules: [probe('required'), probe('optional')] });
-    expect(out.unavailable.map((u) => [u.package, u.reason])).toEqual([[{ name: 'q', version: '1.0.1' }, 'not found on the registry (404)']]);
+    expect(out.unavailable.map((u) => [u.package, u.reason])).toEqual([
+      [{ name: 'q', version: '1.0.1' }, 'not found on the registry (404)'],
+    ]);
     expect(summary(out)).toEqual(['probe-required info without facts', 'probe-optional info without facts']);
     expect(out.skipped).toEqual([]);
   });
 
   it("a package from git: no request; 'required' rules are listed as not checked, the others run on the lockfile", async () => {
     const client = registry(p);
-    const out = await run([fromGit(upgrade('p', '1.0.0', '1.0.1'))], client, { rules: [probe('required'), probe('optional'), probe('none')] });
+    const out = await run([fromGit(upgrade('p', '1.0.0', '1.0.1'))], client, {
+      rules: [probe('required'), probe('optional'), probe('none')],
+    });
     expect(client.asked).toEqual([]);
     expect(summary(out)).toEqual(['probe-optional info without facts', 'probe-none info without facts']);
     expect(out.skipped.map((s) => `${s.ruleId}: ${s.reason}`)).toEqual(['probe-required: not installed from a registry (git)']);
   });
 
   it('the lockfile-fallback rules get the registry manifest even with every metadata-only rule turned off', async () => {
-    const spec = { name: 'p', versions: [{ version: '1.0.0', time: '2020-01-01T00:00:00Z', publisher: person('a') }, { version: '1.0.1', time: '2020-02-01T00:00:00Z', publisher: person('a'), dependencies: { evil: '^1.0.0' } }] };
+    const spec = {
+      name: 'p',
+      versions: [
+        { version: '1.0.0', time: '2020-01-01T00:00:00Z', publisher: person('a') },
+        { version: '1.0.1', time: '2020-02-01T00:00:00Z', publisher: person('a'), dependencies: { evil: '^1.0.0' } },
+      ],
+    };
     const off = Object.fromEntries(RULES.filter((r) => r.metadata === 'required').map((r) => [r.id, 'off' as const]));
     const client = registry(spec);
     const out = await run([upgrade('p', '1.0.0', '1.0.1')], client, { policy: { rules: off } });
@@ -128,7 +154,10 @@ describe('engine: registry metadata, as each rule declares it', () => {
         return extractFacts(buildPackument({ name, versions: releases(3, '2020-01-01T00:00:00Z', 30, 'a') }), name);
       },
     };
-    const second = { ...upgrade('p', '1.0.0', '1.0.2'), after: { ...upgrade('p', '1.0.0', '1.0.2').after!, locations: ['node_modules/a/node_modules/p'] } };
+    const second = {
+      ...upgrade('p', '1.0.0', '1.0.2'),
+      after: { ...upgrade('p', '1.0.0', '1.0.2').after!, locations: ['node_modules/a/node_modules/p'] },
+    };
     await run([upgrade('p', '1.0.0', '1.0.1'), second, { ...upgrade('p', '1.0.0', '1.0.0'), kind: 'removed', after: null }], client);
     expect(asked).toEqual([['p', ['1.0.0', '1.0.1', '1.0.2']]]);
   });
@@ -139,15 +168,32 @@ describe('engine: the policy', () => {
   const eventStream: PackageSpec = {
     name: 'event-stream',
     versions: [
-      { version: '3.3.4', time: '2016-07-17T00:00:00Z', publisher: person('dominictarr'), maintainers: [person('dominictarr')], dependencies: { through: '~2.3.1' } },
-      { version: '3.3.6', time: '2018-09-09T00:00:00Z', publisher: person('right9ctrl'), maintainers: [person('dominictarr'), person('right9ctrl')], dependencies: { through: '~2.3.1', 'flatmap-stream': '^0.1.0' } },
+      {
+        version: '3.3.4',
+        time: '2016-07-17T00:00:00Z',
+        publisher: person('dominictarr'),
+        maintainers: [person('dominictarr')],
+        dependencies: { through: '~2.3.1' },
+      },
+      {
+        version: '3.3.6',
+        time: '2018-09-09T00:00:00Z',
+        publisher: person('right9ctrl'),
+        maintainers: [person('dominictarr'), person('right9ctrl')],
+        dependencies: { through: '~2.3.1', 'flatmap-stream': '^0.1.0' },
+      },
     ],
   };
   const change = upgrade('event-stream', '3.3.4', '3.3.6');
   const severities = (e: Evaluation) => e.findings.map((f) => `${f.ruleId} ${f.severity}`);
 
   it('by default: the combination raises both signals to critical', async () => {
-    expect(severities(await run([change], registry(eventStream)))).toEqual(['publisher-changed critical', 'maintainers-changed low', 'new-dependency critical', 'version-jump high']);
+    expect(severities(await run([change], registry(eventStream)))).toEqual([
+      'publisher-changed critical',
+      'maintainers-changed low',
+      'new-dependency critical',
+      'version-jump high',
+    ]);
   });
 
   it('off: the rule does not run, and its traits take no part in combinations', async () => {
@@ -156,21 +202,43 @@ describe('engine: the policy', () => {
   });
 
   it('a severity override replaces the rule’s own before signals combine', async () => {
-    const out = await run([change], registry(eventStream), { policy: { rules: { 'maintainers-changed': 'info', 'new-dependency': 'medium' } } });
-    expect(severities(out)).toEqual(['publisher-changed critical', 'maintainers-changed info', 'new-dependency critical', 'version-jump high']);
+    const out = await run([change], registry(eventStream), {
+      policy: { rules: { 'maintainers-changed': 'info', 'new-dependency': 'medium' } },
+    });
+    expect(severities(out)).toEqual([
+      'publisher-changed critical',
+      'maintainers-changed info',
+      'new-dependency critical',
+      'version-jump high',
+    ]);
     const escalated = out.findings.find((f) => f.ruleId === 'new-dependency');
     expect(escalated?.kind === 'package' && escalated.escalation?.from).toBe('medium');
   });
 
   it('critical packages: publisher and maintainer findings are at least high', async () => {
-    const out = await run([upgrade('event-stream', '3.3.4', '3.3.6', { paths: [] })], registry(eventStream), { policy: { rules: { 'new-dependency': 'off', 'version-jump': 'off' }, critical: ['event-*'] } });
+    const out = await run([upgrade('event-stream', '3.3.4', '3.3.6', { paths: [] })], registry(eventStream), {
+      policy: { rules: { 'new-dependency': 'off', 'version-jump': 'off' }, critical: ['event-*'] },
+    });
     expect(severities(out)).toEqual(['publisher-changed high', 'maintainers-changed high']);
   });
 
   it('trusted packages: capped at low after combining, except source-changed', async () => {
-    const tampered = { ...change, after: { ...change.after!, resolved: 'https://evil.example/event-stream/-/event-stream-3.3.6.tgz', integrity: `sha512-${'A'.repeat(86)}==` } };
+    const tampered = {
+      ...change,
+      after: {
+        ...change.after!,
+        resolved: 'https://evil.example/event-stream/-/event-stream-3.3.6.tgz',
+        integrity: `sha512-${'A'.repeat(86)}==`,
+      },
+    };
     const out = await run([tampered], registry(eventStream), { policy: { trusted: ['event-stream'] } });
-    expect(severities(out)).toEqual(['publisher-changed low', 'maintainers-changed low', 'new-dependency low', 'source-changed high', 'version-jump low']);
+    expect(severities(out)).toEqual([
+      'publisher-changed low',
+      'maintainers-changed low',
+      'new-dependency low',
+      'source-changed high',
+      'version-jump low',
+    ]);
   });
 
   it('ignore: covered findings move to suppressed, expired entries are listed and no longer apply, source-changed is never covered', async () => {
@@ -181,7 +249,10 @@ describe('engine: the policy', () => {
     ];
     const onlyTwo = await run([change], registry(eventStream), { policy: { ignore: ignore.slice(0, 2) } });
     expect(severities(onlyTwo)).toEqual(['maintainers-changed low', 'version-jump high']);
-    expect(onlyTwo.suppressed.map((s) => `${s.finding.ruleId} ${s.finding.severity} ${s.ignore.reason}`)).toEqual(['publisher-changed critical reviewed', 'new-dependency critical reviewed']);
+    expect(onlyTwo.suppressed.map((s) => `${s.finding.ruleId} ${s.finding.severity} ${s.ignore.reason}`)).toEqual([
+      'publisher-changed critical reviewed',
+      'new-dependency critical reviewed',
+    ]);
     expect(onlyTwo.expiredIgnores.map((e) => e.reason)).toEqual(['old approval']);
     const tampered = { ...change, after: { ...change.after!, resolved: 'git+https://github.com/x/event-stream.git#abc' } };
     const all = await run([tampered], registry(eventStream), { policy: { ignore: ignore.slice(2) } });
@@ -192,8 +263,20 @@ describe('engine: the policy', () => {
     const A = `sha512-${'A'.repeat(86)}==`;
     const head = projectSnapshot({ locked: { 'event-stream': '3.3.6' } });
     const headWith = (integrity: string) => ({ ...head, nodes: head.nodes.map((n) => (n.isRoot ? n : { ...n, integrity })) });
-    const policy = { ...EMPTY_POLICY, ignore: [{ package: 'event-stream', version: '3.3.6', rule: 'version-jump', integrity: A, reason: 'reviewed' }] };
-    const options = { rules: RULES, projectRules: [], client: registry(eventStream), now: NOW, concurrency: 1, settings: SETTINGS, policy, lockfilePath: 'package-lock.json' };
+    const policy = {
+      ...EMPTY_POLICY,
+      ignore: [{ package: 'event-stream', version: '3.3.6', rule: 'version-jump', integrity: A, reason: 'reviewed' }],
+    };
+    const options = {
+      rules: RULES,
+      projectRules: [],
+      client: registry(eventStream),
+      now: NOW,
+      concurrency: 1,
+      settings: SETTINGS,
+      policy,
+      lockfilePath: 'package-lock.json',
+    };
     const approved = await evaluate([change], { base: TREES.base, head: headWith(A) }, options);
     expect(approved.suppressed.map((s) => s.finding.ruleId)).toEqual(['version-jump']);
     const swapped = await evaluate([change], { base: TREES.base, head: headWith(`sha512-${'B'.repeat(86)}==`) }, options);
@@ -204,20 +287,35 @@ describe('engine: the policy', () => {
 describe('engine: project findings', () => {
   it('are project findings, located at the root entry, with the policy applied', async () => {
     const head = projectSnapshot({ manifest: { foo: { spec: '^2.0.0', type: 'prod' } }, locked: { foo: '1.0.0' } });
-    const out = await evaluate([], { base: TREES.base, head }, {
-      rules: RULES,
-      projectRules: PROJECT_RULES,
-      client: registry(),
-      now: NOW,
-      concurrency: 1,
-      settings: SETTINGS,
-      policy: { ...EMPTY_POLICY, rules: { 'lockfile-out-of-sync': 'high' } },
-      lockfilePath: 'app/package-lock.json',
-      project: { lockfiles: { base: ['package-lock.json'], head: ['package-lock.json', 'yarn.lock'] }, policyEdits: [] },
-    });
+    const out = await evaluate(
+      [],
+      { base: TREES.base, head },
+      {
+        rules: RULES,
+        projectRules: PROJECT_RULES,
+        client: registry(),
+        now: NOW,
+        concurrency: 1,
+        settings: SETTINGS,
+        policy: { ...EMPTY_POLICY, rules: { 'lockfile-out-of-sync': 'high' } },
+        lockfilePath: 'app/package-lock.json',
+        project: { lockfiles: { base: ['package-lock.json'], head: ['package-lock.json', 'yarn.lock'] }, policyEdits: [] },
+      },
+    );
     expect(out.findings).toEqual([
-      expect.objectContaining({ kind: 'project', ruleId: 'lockfile-out-of-sync', severity: 'high', package: { name: 'foo', version: '1.0.0' }, location: { file: 'app/package-lock.json', line: 3 } }),
-      expect.objectContaining({ kind: 'project', ruleId: 'lockfile-changed', severity: 'high', package: { name: 'yarn.lock', version: '' } }),
+      expect.objectContaining({
+        kind: 'project',
+        ruleId: 'lockfile-out-of-sync',
+        severity: 'high',
+        package: { name: 'foo', version: '1.0.0' },
+        location: { file: 'app/package-lock.json', line: 3 },
+      }),
+      expect.objectContaining({
+        kind: 'project',
+        ruleId: 'lockfile-changed',
+        severity: 'high',
+        package: { name: 'yarn.lock', version: '' },
+      }),
     ]);
     expect(out.findings.every((f) => !('paths' in f) && !('direct' in f))).toBe(true);
   });
@@ -225,14 +323,26 @@ describe('engine: project findings', () => {
   it('the evaluation lists every rule of the run, enabled or not, package rules first', async () => {
     const out = await run([], registry(), { withProjectRules: true, policy: { rules: { 'new-package': 'off' } } });
     expect(out.rules.map((r) => r.id)).toEqual([...RULES, ...PROJECT_RULES].map((r) => r.id));
-    expect(out.rules[0]).toEqual({ id: 'publisher-changed', title: RULES[0]!.title, defaultSeverity: 'medium', docs: 'https://github.com/depguard/depguard/blob/main/docs/rules/publisher-changed.md' });
+    expect(out.rules[0]).toEqual({
+      id: 'publisher-changed',
+      title: RULES[0]!.title,
+      defaultSeverity: 'medium',
+      docs: 'https://github.com/depguard/depguard/blob/main/docs/rules/publisher-changed.md',
+    });
   });
 });
 
 describe('engine: a new package', () => {
   it('is judged by the rules for packages without a previous version', async () => {
-    const fresh = { name: 'fresh', versions: [{ version: '0.1.0', time: new Date(NOW - 86_400_000).toISOString(), publisher: person('x'), maintainers: [person('x')] }] };
+    const fresh = {
+      name: 'fresh',
+      versions: [{ version: '0.1.0', time: new Date(NOW - 86_400_000).toISOString(), publisher: person('x'), maintainers: [person('x')] }],
+    };
     const out = await run([added('fresh', '0.1.0')], registry(fresh));
-    expect(out.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['new-package medium', 'young-version medium', 'young-package medium']);
+    expect(out.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual([
+      'new-package medium',
+      'young-version medium',
+      'young-package medium',
+    ]);
   });
 });

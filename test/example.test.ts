@@ -7,19 +7,28 @@ import { ROOT } from './helpers/cli.js';
 
 describe('npm run example (the README quick start)', () => {
   it('replays event-stream and shows the critical finding', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts', 'example.mjs')], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: ROOT, NO_COLOR: '1' } });
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts', 'example.mjs')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: ROOT, NO_COLOR: '1' },
+    });
     expect(stdout).toContain('CRITICAL event-stream 3.3.4 -> 3.3.6');
     expect(stdout).toContain('path wallet-app > event-stream@3.3.6 > flatmap-stream@0.1.1');
     expect(stdout).toContain('(example) depguard exited with 1: findings at or above --fail-on');
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    for (const line of ['CRITICAL event-stream 3.3.4 -> 3.3.6  (upgraded, direct)', '3.3.6 depends on flatmap-stream@^0.1.0, which 3.3.4 did not']) {
+    for (const line of [
+      'CRITICAL event-stream 3.3.4 -> 3.3.6  (upgraded, direct)',
+      '3.3.6 depends on flatmap-stream@^0.1.0, which 3.3.4 did not',
+    ]) {
       expect(readme).toContain(line);
       expect(stdout).toContain(line);
     }
   });
 
   it('as of the day the payload landed, flags flatmap-stream too (the README says so)', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts', 'example.mjs'), '--as-of', '2018-10-06'], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: ROOT, NO_COLOR: '1' } });
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts', 'example.mjs'), '--as-of', '2018-10-06'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: ROOT, NO_COLOR: '1' },
+    });
     expect(stdout).toMatch(/^MEDIUM {3}flatmap-stream 0\.1\.1/m);
     expect(stdout).toContain('published by hugeglass, who had never published flatmap-stream before');
   });

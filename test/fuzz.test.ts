@@ -16,7 +16,30 @@ function prng(seed: number): () => number {
   };
 }
 
-const NASTY: unknown[] = [null, 0, -1, 1e308, true, '', ' ', '\u001b[31m', '__proto__', 'constructor', '../../etc/passwd', '9'.repeat(400), 'x'.repeat(10_000), [], {}, [1, 'a'], { __proto__: { polluted: true } }, { version: '1.0.0' }, 'sha1-AAAA', 'http://evil.example/x.tgz', '\n::error::forged', '<img src=x>'];
+const NASTY: unknown[] = [
+  null,
+  0,
+  -1,
+  1e308,
+  true,
+  '',
+  ' ',
+  '\u001b[31m',
+  '__proto__',
+  'constructor',
+  '../../etc/passwd',
+  '9'.repeat(400),
+  'x'.repeat(10_000),
+  [],
+  {},
+  [1, 'a'],
+  { __proto__: { polluted: true } },
+  { version: '1.0.0' },
+  'sha1-AAAA',
+  'http://evil.example/x.tgz',
+  '\n::error::forged',
+  '<img src=x>',
+];
 
 /** Replaces, deletes or retypes one randomly chosen value somewhere in `value`. */
 function mutate(value: unknown, rand: () => number): unknown {
@@ -76,7 +99,21 @@ describe('fuzz: mutated lockfiles', () => {
       const mutated = JSON.stringify(mutate(HEAD_DOC, rand));
       writeFileSync(file, rand() < 0.15 ? mutated.slice(0, Math.floor(rand() * mutated.length)) : mutated);
       const format = i % 2 ? 'json' : 'text';
-      const r = await runCli(['diff', '--base', BASE, '--head', file, '--registry', registry.url, '--format', format, '--retries', '0', '--timeout', '2']);
+      const r = await runCli([
+        'diff',
+        '--base',
+        BASE,
+        '--head',
+        file,
+        '--registry',
+        registry.url,
+        '--format',
+        format,
+        '--retries',
+        '0',
+        '--timeout',
+        '2',
+      ]);
       checkInvariants(r, format);
       if (r.code !== 2) loaded++;
     }
@@ -96,7 +133,21 @@ describe('fuzz: mutated registry documents', () => {
       const registry = await startRegistry(docs);
       try {
         const format = i % 2 ? 'json' : 'text';
-        const r = await runCli(['diff', '--base', BASE, '--head', fixture('event-stream', 'head', 'package-lock.json'), '--registry', registry.url, '--format', format, '--retries', '0', '--timeout', '2']);
+        const r = await runCli([
+          'diff',
+          '--base',
+          BASE,
+          '--head',
+          fixture('event-stream', 'head', 'package-lock.json'),
+          '--registry',
+          registry.url,
+          '--format',
+          format,
+          '--retries',
+          '0',
+          '--timeout',
+          '2',
+        ]);
         checkInvariants(r, format);
       } finally {
         await registry.close();

@@ -35,7 +35,22 @@ describe('globMatch', () => {
 
   it('agrees with picomatch (dot: true) on the globs both read the same', () => {
     const patterns = ['packages/*', 'packages/**', '**/b', 'a/*/c', 'a/**/c', '*a*', 'a?c', '**', '*', 'a/b', '?/*', '*-*/**/x*'];
-    const paths = ['a', 'b', 'a/b', 'a/b/c', 'a/x/y/c', 'abc', 'a-b/c/x1', 'a-b/x', 'packages/a', 'packages/a/b', 'packages', 'ba', 'x/b', '.a/b'];
+    const paths = [
+      'a',
+      'b',
+      'a/b',
+      'a/b/c',
+      'a/x/y/c',
+      'abc',
+      'a-b/c/x1',
+      'a-b/x',
+      'packages/a',
+      'packages/a/b',
+      'packages',
+      'ba',
+      'x/b',
+      '.a/b',
+    ];
     for (const pattern of patterns) {
       const oracle = picomatch(pattern, { dot: true });
       for (const path of paths) expect(globMatch(pattern, path), `${pattern} vs ${path}`).toBe(oracle(path));

@@ -33,14 +33,19 @@ afterAll(async () => {
 describe('golden outputs', () => {
   for (const scenario of SCENARIOS) {
     for (const [manager] of MANAGERS) {
-      const dir = (side: string): string => path.relative(ROOT, manager === null ? fixture(scenario, side) : fixture(scenario, manager, side));
+      const dir = (side: string): string =>
+        path.relative(ROOT, manager === null ? fixture(scenario, side) : fixture(scenario, manager, side));
       it(`${scenario} ${manager ?? 'npm'}`, async () => {
         const registry = registries.get(scenario)!;
         for (const format of FORMATS) {
           const args = ['diff', '--base', dir('base'), '--head', dir('head'), '--as-of', '2026-11-01', '--format', format];
           const r = await runCli([...args, '--registry', registry.url]);
           const port = new URL(registry.url).port;
-          const text = `$ depguard ${args.join(' ')} --registry <fixture registry>\nexit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`.replaceAll(`127.0.0.1:${port}`, '127.0.0.1:<port>');
+          const text =
+            `$ depguard ${args.join(' ')} --registry <fixture registry>\nexit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`.replaceAll(
+              `127.0.0.1:${port}`,
+              '127.0.0.1:<port>',
+            );
           const file = path.join(GOLDEN, `${scenario}.${manager ?? 'npm'}.${format}.txt`);
           if (UPDATE) {
             mkdirSync(GOLDEN, { recursive: true });

@@ -21,7 +21,10 @@ const HEAD_NPMRC = 'registry=https://attacker.example/\nmin-release-age=0\n';
 const DAY = 86_400_000;
 
 /** A repository whose last commit has a lockfile, a policy and an .npmrc; the working tree is then edited by `head`. */
-function repo(head: Record<string, string> = {}, base: Record<string, string> = { 'depguard.config.json': BASE_POLICY, '.npmrc': BASE_NPMRC }): string {
+function repo(
+  head: Record<string, string> = {},
+  base: Record<string, string> = { 'depguard.config.json': BASE_POLICY, '.npmrc': BASE_NPMRC },
+): string {
   const dir = realpathSync(tempRepo());
   write(dir, { 'package-lock.json': LOCK, 'package.json': '{"name":"p"}\n', ...base });
   git(dir, 'add', '.');
@@ -47,7 +50,12 @@ describe('with a git base (HEAD against the working tree)', () => {
     expect(t.judge.projectFiles['.npmrc']).toBe(BASE_NPMRC);
     expect(t.judge.npmrcChecked).toBe(true);
     expect(t.judge.releaseAge).toEqual({ ms: 5 * DAY, source: '.npmrc min-release-age=5' });
-    expect(t.plan.pairs).toEqual([{ base: { kind: 'git', rev: 'HEAD', file: path.join(dir, 'package-lock.json') }, head: { kind: 'file', file: path.join(dir, 'package-lock.json') } }]);
+    expect(t.plan.pairs).toEqual([
+      {
+        base: { kind: 'git', rev: 'HEAD', file: path.join(dir, 'package-lock.json') },
+        head: { kind: 'file', file: path.join(dir, 'package-lock.json') },
+      },
+    ]);
     expect(t.plan.lockfiles).toEqual({ base: ['package-lock.json'], head: ['package-lock.json'] });
     expect(t).toMatchObject({ projectDir: dir, repository: dir, root: dir });
   });
@@ -101,7 +109,12 @@ describe('staged (HEAD against the index)', () => {
     git(dir, 'add', 'depguard.config.json', '.npmrc');
     write(dir, { 'depguard.config.json': BASE_POLICY }); // the working tree put back: the index still edits it
     const t = await trust(dir, { staged: true });
-    expect(t.plan.pairs).toEqual([{ base: { kind: 'git', rev: 'HEAD', file: path.join(dir, 'package-lock.json') }, head: { kind: 'index', file: path.join(dir, 'package-lock.json') } }]);
+    expect(t.plan.pairs).toEqual([
+      {
+        base: { kind: 'git', rev: 'HEAD', file: path.join(dir, 'package-lock.json') },
+        head: { kind: 'index', file: path.join(dir, 'package-lock.json') },
+      },
+    ]);
     expect(t.judge.policy.source).toBe('HEAD:depguard.config.json');
     expect(t.judge.policyEdits).toEqual([{ place: 'depguard.config.json', change: 'modified' }]);
     expect(t.judge.projectFiles['.npmrc']).toBe(BASE_NPMRC);
@@ -109,7 +122,9 @@ describe('staged (HEAD against the index)', () => {
 
   it('is not combined with a base or a head', async () => {
     const dir = repo();
-    await expect(trust(dir, { staged: true, base: 'HEAD~1' })).rejects.toThrow(new UsageError('--staged compares HEAD with the index: it cannot be combined with --base or --head'));
+    await expect(trust(dir, { staged: true, base: 'HEAD~1' })).rejects.toThrow(
+      new UsageError('--staged compares HEAD with the index: it cannot be combined with --base or --head'),
+    );
   });
 });
 
@@ -118,7 +133,10 @@ describe('two lockfile files (no base revision)', () => {
     const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'depguard-two-')));
     write(dir, { 'old.json': LOCK, 'new.json': LOCK, 'depguard.config.json': HEAD_POLICY, '.npmrc': HEAD_NPMRC });
     const t = await trust(dir, { base: 'old.json', head: { file: 'new.json' } });
-    expect(t.plan).toEqual({ pairs: [{ base: { kind: 'file', file: path.join(dir, 'old.json') }, head: { kind: 'file', file: path.join(dir, 'new.json') } }], lockfiles: null });
+    expect(t.plan).toEqual({
+      pairs: [{ base: { kind: 'file', file: path.join(dir, 'old.json') }, head: { kind: 'file', file: path.join(dir, 'new.json') } }],
+      lockfiles: null,
+    });
     expect(t.judge.policy).toMatchObject({ source: 'depguard.config.json', failOn: 'critical' });
     expect(t.judge.policyEdits).toEqual([]);
     expect(t.judge.projectFiles['.npmrc']).toBe(HEAD_NPMRC);
@@ -138,7 +156,12 @@ describe('audit (the whole tree, no base)', () => {
   it("reads the project's files as they are on disk; a tracked .npmrc may only bind credentials", async () => {
     const dir = repo({ 'depguard.config.json': HEAD_POLICY, '.npmrc': HEAD_NPMRC });
     const t = await trust(dir, { command: 'audit' });
-    expect(t.plan).toEqual({ pairs: [{ base: { kind: 'empty', label: 'nothing' }, head: { kind: 'file', file: path.join(dir, 'package-lock.json'), passedOver: [] } }], lockfiles: null });
+    expect(t.plan).toEqual({
+      pairs: [
+        { base: { kind: 'empty', label: 'nothing' }, head: { kind: 'file', file: path.join(dir, 'package-lock.json'), passedOver: [] } },
+      ],
+      lockfiles: null,
+    });
     expect(t.judge.policy).toMatchObject({ source: 'depguard.config.json', failOn: 'critical' });
     expect(t.judge.policyEdits).toEqual([]);
     expect(t.judge.projectFiles['.npmrc']).toBe(HEAD_NPMRC);
@@ -166,11 +189,14 @@ describe("the user's own policy (--config)", () => {
 
   it('may be given as content, validated like a file', async () => {
     const dir = repo();
-    expect((await trust(dir, { policy: { json: { failOn: 'medium' }, source: 'ci.json' } })).judge.policy).toMatchObject({ source: 'ci.json', failOn: 'medium' });
+    expect((await trust(dir, { policy: { json: { failOn: 'medium' }, source: 'ci.json' } })).judge.policy).toMatchObject({
+      source: 'ci.json',
+      failOn: 'medium',
+    });
     await expect(trust(dir, { policy: { json: { failOn: 'sometimes' } } })).rejects.toThrow('the policy option: failOn');
   });
 
-  it('a relative path is the current directory\'s', async () => {
+  it("a relative path is the current directory's", async () => {
     const dir = repo({ 'mine.json': '{ "failOn": "info" }' });
     expect((await trust(dir, { policy: 'mine.json' })).judge.policy).toMatchObject({ source: path.join(dir, 'mine.json'), failOn: 'info' });
   });
@@ -180,7 +206,12 @@ describe('one side named for why', () => {
   it('a revision reads the chosen lockfile there; a path is that file', () => {
     const dir = repo();
     const lockfile = () => ({ file: path.join(dir, 'package-lock.json'), passedOver: [] });
-    expect(lockSourceOf('HEAD~0', dir, lockfile)).toEqual({ kind: 'git', rev: 'HEAD~0', file: path.join(dir, 'package-lock.json'), passedOver: [] });
+    expect(lockSourceOf('HEAD~0', dir, lockfile)).toEqual({
+      kind: 'git',
+      rev: 'HEAD~0',
+      file: path.join(dir, 'package-lock.json'),
+      passedOver: [],
+    });
     expect(lockSourceOf({ rev: 'package.json' }, dir, lockfile)).toMatchObject({ kind: 'git', rev: 'package.json' });
     expect(lockSourceOf('package.json', dir, lockfile)).toEqual({ kind: 'file', file: path.join(dir, 'package.json') });
     expect(lockSourceOf({ file: '.' }, dir, lockfile)).toEqual({ kind: 'file', file: path.join(dir, 'package-lock.json'), passedOver: [] });

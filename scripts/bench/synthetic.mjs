@@ -20,7 +20,10 @@ const BIG = [
   { name: 'aws-sdk', type: 'prod', mb: 4 },
   { name: 'rxjs', type: 'prod', mb: 2.5 },
 ];
-const WORDS = 'ansi array async babel buffer cache chalk char class color config core cross data date debug deep define detect diff dom emit env escape event extend fast file find flat form glob graceful hash http iconv inherits is json kind lodash loose merge micro mime minimist mkdirp ms negotiator node object once path picomatch pify pump qs queue range react readable regex request resolve rimraf safe semver signal slash source split stream string strip supports through tmp to type uri url util uuid which wrap ws xml yargs'.split(' ');
+const WORDS =
+  'ansi array async babel buffer cache chalk char class color config core cross data date debug deep define detect diff dom emit env escape event extend fast file find flat form glob graceful hash http iconv inherits is json kind lodash loose merge micro mime minimist mkdirp ms negotiator node object once path picomatch pify pump qs queue range react readable regex request resolve rimraf safe semver signal slash source split stream string strip supports through tmp to type uri url util uuid which wrap ws xml yargs'.split(
+    ' ',
+  );
 const SUFFIXES = ['', '', '', '-js', '-utils', '-core', '-plugin', '-parser', '-loader', '-compat'];
 const SCOPES = ['@acme', '@babel', '@types', '@aws-sdk', '@jest', '@octokit', '@smithy', '@sentry', '@nx', '@vue'];
 const PEOPLE = Array.from({ length: 400 }, (_, i) => ({ name: `dev${i}`, email: `dev${i}@example.com` }));
@@ -113,7 +116,10 @@ function wireDependencies(rand, packages) {
       const usable = dep.lines.filter((l) => l.locked);
       for (const line of pkg.lines) {
         const wanted = rand() < 0.7 ? usable.at(-1) : pick(rand, usable);
-        const floor = pick(rand, wanted.versions.filter((v) => v.time <= wanted.locked.time)).version;
+        const floor = pick(
+          rand,
+          wanted.versions.filter((v) => v.time <= wanted.locked.time),
+        ).version;
         line.deps.push({ name: dep.name, major: wanted.major, range: `^${floor}`, optional: pkg.optionalDep && k === 0 });
       }
     });
@@ -136,7 +142,7 @@ function layOut(byName, direct) {
       let at = from.location;
       let found;
       for (;;) {
-        const candidate = `${at ? at + '/' : ''}node_modules/${dep.name}`;
+        const candidate = `${at ? `${at}/` : ''}node_modules/${dep.name}`;
         if (nodes.has(candidate)) {
           found = candidate;
           break;
@@ -223,7 +229,11 @@ function lockfile(nodes, direct) {
   const nonDev = reachable(nodes, new Set(['dev']));
   const nonOptional = reachable(nodes, new Set(['optional']));
   const root = { name: 'bench-app', version: '1.0.0' };
-  for (const [type, field] of [['prod', 'dependencies'], ['dev', 'devDependencies'], ['optional', 'optionalDependencies']]) {
+  for (const [type, field] of [
+    ['prod', 'dependencies'],
+    ['dev', 'devDependencies'],
+    ['optional', 'optionalDependencies'],
+  ]) {
     const deps = direct.filter((d) => d.type === type);
     if (deps.length) root[field] = Object.fromEntries(deps.map((d) => [d.name, d.range]));
   }
@@ -333,8 +343,15 @@ function upgrade(base, nodes, rand) {
   }
   const head = structuredClone(base);
   for (const node of chosen) {
-    const version = pick(rand, node.line.versions.filter((v) => v.time > LOCKED_AT)).version;
-    Object.assign(head.packages[node.location], { version, resolved: tarball(node.pkg.name, version), integrity: integrity(node.pkg.name, version) });
+    const version = pick(
+      rand,
+      node.line.versions.filter((v) => v.time > LOCKED_AT),
+    ).version;
+    Object.assign(head.packages[node.location], {
+      version,
+      resolved: tarball(node.pkg.name, version),
+      integrity: integrity(node.pkg.name, version),
+    });
   }
   return { head, changed: chosen.map((n) => n.pkg.name).sort() };
 }
@@ -342,15 +359,22 @@ function upgrade(base, nodes, rand) {
 /** What a different npm version or editor makes of the same lockfile: keys reordered, another indent. */
 function rewrite(base) {
   const sortKeys = (entry) => Object.fromEntries(Object.entries(entry).sort(([a], [b]) => (a < b ? 1 : -1)));
-  const packages = Object.fromEntries(Object.entries(base.packages).reverse().map(([k, v]) => [k, sortKeys(v)]));
+  const packages = Object.fromEntries(
+    Object.entries(base.packages)
+      .reverse()
+      .map(([k, v]) => [k, sortKeys(v)]),
+  );
   return JSON.stringify({ lockfileVersion: 3, requires: true, name: base.name, version: base.version, packages }, null, 4);
 }
 
 function writeProject(dir, lock, text) {
   fs.mkdirSync(dir, { recursive: true });
   const { name, version, dependencies, devDependencies, optionalDependencies } = lock.packages[''];
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version, dependencies, devDependencies, optionalDependencies }, null, 2) + '\n');
-  fs.writeFileSync(path.join(dir, 'package-lock.json'), (text ?? JSON.stringify(lock, null, 2)) + '\n');
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    `${JSON.stringify({ name, version, dependencies, devDependencies, optionalDependencies }, null, 2)}\n`,
+  );
+  fs.writeFileSync(path.join(dir, 'package-lock.json'), `${text ?? JSON.stringify(lock, null, 2)}\n`);
 }
 
 /**

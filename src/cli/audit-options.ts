@@ -3,7 +3,22 @@ import type { Environment } from './environment.js';
 import type { DiffValues } from './options.js';
 
 /** The flags the analysis reads: `diff`'s, `audit`'s (no sides) or `approve`'s (no report flags). */
-export type AnalysisValues = Pick<DiffValues, 'lockfile' | 'config' | 'asOf' | 'registry' | 'cacheDir' | 'cacheMaxAge' | 'offline' | 'concurrency' | 'maxLockfileSize' | 'maxResponseSize' | 'timeout' | 'retries' | 'deadline'> &
+export type AnalysisValues = Pick<
+  DiffValues,
+  | 'lockfile'
+  | 'config'
+  | 'asOf'
+  | 'registry'
+  | 'cacheDir'
+  | 'cacheMaxAge'
+  | 'offline'
+  | 'concurrency'
+  | 'maxLockfileSize'
+  | 'maxResponseSize'
+  | 'timeout'
+  | 'retries'
+  | 'deadline'
+> &
   Partial<Pick<DiffValues, 'base' | 'head' | 'staged'>>;
 
 /** The flags as audit() options: the CLI adds nothing to the analysis but the process's cwd, environment and clock. */
@@ -21,7 +36,13 @@ export function auditOptions(command: 'diff' | 'audit', flags: AnalysisValues, e
     ...(flags.registry !== undefined ? { registry: flags.registry } : {}),
     cache: { ...(flags.cacheDir ? { dir: flags.cacheDir } : {}), maxAgeMs: flags.cacheMaxAge, offline: flags.offline },
     now: flags.asOf ?? now,
-    limits: { concurrency: flags.concurrency, maxLockfileBytes: flags.maxLockfileSize, maxResponseBytes: flags.maxResponseSize, timeoutMs: flags.timeout, retries: flags.retries },
+    limits: {
+      concurrency: flags.concurrency,
+      maxLockfileBytes: flags.maxLockfileSize,
+      maxResponseBytes: flags.maxResponseSize,
+      timeoutMs: flags.timeout,
+      retries: flags.retries,
+    },
     deadlineMs: flags.deadline,
   };
 }

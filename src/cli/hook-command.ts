@@ -20,14 +20,19 @@ export function registerHookCommand(cli: Command): void {
   addOptions(
     hook
       .command('install')
-      .description('install a pre-commit hook running depguard diff --staged when a lockfile is staged (an existing hook is chained, not overwritten)')
+      .description(
+        'install a pre-commit hook running depguard diff --staged when a lockfile is staged (an existing hook is chained, not overwritten)',
+      )
       .argument('[diff-args...]', 'arguments for depguard diff, after -- (e.g. -- --fail-on critical)'),
     HOOK_INSTALL_OPTIONS,
   ).action(async (diffArgs: string[], raw: Record<string, unknown>) => {
     const { force } = parseOptions(HOOK_INSTALL_OPTIONS, raw);
     process.stdout.write(await install(process.cwd(), diffArgs, force));
   });
-  addOptions(hook.command('uninstall').description('remove the depguard pre-commit hook and put back the hook it chained'), HOOK_UNINSTALL_OPTIONS).action(async () => {
+  addOptions(
+    hook.command('uninstall').description('remove the depguard pre-commit hook and put back the hook it chained'),
+    HOOK_UNINSTALL_OPTIONS,
+  ).action(async () => {
     process.stdout.write(await uninstall(process.cwd()));
   });
 }
@@ -37,7 +42,9 @@ async function install(cwd: string, diffArgs: string[], force: boolean): Promise
   const facts = await readRepoFacts(cwd);
   const managers = detectManagers(facts);
   if (managers.length > 0 && !force) {
-    const advice = managers.map((m) => `${m.name} manages this repository's git hooks: add this to ${m.file}\n\n${managerSnippet(m, diffArgs)}\n`);
+    const advice = managers.map(
+      (m) => `${m.name} manages this repository's git hooks: add this to ${m.file}\n\n${managerSnippet(m, diffArgs)}\n`,
+    );
     return `${advice.join('')}Nothing was written (depguard hook install --force installs the plain git hook anyway).\n`;
   }
   const script = renderHookScript({ node: process.execPath, bin: BIN, diffArgs });
@@ -61,12 +68,14 @@ function checkDiffArgs(args: string[]): void {
   try {
     diff.parse(args, { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) throw new UsageError(`arguments after -- (for depguard diff): ${error.message.replace(/^error: /, '')}`);
+    if (error instanceof CommanderError)
+      throw new UsageError(`arguments after -- (for depguard diff): ${error.message.replace(/^error: /, '')}`);
     throw error;
   }
   const raw = diff.opts();
   const taken = SET_BY_HOOK.find((flag) => raw[flag] !== undefined);
-  if (taken !== undefined) throw new UsageError(`the hook sets --staged and --lockfile itself: leave --${taken} out of the arguments after --`);
+  if (taken !== undefined)
+    throw new UsageError(`the hook sets --staged and --lockfile itself: leave --${taken} out of the arguments after --`);
   // each value checked as `diff` will check it (--fail-on absent falls back to the policy then, whatever it is)
   parseOptions(DIFF_OPTIONS, raw);
 }
@@ -74,13 +83,15 @@ function checkDiffArgs(args: string[]): void {
 function describeInstall(state: HooksDirState, plan: InstallPlan, script: string): string {
   if (plan.kind === 'unchanged') return `The depguard hook is already installed: ${state.hookPath} (nothing changed)\n`;
   let out = '';
-  if (plan.moveExisting) out += `Moved ${state.hookPath} to ${state.chainedPath}: it runs first, and depguard hook uninstall puts it back.\n`;
+  if (plan.moveExisting)
+    out += `Moved ${state.hookPath} to ${state.chainedPath}: it runs first, and depguard hook uninstall puts it back.\n`;
   else if (plan.chained) out += `Found ${state.chainedPath} from an earlier install: it runs first.\n`;
   return `${out}Wrote ${state.hookPath}:\n\n${script}`;
 }
 
 function describeUninstall(state: HooksDirState, plan: UninstallPlan): string {
-  if (plan.restoreChained) return `${plan.removeHook ? 'Removed the depguard hook and restored' : 'Restored'} ${state.hookPath} from ${state.chainedPath}.\n`;
+  if (plan.restoreChained)
+    return `${plan.removeHook ? 'Removed the depguard hook and restored' : 'Restored'} ${state.hookPath} from ${state.chainedPath}.\n`;
   if (plan.removeHook) return `Removed ${state.hookPath}.\n`;
   return `No depguard hook in ${state.hookPath}: nothing to uninstall.\n`;
 }

@@ -22,7 +22,6 @@ Exit codes:
   2  usage or input error (bad flag, unreadable lockfile, unknown git revision)
   3  the audit could not be completed (registry metadata unavailable for a changed package)`;
 
-
 function useColor(env: NodeJS.ProcessEnv, stream: NodeJS.WriteStream): boolean {
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
@@ -112,6 +111,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     if (error instanceof DepguardError) {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters in strangers' strings is the point
       process.stderr.write(`depguard: ${error.message.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')}\n`);
       process.exitCode = error.exitCode;
       return;

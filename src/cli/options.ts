@@ -53,9 +53,18 @@ function text<N extends string>(name: N, spec: Spec): CliOption<N, string | unde
 }
 
 /** A value checked and converted by `parse`; `defaultValue` stands in for an absent flag. */
-function value<N extends string, T>(name: N, spec: Spec & { readonly defaultValue: string; readonly parse: (value: string, flag: string) => T }): CliOption<N, T>;
-function value<N extends string, T>(name: N, spec: Spec & { readonly parse: (value: string, flag: string) => T }): CliOption<N, T | undefined>;
-function value<N extends string, T>(name: N, spec: Spec & { readonly defaultValue?: string; readonly parse: (value: string, flag: string) => T }): CliOption<N, T | undefined> {
+function value<N extends string, T>(
+  name: N,
+  spec: Spec & { readonly defaultValue: string; readonly parse: (value: string, flag: string) => T },
+): CliOption<N, T>;
+function value<N extends string, T>(
+  name: N,
+  spec: Spec & { readonly parse: (value: string, flag: string) => T },
+): CliOption<N, T | undefined>;
+function value<N extends string, T>(
+  name: N,
+  spec: Spec & { readonly defaultValue?: string; readonly parse: (value: string, flag: string) => T },
+): CliOption<N, T | undefined> {
   const raw = spec.defaultValue;
   return {
     name,
@@ -83,7 +92,14 @@ function toggle<N extends string>(name: N, spec: Spec): CliOption<N, boolean> {
 
 /** A flag that may be given several times; each value checked by `parse`. */
 function list<N extends string, T>(name: N, spec: Spec & { readonly parse: (value: string, flag: string) => T }): CliOption<N, T[]> {
-  return { name, flags: spec.flags, description: spec.description, repeatable: true, ...(spec.defaultText !== undefined ? { defaultText: spec.defaultText } : {}), parse: (raw) => (Array.isArray(raw) ? raw : []).map((v: string) => spec.parse(v, flagOf(spec.flags))) };
+  return {
+    name,
+    flags: spec.flags,
+    description: spec.description,
+    repeatable: true,
+    ...(spec.defaultText !== undefined ? { defaultText: spec.defaultText } : {}),
+    parse: (raw) => (Array.isArray(raw) ? raw : []).map((v: string) => spec.parse(v, flagOf(spec.flags))),
+  };
 }
 
 // The checks, each saying what the flag takes.
@@ -118,22 +134,52 @@ const megabytes = positive('a positive number of megabytes', (n) => Math.floor(n
 const MAX_DEADLINE_MS = 24 * 86_400_000;
 
 const code = (s: string): string => `\`${s}\``;
-const or = (items: readonly string[]): string => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`);
+const or = (items: readonly string[]): string =>
+  items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 
 // diff, audit and approve
 
-const base = text('base', { flags: '--base <rev|path>', description: 'the "before" side: a git revision, or a lockfile path', defaultText: '`HEAD`; on a pull request, the merge base with `$GITHUB_BASE_REF`' });
-const head = text('head', { flags: '--head <rev|path>', description: 'the "after" side: a git revision, or a lockfile path', defaultText: 'the working tree' });
+const base = text('base', {
+  flags: '--base <rev|path>',
+  description: 'the "before" side: a git revision, or a lockfile path',
+  defaultText: '`HEAD`; on a pull request, the merge base with `$GITHUB_BASE_REF`',
+});
+const head = text('head', {
+  flags: '--head <rev|path>',
+  description: 'the "after" side: a git revision, or a lockfile path',
+  defaultText: 'the working tree',
+});
 const staged = toggle('staged', { flags: '--staged', description: 'compare HEAD with the index (the pre-commit case)' });
 const lockfile = text('lockfile', {
   flags: '--lockfile <path>',
   description: 'the lockfile inside the repository (any [supported format](#lockfiles))',
-  defaultText: 'the first of `npm-shrinkwrap.json`, `package-lock.json`, `pnpm-lock.yaml`, `yarn.lock`, `bun.lock` in the current directory',
+  defaultText:
+    'the first of `npm-shrinkwrap.json`, `package-lock.json`, `pnpm-lock.yaml`, `yarn.lock`, `bun.lock` in the current directory',
 });
-const format = value('format', { flags: '--format <format>', description: 'output format', choices: FORMATS, defaultValue: 'text', parse: oneOf(FORMATS) });
-const outputFile = text('outputFile', { flags: '--output-file <path>', description: 'write the report to this file instead of standard output (text is then written without colour)', defaultText: 'standard output' });
-const failOn = value('failOn', { flags: '--fail-on <severity>', description: 'exit 1 when a finding reaches this severity', choices: SEVERITIES, defaultText: "the policy's `failOn`, else `high`", parse: oneOf(SEVERITIES) });
-const config = text('config', { flags: '--config <path>', description: 'policy file', defaultText: '`depguard.config.json`, `.depguardrc.json` or `package.json` `"depguard"` in the project' });
+const format = value('format', {
+  flags: '--format <format>',
+  description: 'output format',
+  choices: FORMATS,
+  defaultValue: 'text',
+  parse: oneOf(FORMATS),
+});
+const outputFile = text('outputFile', {
+  flags: '--output-file <path>',
+  description: 'write the report to this file instead of standard output (text is then written without colour)',
+  defaultText: 'standard output',
+});
+const failOn = value('failOn', {
+  flags: '--fail-on <severity>',
+  description: 'exit 1 when a finding reaches this severity',
+  choices: SEVERITIES,
+  defaultText: "the policy's `failOn`, else `high`",
+  parse: oneOf(SEVERITIES),
+});
+const config = text('config', {
+  flags: '--config <path>',
+  description: 'policy file',
+  defaultText: '`depguard.config.json`, `.depguardrc.json` or `package.json` `"depguard"` in the project',
+});
 const asOf = value('asOf', {
   flags: '--as-of <date>',
   description: 'judge ages (cooldown, package age) as of this date instead of now, to re-run a past review',
@@ -144,11 +190,20 @@ const asOf = value('asOf', {
     return at;
   },
 });
-const registry = text('registry', { flags: '--registry <url>', description: 'registry URL', defaultText: 'from `.npmrc`, else `https://registry.npmjs.org/`' });
-const cacheDir = text('cacheDir', { flags: '--cache-dir <dir>', description: 'metadata cache directory', defaultText: '`$XDG_CACHE_HOME/depguard` or `~/.cache/depguard`' });
+const registry = text('registry', {
+  flags: '--registry <url>',
+  description: 'registry URL',
+  defaultText: 'from `.npmrc`, else `https://registry.npmjs.org/`',
+});
+const cacheDir = text('cacheDir', {
+  flags: '--cache-dir <dir>',
+  description: 'metadata cache directory',
+  defaultText: '`$XDG_CACHE_HOME/depguard` or `~/.cache/depguard`',
+});
 const cacheMaxAge = value('cacheMaxAge', {
   flags: '--cache-max-age <duration>',
-  description: 'reuse cached registry facts younger than this (`30m`, `12h`, `0` to always ask); an entry missing a needed version is always refreshed',
+  description:
+    'reuse cached registry facts younger than this (`30m`, `12h`, `0` to always ask); an entry missing a needed version is always refreshed',
   defaultValue: formatDuration(AUDIT_DEFAULTS.cacheMaxAgeMs),
   parse: (v, flag) => {
     const ms = v === '0' ? 0 : parseDuration(v);
@@ -156,27 +211,79 @@ const cacheMaxAge = value('cacheMaxAge', {
     return ms;
   },
 });
-const concurrency = value('concurrency', { flags: '--concurrency <n>', description: 'registry requests in flight at once', defaultValue: String(AUDIT_DEFAULTS.concurrency), parse: integer(1, 64) });
-const allowIncomplete = toggle('allowIncomplete', { flags: '--allow-incomplete', description: 'exit 0 instead of 3 when some changed packages could not be checked' });
-const maxLockfileSize = value('maxLockfileSize', { flags: '--max-lockfile-size <mb>', description: 'refuse lockfiles larger than this many megabytes', defaultValue: String(AUDIT_DEFAULTS.maxLockfileBytes / MB), parse: megabytes });
-const maxResponseSize = value('maxResponseSize', { flags: '--max-response-size <mb>', description: 'refuse registry responses larger than this many megabytes', defaultValue: String(AUDIT_DEFAULTS.maxResponseBytes / MB), parse: megabytes });
-const timeout = value('timeout', { flags: '--timeout <seconds>', description: 'per registry request', defaultValue: String(AUDIT_DEFAULTS.timeoutMs / 1000), parse: positive('a positive number of seconds', (n) => Math.round(n * 1000)) });
+const concurrency = value('concurrency', {
+  flags: '--concurrency <n>',
+  description: 'registry requests in flight at once',
+  defaultValue: String(AUDIT_DEFAULTS.concurrency),
+  parse: integer(1, 64),
+});
+const allowIncomplete = toggle('allowIncomplete', {
+  flags: '--allow-incomplete',
+  description: 'exit 0 instead of 3 when some changed packages could not be checked',
+});
+const maxLockfileSize = value('maxLockfileSize', {
+  flags: '--max-lockfile-size <mb>',
+  description: 'refuse lockfiles larger than this many megabytes',
+  defaultValue: String(AUDIT_DEFAULTS.maxLockfileBytes / MB),
+  parse: megabytes,
+});
+const maxResponseSize = value('maxResponseSize', {
+  flags: '--max-response-size <mb>',
+  description: 'refuse registry responses larger than this many megabytes',
+  defaultValue: String(AUDIT_DEFAULTS.maxResponseBytes / MB),
+  parse: megabytes,
+});
+const timeout = value('timeout', {
+  flags: '--timeout <seconds>',
+  description: 'per registry request',
+  defaultValue: String(AUDIT_DEFAULTS.timeoutMs / 1000),
+  parse: positive('a positive number of seconds', (n) => Math.round(n * 1000)),
+});
 const deadline = value('deadline', {
   flags: '--deadline <duration>',
-  description: 'give up on registry work still outstanding this long after the start (e.g. `10m`, `1h`): packages not judged by then are listed as not checked (exit 3 unless `--allow-incomplete`)',
+  description:
+    'give up on registry work still outstanding this long after the start (e.g. `10m`, `1h`): packages not judged by then are listed as not checked (exit 3 unless `--allow-incomplete`)',
   defaultValue: formatDuration(AUDIT_DEFAULTS.deadlineMs),
   parse: (v, flag) => {
     const ms = parseDuration(v);
-    if (ms === null || ms < 1000 || ms > MAX_DEADLINE_MS) throw new UsageError(`${flag} must be a duration from 1s to 24d, like 10m or 1h, not '${v}'`);
+    if (ms === null || ms < 1000 || ms > MAX_DEADLINE_MS)
+      throw new UsageError(`${flag} must be a duration from 1s to 24d, like 10m or 1h, not '${v}'`);
     return ms;
   },
 });
-const retries = value('retries', { flags: '--retries <n>', description: 'extra attempts after a transient registry failure (timeout, reset, 5xx, a response cut short), with backoff', defaultValue: String(AUDIT_DEFAULTS.retries), parse: integer(0, 10) });
+const retries = value('retries', {
+  flags: '--retries <n>',
+  description: 'extra attempts after a transient registry failure (timeout, reset, 5xx, a response cut short), with backoff',
+  defaultValue: String(AUDIT_DEFAULTS.retries),
+  parse: integer(0, 10),
+});
 const verbose = toggle('verbose', { flags: '--verbose', description: 'list every change, not only those with findings' });
-const offline = toggle('offline', { flags: '--offline', description: 'use only cached registry metadata; what is not cached is reported as not checked (exit 3 unless `--allow-incomplete`)' });
+const offline = toggle('offline', {
+  flags: '--offline',
+  description: 'use only cached registry metadata; what is not cached is reported as not checked (exit 3 unless `--allow-incomplete`)',
+});
 
 /** `depguard audit`. */
-export const AUDIT_OPTIONS = [lockfile, format, outputFile, failOn, config, asOf, registry, cacheDir, cacheMaxAge, concurrency, allowIncomplete, maxLockfileSize, maxResponseSize, timeout, deadline, retries, verbose, offline] as const;
+export const AUDIT_OPTIONS = [
+  lockfile,
+  format,
+  outputFile,
+  failOn,
+  config,
+  asOf,
+  registry,
+  cacheDir,
+  cacheMaxAge,
+  concurrency,
+  allowIncomplete,
+  maxLockfileSize,
+  maxResponseSize,
+  timeout,
+  deadline,
+  retries,
+  verbose,
+  offline,
+] as const;
 
 /** `depguard diff`: which two sides, then all of `audit`'s. */
 export const DIFF_OPTIONS = [base, head, staged, ...AUDIT_OPTIONS] as const;
@@ -185,7 +292,7 @@ export type DiffValues = OptionValues<typeof DIFF_OPTIONS>;
 export type AuditValues = OptionValues<typeof AUDIT_OPTIONS>;
 
 /** `approve`'s own flags; its --config is the policy file it writes, which the analysis also reads. */
-export const APPROVE_OWN_OPTIONS = [
+const APPROVE_OWN_OPTIONS = [
   required('reason', { flags: '--reason <text>', description: 'why it was accepted (required: it is the audit trail)' }),
   value('expires', {
     flags: '--expires <date|duration>',
@@ -202,24 +309,48 @@ export const APPROVE_OWN_OPTIONS = [
     defaultText: 'the rules the version has findings for, as `depguard diff` reports them now',
     parse: (id, flag) => {
       if (!RULE_IDS.includes(id)) throw new UsageError(`${flag}: '${id}' is not a rule (see depguard rules)`);
-      if (id === NEVER_IGNORED) throw new UsageError(`${flag} ${NEVER_IGNORED}: lockfile tampering is never approved; fix the lockfile entry instead`);
+      if (id === NEVER_IGNORED)
+        throw new UsageError(`${flag} ${NEVER_IGNORED}: lockfile tampering is never approved; fix the lockfile entry instead`);
       return id;
     },
   }),
-  text('config', { flags: '--config <path>', description: 'the policy file to write', defaultText: "the project's, else a new `depguard.config.json`" }),
+  text('config', {
+    flags: '--config <path>',
+    description: 'the policy file to write',
+    defaultText: "the project's, else a new `depguard.config.json`",
+  }),
 ] as const;
 
 /** `depguard approve`: its own flags, then those of `diff` its analysis runs with. */
-export const APPROVE_OPTIONS = [...APPROVE_OWN_OPTIONS, base, head, staged, lockfile, asOf, registry, cacheDir, cacheMaxAge, concurrency, maxLockfileSize, maxResponseSize, timeout, deadline, retries, offline] as const;
-
-export type ApproveValues = OptionValues<typeof APPROVE_OPTIONS>;
+export const APPROVE_OPTIONS = [
+  ...APPROVE_OWN_OPTIONS,
+  base,
+  head,
+  staged,
+  lockfile,
+  asOf,
+  registry,
+  cacheDir,
+  cacheMaxAge,
+  concurrency,
+  maxLockfileSize,
+  maxResponseSize,
+  timeout,
+  deadline,
+  retries,
+  offline,
+] as const;
 
 // the other commands
 
 /** `depguard why`. */
 export const WHY_OPTIONS = [
   lockfile,
-  text('head', { flags: '--head <rev|path>', description: 'read the lockfile at a git revision, or another lockfile path', defaultText: 'the lockfile on disk' }),
+  text('head', {
+    flags: '--head <rev|path>',
+    description: 'read the lockfile at a git revision, or another lockfile path',
+    defaultText: 'the lockfile on disk',
+  }),
   value('format', {
     flags: '--format <format>',
     description: 'output format',
@@ -235,10 +366,14 @@ export const WHY_OPTIONS = [
 export type WhyValues = OptionValues<typeof WHY_OPTIONS>;
 
 /** `depguard rules`. */
-export const RULES_OPTIONS = [text('config', { flags: '--config <path>', description: 'policy file', defaultText: "the project's" })] as const;
+export const RULES_OPTIONS = [
+  text('config', { flags: '--config <path>', description: 'policy file', defaultText: "the project's" }),
+] as const;
 
 /** `depguard hook install` (its arguments after `--` are `diff`'s). */
-export const HOOK_INSTALL_OPTIONS = [toggle('force', { flags: '--force', description: 'install the plain git hook even when husky or lefthook manages the hooks' })] as const;
+export const HOOK_INSTALL_OPTIONS = [
+  toggle('force', { flags: '--force', description: 'install the plain git hook even when husky or lefthook manages the hooks' }),
+] as const;
 
 /** `depguard hook uninstall`: none. */
 export const HOOK_UNINSTALL_OPTIONS = [] as const;
@@ -257,7 +392,8 @@ export const README_TABLES: ReadonlyArray<{ readonly command: string; readonly o
 export function addOptions(command: Command, table: readonly CliOption[]): Command {
   for (const spec of table) {
     const option = new Option(spec.flags, helpText(spec));
-    if (option.attributeName() !== spec.name) throw new Error(`option table: ${spec.flags} must be named ${option.attributeName()}, not ${spec.name}`);
+    if (option.attributeName() !== spec.name)
+      throw new Error(`option table: ${spec.flags} must be named ${option.attributeName()}, not ${spec.name}`);
     if (spec.required) option.makeOptionMandatory();
     if (spec.repeatable) option.argParser((v: string, all: string[] | undefined) => [...(all ?? []), v]);
     command.addOption(option);
@@ -266,7 +402,10 @@ export function addOptions(command: Command, table: readonly CliOption[]): Comma
 }
 
 /** The typed values, in table order: the first value that will not do is the error. */
-export function parseOptions<Table extends readonly CliOption[]>(table: Table, raw: Readonly<Record<string, unknown>>): OptionValues<Table> {
+export function parseOptions<Table extends readonly CliOption[]>(
+  table: Table,
+  raw: Readonly<Record<string, unknown>>,
+): OptionValues<Table> {
   return Object.fromEntries(table.map((spec) => [spec.name, spec.parse(raw[spec.name] as Raw)])) as OptionValues<Table>;
 }
 
@@ -296,5 +435,5 @@ export function optionsTable(table: readonly CliOption[]): string {
     const fallback = defaultOf(spec);
     return `| ${cell(code(spec.flags))} | ${cell(meaning(spec))} |${fallback ? ` ${cell(fallback)} ` : ' '}|`;
   });
-  return ['| flag | meaning | default |', '| --- | --- | --- |', ...rows].join('\n') + '\n';
+  return `${['| flag | meaning | default |', '| --- | --- | --- |', ...rows].join('\n')}\n`;
 }

@@ -15,6 +15,8 @@ export function appendStepSummary(file: string, markdown: string): void {
   try {
     appendFileSync(file, markdown);
   } catch (error) {
-    throw new UsageError(`cannot append to GITHUB_STEP_SUMMARY ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new UsageError(
+      `cannot append to GITHUB_STEP_SUMMARY ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
 }

@@ -36,24 +36,38 @@ export function registerPolicyCommands(cli: Command, out: (text: string) => void
     // The same analysis as `depguard diff` with these flags: its findings are what is approved.
     const run = await audit(auditOptions('diff', flags, env));
     const approvedBy = (await userIdentity(cwd)) ?? 'unknown (git config user.name is not set)';
-    const entry = planApproval({ name, version, reason: flags.reason, rules: flags.rule, expires: flags.expires, approvedBy, now: env.now }, run.head, run.result);
-    const written = recordApproval(locatePolicy(run.projectDir, flags.config ? path.resolve(cwd, flags.config) : undefined), entry, RULE_IDS);
+    const entry = planApproval(
+      { name, version, reason: flags.reason, rules: flags.rule, expires: flags.expires, approvedBy, now: env.now },
+      run.head,
+      run.result,
+    );
+    const written = recordApproval(
+      locatePolicy(run.projectDir, flags.config ? path.resolve(cwd, flags.config) : undefined),
+      entry,
+      RULE_IDS,
+    );
     const bound = entry.integrity ? `integrity ${entry.integrity.slice(0, 20)}…` : 'no integrity (the lockfile records none)';
-    out(`depguard: ${written.replaced ? 'updated' : 'added'} an ignore entry in ${path.relative(cwd, written.file) || written.file}: ${safe(name)}@${version}, ${entry.rules!.join(', ')}, ${safe(bound)}, until ${entry.expires}, approved by ${safe(entry.approvedBy!)}\n`);
+    out(
+      `depguard: ${written.replaced ? 'updated' : 'added'} an ignore entry in ${path.relative(cwd, written.file) || written.file}: ${safe(name)}@${version}, ${entry.rules!.join(', ')}, ${safe(bound)}, until ${entry.expires}, approved by ${safe(entry.approvedBy!)}\n`,
+    );
   });
 
-  addOptions(cli.command('rules').description('list the rules with their default and effective severities').exitOverride(), RULES_OPTIONS)
-    .action((raw: Record<string, unknown>) => {
-      const flags = parseOptions(RULES_OPTIONS, raw);
-      const cwd = process.cwd();
-      const policy = loadPolicy(locatePolicy(cwd, flags.config ? path.resolve(cwd, flags.config) : undefined), RULE_IDS);
-      const width = Math.max(...ALL_RULES.map((r) => r.id.length));
-      const lines = ALL_RULES.map((r) => {
-        const effective = policy.rules[r.id] ?? r.defaultSeverity;
-        return `${r.id.padEnd(width)}  ${r.defaultSeverity.padEnd(8)}  ${effective === r.defaultSeverity ? ' '.repeat(8) : `-> ${effective}`.padEnd(8)}  ${r.title}`;
-      });
-      out(`${'rule'.padEnd(width)}  default   policy    what it flags\n${lines.join('\n')}\n${policy.source ? `\npolicy: ${policy.source}\n` : ''}`);
+  addOptions(
+    cli.command('rules').description('list the rules with their default and effective severities').exitOverride(),
+    RULES_OPTIONS,
+  ).action((raw: Record<string, unknown>) => {
+    const flags = parseOptions(RULES_OPTIONS, raw);
+    const cwd = process.cwd();
+    const policy = loadPolicy(locatePolicy(cwd, flags.config ? path.resolve(cwd, flags.config) : undefined), RULE_IDS);
+    const width = Math.max(...ALL_RULES.map((r) => r.id.length));
+    const lines = ALL_RULES.map((r) => {
+      const effective = policy.rules[r.id] ?? r.defaultSeverity;
+      return `${r.id.padEnd(width)}  ${r.defaultSeverity.padEnd(8)}  ${effective === r.defaultSeverity ? ' '.repeat(8) : `-> ${effective}`.padEnd(8)}  ${r.title}`;
     });
+    out(
+      `${'rule'.padEnd(width)}  default   policy    what it flags\n${lines.join('\n')}\n${policy.source ? `\npolicy: ${policy.source}\n` : ''}`,
+    );
+  });
 
   cli
     .command('explain')

@@ -6,8 +6,21 @@ import type { WhyValues } from './options.js';
 
 /** `depguard why NAME`: from the same snapshot the diff uses. Exit 1 when the package is not in the tree. */
 export async function runWhy(name: string, flags: WhyValues, environment: Environment): Promise<{ text: string; found: boolean }> {
-  const { lockfile, package: pkg, copies } = await why({ cwd: environment.cwd, name, ...(flags.lockfile ? { lockfile: flags.lockfile } : {}), ...(flags.head !== undefined ? { head: flags.head } : {}) });
-  if (flags.format === 'json') return { text: `${JSON.stringify({ schemaVersion: 1, command: 'why', lockfile, package: pkg, copies }, null, 2)}\n`, found: copies.length > 0 };
+  const {
+    lockfile,
+    package: pkg,
+    copies,
+  } = await why({
+    cwd: environment.cwd,
+    name,
+    ...(flags.lockfile ? { lockfile: flags.lockfile } : {}),
+    ...(flags.head !== undefined ? { head: flags.head } : {}),
+  });
+  if (flags.format === 'json')
+    return {
+      text: `${JSON.stringify({ schemaVersion: 1, command: 'why', lockfile, package: pkg, copies }, null, 2)}\n`,
+      found: copies.length > 0,
+    };
   if (copies.length === 0) return { text: `${safe(name)} is not in ${safe(lockfile)}\n`, found: false };
   const lines: string[] = [];
   for (const c of copies) {

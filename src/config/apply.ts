@@ -55,7 +55,8 @@ export function matchingIgnore(policy: Policy, finding: IgnoreTarget, now: numbe
       !isExpired(e, now) &&
       coveredRules(e).some((r) => r === '*' || r === finding.ruleId) &&
       matchesPackage(e.package, finding.name) &&
-      (e.version === '*' || (semver.valid(finding.version) !== null && semver.satisfies(finding.version, e.version, { includePrerelease: true }))) &&
+      (e.version === '*' ||
+        (semver.valid(finding.version) !== null && semver.satisfies(finding.version, e.version, { includePrerelease: true }))) &&
       (e.integrity === undefined || (finding.integrities.length > 0 && finding.integrities.every((i) => i === e.integrity))),
   );
 }

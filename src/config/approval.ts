@@ -31,7 +31,10 @@ export function planApproval(request: ApprovalRequest, head: Snapshot, result: D
   const copies = locked.filter((n) => !n.inBundle);
   if (locked.length === 0) throw new UsageError(`${spec} is not in ${result.head}: approve a version the lockfile locks`);
   const integrities = new Set(copies.map((n) => n.integrity));
-  if (integrities.size > 1) throw new UsageError(`the copies of ${spec} in ${result.head} have different integrity hashes (see source-changed): fix the lockfile before approving`);
+  if (integrities.size > 1)
+    throw new UsageError(
+      `the copies of ${spec} in ${result.head} have different integrity hashes (see source-changed): fix the lockfile before approving`,
+    );
   const rules = request.rules.length > 0 ? [...new Set(request.rules)] : rulesWithFindings(spec, name, version, result);
   const integrity = copies[0]?.integrity ?? null;
   return {
@@ -48,12 +51,21 @@ export function planApproval(request: ApprovalRequest, head: Snapshot, result: D
 
 function rulesWithFindings(spec: string, name: string, version: string, result: DiffResult): string[] {
   const unavailable = result.unavailable.find((u) => u.package.name === name && u.package.version === version);
-  if (unavailable) throw new RegistryError(name, `${unavailable.reason}; approve needs the version's findings to know which rules it covers (retry, or name them with --rule)`);
-  const mine = [...result.findings, ...result.suppressed.map((s) => s.finding)].filter((f) => f.package.name === name && f.package.version === version);
+  if (unavailable)
+    throw new RegistryError(
+      name,
+      `${unavailable.reason}; approve needs the version's findings to know which rules it covers (retry, or name them with --rule)`,
+    );
+  const mine = [...result.findings, ...result.suppressed.map((s) => s.finding)].filter(
+    (f) => f.package.name === name && f.package.version === version,
+  );
   const rules = [...new Set(mine.map((f) => f.ruleId).filter((r) => r !== NEVER_IGNORED))].sort();
   if (rules.length > 0) return rules;
-  if (mine.length > 0) throw new UsageError(`${spec}: its only findings are ${NEVER_IGNORED}, which no approval covers; fix the lockfile entry instead`);
-  throw new UsageError(`${spec} has no findings between ${result.base} and ${result.head}: nothing to approve (compare with the branch it lands on, e.g. --base main, or name the rules with --rule)`);
+  if (mine.length > 0)
+    throw new UsageError(`${spec}: its only findings are ${NEVER_IGNORED}, which no approval covers; fix the lockfile entry instead`);
+  throw new UsageError(
+    `${spec} has no findings between ${result.base} and ${result.head}: nothing to approve (compare with the branch it lands on, e.g. --base main, or name the rules with --rule)`,
+  );
 }
 
 /** YYYY-MM-DD, from a date or a duration counted from now; never in the past. */

@@ -5,13 +5,16 @@ import { readRegularFile } from '../files.js';
 import type { ProjectView } from '../project-view.js';
 import { EMPTY_POLICY, validatePolicy, type Policy } from './policy.js';
 
-export const POLICY_FILES = ['depguard.config.json', '.depguardrc.json'] as const;
+const POLICY_FILES = ['depguard.config.json', '.depguardrc.json'] as const;
 
 /** Policy files are at most this large. */
 const MAX_POLICY_BYTES = 16 * 1024 * 1024;
 
 /** Where the policy lives: an explicit --config, one of POLICY_FILES, or package.json#depguard. */
-export type PolicyLocation = { readonly kind: 'file'; readonly file: string } | { readonly kind: 'package-json'; readonly file: string } | { readonly kind: 'none'; readonly dir: string };
+export type PolicyLocation =
+  | { readonly kind: 'file'; readonly file: string }
+  | { readonly kind: 'package-json'; readonly file: string }
+  | { readonly kind: 'none'; readonly dir: string };
 
 export function locatePolicy(projectDir: string, explicit?: string): PolicyLocation {
   if (explicit) {
@@ -55,8 +58,8 @@ function parseJson(text: string, label: string): unknown {
 }
 
 /** The places a policy may live, as `PolicySide` names them. */
-export const PACKAGE_JSON_KEY = 'package.json "depguard"';
-export type PolicyPlace = (typeof POLICY_FILES)[number] | typeof PACKAGE_JSON_KEY;
+const PACKAGE_JSON_KEY = 'package.json "depguard"';
+type PolicyPlace = (typeof POLICY_FILES)[number] | typeof PACKAGE_JSON_KEY;
 const PLACES: readonly PolicyPlace[] = [...POLICY_FILES, PACKAGE_JSON_KEY];
 
 /**
@@ -80,7 +83,8 @@ export async function readPolicySide(view: ProjectView): Promise<PolicySide> {
       // kept as it is when it may hold a policy: policyOf then says it cannot be read
       if (pkg.includes('"depguard"')) depguard = pkg;
     }
-    if (data !== null && typeof data === 'object' && !Array.isArray(data) && Object.hasOwn(data, 'depguard')) depguard = JSON.stringify((data as Record<string, unknown>).depguard);
+    if (data !== null && typeof data === 'object' && !Array.isArray(data) && Object.hasOwn(data, 'depguard'))
+      depguard = JSON.stringify((data as Record<string, unknown>).depguard);
   }
   return { view, places: { [POLICY_FILES[0]]: config ?? undefined, [POLICY_FILES[1]]: rc ?? undefined, [PACKAGE_JSON_KEY]: depguard } };
 }
@@ -92,7 +96,12 @@ export function policyOf(side: PolicySide, ruleIds: readonly string[]): Policy {
   const file = files[0];
   if (file !== undefined) return validatePolicy(parseJson(side.places[file]!, side.view.describe(file)), side.view.describe(file), ruleIds);
   const depguard = side.places[PACKAGE_JSON_KEY];
-  if (depguard !== undefined) return validatePolicy(parseJson(depguard, side.view.describe('package.json')), `${side.view.describe('package.json')} "depguard"`, ruleIds);
+  if (depguard !== undefined)
+    return validatePolicy(
+      parseJson(depguard, side.view.describe('package.json')),
+      `${side.view.describe('package.json')} "depguard"`,
+      ruleIds,
+    );
   return EMPTY_POLICY;
 }
 
@@ -118,7 +127,11 @@ function canonical(text: string): string {
   const sorted = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(sorted);
     if (value === null || typeof value !== 'object') return value;
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, sorted(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, sorted(v)]),
+    );
   };
   try {
     return JSON.stringify(sorted(JSON.parse(text)));

@@ -51,23 +51,34 @@ export function validatePolicy(raw: unknown, source: string, ruleIds: readonly s
   const ignore: IgnoreEntry[] = [];
   if (obj.ignore !== undefined) {
     if (!Array.isArray(obj.ignore)) fail('ignore', 'must be an array');
-    (obj.ignore as unknown[]).forEach((entry, i) => {
+    for (const [i, entry] of (obj.ignore as unknown[]).entries()) {
       const at = `ignore[${i}]`;
       if (!isRecord(entry)) return fail(at, 'must be an object');
       const e = entry as Record<string, unknown>;
-      for (const key of Object.keys(e)) if (!IGNORE_KEYS.includes(key)) fail(`${at}.${key}`, `is not a known key (known: ${IGNORE_KEYS.join(', ')})`);
+      for (const key of Object.keys(e))
+        if (!IGNORE_KEYS.includes(key)) fail(`${at}.${key}`, `is not a known key (known: ${IGNORE_KEYS.join(', ')})`);
       if (typeof e.package !== 'string' || e.package === '') fail(`${at}.package`, 'is required (a package name or glob)');
-      if (typeof e.reason !== 'string' || e.reason.trim() === '') fail(`${at}.reason`, 'is required: say why this was reviewed and accepted');
+      if (typeof e.reason !== 'string' || e.reason.trim() === '')
+        fail(`${at}.reason`, 'is required: say why this was reviewed and accepted');
       const version = e.version === undefined ? '*' : e.version;
       if (typeof version !== 'string' || semver.validRange(version) === null) fail(`${at}.version`, 'must be a semver range');
       if (e.rule !== undefined && e.rules !== undefined) fail(at, 'has both rule and rules: use one');
       const rule = e.rule === undefined && e.rules === undefined ? '*' : e.rule;
-      if (rule !== undefined && (typeof rule !== 'string' || (rule !== '*' && !ruleIds.includes(rule)))) fail(`${at}.rule`, 'must be a rule id or "*"');
-      if (e.rules !== undefined && (!Array.isArray(e.rules) || e.rules.length === 0 || e.rules.some((r) => typeof r !== 'string' || !ruleIds.includes(r)))) fail(`${at}.rules`, 'must be a non-empty array of rule ids');
-      if (Array.isArray(e.rules) && e.rules.includes(NEVER_IGNORED)) fail(`${at}.rules`, `cannot include ${NEVER_IGNORED}: lockfile tampering is never approved`);
-      if (e.integrity !== undefined && (typeof e.integrity !== 'string' || parseIntegrity(e.integrity) === null)) fail(`${at}.integrity`, 'must be an integrity hash (sha512-...)');
-      if (e.expires !== undefined && (typeof e.expires !== 'string' || Number.isNaN(Date.parse(e.expires)))) fail(`${at}.expires`, 'must be a date (YYYY-MM-DD)');
-      for (const k of ['approvedBy', 'approvedAt'] as const) if (e[k] !== undefined && typeof e[k] !== 'string') fail(`${at}.${k}`, 'must be a string');
+      if (rule !== undefined && (typeof rule !== 'string' || (rule !== '*' && !ruleIds.includes(rule))))
+        fail(`${at}.rule`, 'must be a rule id or "*"');
+      if (
+        e.rules !== undefined &&
+        (!Array.isArray(e.rules) || e.rules.length === 0 || e.rules.some((r) => typeof r !== 'string' || !ruleIds.includes(r)))
+      )
+        fail(`${at}.rules`, 'must be a non-empty array of rule ids');
+      if (Array.isArray(e.rules) && e.rules.includes(NEVER_IGNORED))
+        fail(`${at}.rules`, `cannot include ${NEVER_IGNORED}: lockfile tampering is never approved`);
+      if (e.integrity !== undefined && (typeof e.integrity !== 'string' || parseIntegrity(e.integrity) === null))
+        fail(`${at}.integrity`, 'must be an integrity hash (sha512-...)');
+      if (e.expires !== undefined && (typeof e.expires !== 'string' || Number.isNaN(Date.parse(e.expires))))
+        fail(`${at}.expires`, 'must be a date (YYYY-MM-DD)');
+      for (const k of ['approvedBy', 'approvedAt'] as const)
+        if (e[k] !== undefined && typeof e[k] !== 'string') fail(`${at}.${k}`, 'must be a string');
       ignore.push({
         package: e.package as string,
         version: version as string,
@@ -79,7 +90,7 @@ export function validatePolicy(raw: unknown, source: string, ruleIds: readonly s
         ...(e.approvedBy !== undefined ? { approvedBy: e.approvedBy as string } : {}),
         ...(e.approvedAt !== undefined ? { approvedAt: e.approvedAt as string } : {}),
       });
-    });
+    }
   }
 
   let minReleaseAgeMs: number | undefined;
@@ -94,7 +105,8 @@ export function validatePolicy(raw: unknown, source: string, ruleIds: readonly s
   const names = (key: 'trusted' | 'critical'): string[] => {
     const v = obj[key];
     if (v === undefined) return [];
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) return fail(key, 'must be an array of package names or globs');
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === ''))
+      return fail(key, 'must be an array of package names or globs');
     return v as string[];
   };
   return {

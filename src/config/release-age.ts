@@ -20,12 +20,15 @@ export function projectReleaseAge(files: ProjectFiles): ReleaseAge | null {
   if (npmrc !== null) {
     const parsed = ini.parse(npmrc) as Record<string, unknown>;
     const days = Number(parsed['min-release-age']);
-    if (parsed['min-release-age'] !== undefined && Number.isFinite(days) && days >= 0) return { ms: days * 86_400_000, source: `.npmrc min-release-age=${days}` };
+    if (parsed['min-release-age'] !== undefined && Number.isFinite(days) && days >= 0)
+      return { ms: days * 86_400_000, source: `.npmrc min-release-age=${days}` };
     const minutes = Number(parsed['minimum-release-age']);
-    if (parsed['minimum-release-age'] !== undefined && Number.isFinite(minutes) && minutes >= 0) return { ms: minutes * 60_000, source: `.npmrc minimum-release-age=${minutes}` };
+    if (parsed['minimum-release-age'] !== undefined && Number.isFinite(minutes) && minutes >= 0)
+      return { ms: minutes * 60_000, source: `.npmrc minimum-release-age=${minutes}` };
   }
   const pnpm = topLevelYamlValue(files['pnpm-workspace.yaml'], 'minimumReleaseAge');
-  if (pnpm !== null && Number.isFinite(Number(pnpm))) return { ms: Number(pnpm) * 60_000, source: `pnpm-workspace.yaml minimumReleaseAge: ${pnpm}` };
+  if (pnpm !== null && Number.isFinite(Number(pnpm)))
+    return { ms: Number(pnpm) * 60_000, source: `pnpm-workspace.yaml minimumReleaseAge: ${pnpm}` };
   const yarn = topLevelYamlValue(files['.yarnrc.yml'], 'npmMinimalAgeGate');
   if (yarn !== null) {
     const ms = Number.isFinite(Number(yarn)) ? Number(yarn) * 60_000 : parseDuration(yarn);

@@ -23,7 +23,8 @@ export function recordApproval(location: PolicyLocation, entry: IgnoreEntry, rul
   const policy = (location.kind === 'package-json' ? (whole.depguard as Record<string, unknown>) : whole) ?? {};
   const ignore = Array.isArray(policy.ignore) ? [...(policy.ignore as IgnoreEntry[])] : [];
   const rules = coveredRules(entry);
-  const same = (e: IgnoreEntry): boolean => e.package === entry.package && (e.version ?? '*') === entry.version && coveredRules(e).every((r) => r === '*' || rules.includes(r));
+  const same = (e: IgnoreEntry): boolean =>
+    e.package === entry.package && (e.version ?? '*') === entry.version && coveredRules(e).every((r) => r === '*' || rules.includes(r));
   const replaced = ignore.some(same);
   const updated = { ...policy, ignore: [...ignore.filter((e) => !same(e)), entry] };
   validatePolicy(updated, file, ruleIds);

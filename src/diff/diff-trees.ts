@@ -22,7 +22,10 @@ function index(snapshot: Snapshot): Side {
     if (node.isRoot || node.isWorkspace) projectLocations.add(node.location);
     if (!isPackage(node)) continue;
     let versions = byName.get(node.packageName);
-    if (!versions) byName.set(node.packageName, (versions = new Map()));
+    if (!versions) {
+      versions = new Map();
+      byName.set(node.packageName, versions);
+    }
     const list = versions.get(node.version);
     if (list) list.push(node);
     else versions.set(node.version, [node]);
@@ -35,14 +38,18 @@ function index(snapshot: Snapshot): Side {
     if (projectLocations.has(edge.from) && edge.to !== null) direct.add(edge.to);
     if (edge.type !== 'prod' && edge.type !== 'optional') continue;
     let record = deps.get(edge.from);
-    if (!record) deps.set(edge.from, (record = Object.create(null) as Record<string, string>));
+    if (!record) {
+      record = Object.create(null) as Record<string, string>;
+      deps.set(edge.from, record);
+    }
     record[edge.name] = edge.spec;
   }
   // A v1 lockfile read without its package.json has no root edges: then the top-level packages
   // nothing else requires are the ones the project asked for.
   if (!snapshot.edges.some((e) => e.from === '')) {
     for (const node of snapshot.nodes) {
-      if (isPackage(node) && !node.location.slice('node_modules/'.length).includes('node_modules/') && !required.has(node.location)) direct.add(node.location);
+      if (isPackage(node) && !node.location.slice('node_modules/'.length).includes('node_modules/') && !required.has(node.location))
+        direct.add(node.location);
     }
   }
   let paths: ((location: string) => readonly PathStep[] | undefined) | undefined;
@@ -74,7 +81,8 @@ export function diffTrees(base: Snapshot, head: Snapshot): Change[] {
       if (!old.has(version)) continue;
       const baseCopies = copies(before, old, version);
       for (const variant of copies(after, now, version)) {
-        if (!baseCopies.some((b) => !sourceChanged(b, variant, sameFormat))) emit('source-changed', counterpart(baseCopies, variant), variant);
+        if (!baseCopies.some((b) => !sourceChanged(b, variant, sameFormat)))
+          emit('source-changed', counterpart(baseCopies, variant), variant);
       }
     }
     const pairs = pairVersions(gone, fresh);

@@ -75,6 +75,14 @@ export function explainPackage(snapshot: Snapshot, name: string, limit = 50): Ex
     }
     if (paths.length === 0 && !truncated) paths.push([{ name: '(not required by anything: extraneous)', version: '' }, step(node)]);
     paths.sort((a, b) => a.length - b.length);
-    return { name: node.packageName, version: node.version, location: node.location, dev: node.dev, optional: node.optional, paths, truncated };
+    return {
+      name: node.packageName,
+      version: node.version,
+      location: node.location,
+      dev: node.dev,
+      optional: node.optional,
+      paths,
+      truncated,
+    };
   });
 }

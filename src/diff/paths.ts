@@ -20,7 +20,8 @@ export function shortestPaths(snapshot: Snapshot): (location: string) => readonl
   const idOf = (location: string): number => {
     let id = ids.get(location);
     if (id === undefined) {
-      ids.set(location, (id = locations.length));
+      id = locations.length;
+      ids.set(location, id);
       locations.push(location);
     }
     return id;
@@ -34,7 +35,9 @@ export function shortestPaths(snapshot: Snapshot): (location: string) => readonl
   const out: number[][] = [];
   for (const edge of snapshot.edges) {
     if (edge.to === null) continue;
-    (out[idOf(edge.from)] ??= []).push(idOf(edge.to));
+    const from = idOf(edge.from);
+    out[from] ??= [];
+    out[from].push(idOf(edge.to));
   }
   const parent: number[] = [];
   const root = snapshot.nodes.find((n) => n.isRoot);
@@ -75,10 +78,18 @@ export function shortestPaths(snapshot: Snapshot): (location: string) => readonl
     const reached = parent[id] !== undefined;
     const up = reached ? (at: number): number => parent[at]! : nestedIn;
     const chain: number[] = []; // from the node up
-    for (let at = reached || location.includes('node_modules/') ? id : -1; at !== -1 && chain.length <= MAX_PATH_STEPS; at = up(at)) chain.push(at);
+    for (let at = reached || location.includes('node_modules/') ? id : -1; at !== -1 && chain.length <= MAX_PATH_STEPS; at = up(at))
+      chain.push(at);
     if (!reached && rootId !== -1) chain.push(rootId);
     if (chain.length <= MAX_PATH_STEPS) return chain.reverse().map(step);
-    return [...(rootId === -1 ? [] : [step(rootId)]), ELIDED_STEP, ...chain.slice(0, MAX_PATH_STEPS - 2).reverse().map(step)];
+    return [
+      ...(rootId === -1 ? [] : [step(rootId)]),
+      ELIDED_STEP,
+      ...chain
+        .slice(0, MAX_PATH_STEPS - 2)
+        .reverse()
+        .map(step),
+    ];
   };
 }
 

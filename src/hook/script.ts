@@ -9,7 +9,6 @@ const MARKER = '# depguard-hook v1';
 /** Any version of the marker: an older depguard must still recognise (and uninstall) a newer hook. */
 const MARKER_LINE = /^# depguard-hook v\d+$/m;
 
-
 export interface HookScriptOptions {
   /** Absolute path of the node that ran `depguard hook install`. */
   readonly node: string;

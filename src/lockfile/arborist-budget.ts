@@ -17,7 +17,10 @@ const WORK_BUDGET = 30_000_000;
 export function checkArboristWork(label: string, data: LockfileData): void {
   const work = data.lockfileVersion >= 2 ? packagesWork(data.packages) : v1Work(data.raw.dependencies);
   if (work > WORK_BUDGET) {
-    throw new LockfileError(label, 'nests its packages too deeply to be read with Arborist (which reads v1 lockfiles and lockfiles with overrides) in bounded time');
+    throw new LockfileError(
+      label,
+      'nests its packages too deeply to be read with Arborist (which reads v1 lockfiles and lockfiles with overrides) in bounded time',
+    );
   }
 }
 

@@ -16,7 +16,11 @@ import type { LockfileText } from './source.js';
  * project itself is never touched. Used for lockfile v1, and by the tests as the oracle the fast
  * loader must match.
  */
-export async function loadWithArborist(text: LockfileText & { lockfile: string }, data: LockfileData, packageJson: Record<string, unknown> | null): Promise<TreeShape> {
+export async function loadWithArborist(
+  text: LockfileText & { lockfile: string },
+  data: LockfileData,
+  packageJson: Record<string, unknown> | null,
+): Promise<TreeShape> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'depguard-lock-'));
   try {
     await writeFile(path.join(dir, text.fileName === 'npm-shrinkwrap.json' ? 'npm-shrinkwrap.json' : 'package-lock.json'), text.lockfile);
@@ -40,7 +44,15 @@ async function writeWorkspaceManifests(dir: string, data: LockfileData): Promise
     if (!target.startsWith(dir + path.sep)) continue;
     await mkdir(target, { recursive: true });
     const manifest: Record<string, unknown> = {};
-    for (const field of ['name', 'version', 'dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'peerDependenciesMeta']) {
+    for (const field of [
+      'name',
+      'version',
+      'dependencies',
+      'devDependencies',
+      'optionalDependencies',
+      'peerDependencies',
+      'peerDependenciesMeta',
+    ]) {
       if (entry[field] !== undefined) manifest[field] = entry[field];
     }
     await writeFile(path.join(target, 'package.json'), JSON.stringify(manifest));

@@ -30,7 +30,10 @@ export function loadBunLockfile(text: LockfileText & { lockfile: string }): Snap
   const doc = parseDocument(label, text.lockfile);
   const version = doc.lockfileVersion;
   if (typeof version !== 'number' || !SUPPORTED_VERSIONS.has(version)) {
-    throw new LockfileError(label, `has bun.lock lockfileVersion ${JSON.stringify(version) ?? 'missing'}, which depguard does not read (it reads ${[...SUPPORTED_VERSIONS].join(', ')})`);
+    throw new LockfileError(
+      label,
+      `has bun.lock lockfileVersion ${JSON.stringify(version) ?? 'missing'}, which depguard does not read (it reads ${[...SUPPORTED_VERSIONS].join(', ')})`,
+    );
   }
   const workspaces = recordAt(label, 'workspaces', doc.workspaces);
   if (!isRecord(workspaces[''])) throw new LockfileError(label, 'has no root workspace ("")');
@@ -55,7 +58,7 @@ export function loadBunLockfile(text: LockfileText & { lockfile: string }): Snap
     packages.set(key, {
       key,
       packageName: name,
-      version: registry ? ref : optionalString(label, `${where} info.version`, info.version) ?? ref,
+      version: registry ? ref : (optionalString(label, `${where} info.version`, info.version) ?? ref),
       // a non-registry ident carries its source: git+https://…, github:…, a tarball URL, file:/link: folders
       resolved: registry ? optionalString(label, `${where} resolved`, raw[1]) || null : ref,
       integrity: registry ? optionalString(label, `${where} integrity`, raw[3]) : null,
@@ -88,11 +91,18 @@ export function loadBunLockfile(text: LockfileText & { lockfile: string }): Snap
   }
   const unresolved: Array<[number, { name: string; target: LockedDep['target'] }]> = [];
   const depsOf = (where: string, record: Record<string, unknown>, folder: number, fields: typeof IMPORTER_FIELDS): LockedDep[] => {
-    const optionalPeers = new Set(Array.isArray(record.optionalPeers) ? record.optionalPeers.filter((p): p is string => typeof p === 'string') : []);
+    const optionalPeers = new Set(
+      Array.isArray(record.optionalPeers) ? record.optionalPeers.filter((p): p is string => typeof p === 'string') : [],
+    );
     const deps: LockedDep[] = [];
     for (const [field, type] of fields) {
       for (const [name, spec] of Object.entries(stringsAt(label, `${where}.${field}`, record[field]))) {
-        const dep = { name, spec, type: type === 'peer' && optionalPeers.has(name) ? ('peerOptional' as const) : type, target: null as LockedDep['target'] };
+        const dep = {
+          name,
+          spec,
+          type: type === 'peer' && optionalPeers.has(name) ? ('peerOptional' as const) : type,
+          target: null as LockedDep['target'],
+        };
         unresolved.push([folder, dep]);
         deps.push(dep);
       }
@@ -100,7 +110,12 @@ export function loadBunLockfile(text: LockfileText & { lockfile: string }): Snap
     return deps;
   };
   for (const entry of packages.values()) {
-    const deps = depsOf(`packages[${JSON.stringify(entry.key)}]`, infos.get(entry.key)!, folderOf.get(entry.key)!, IMPORTER_FIELDS.filter(([f]) => f !== 'devDependencies'));
+    const deps = depsOf(
+      `packages[${JSON.stringify(entry.key)}]`,
+      infos.get(entry.key)!,
+      folderOf.get(entry.key)!,
+      IMPORTER_FIELDS.filter(([f]) => f !== 'devDependencies'),
+    );
     packages.set(entry.key, { ...entry, deps });
   }
 
@@ -112,7 +127,9 @@ export function loadBunLockfile(text: LockfileText & { lockfile: string }): Snap
     importers.push({
       location: dir,
       name: names.get(dir)!,
-      version: optionalString(label, `workspaces[${JSON.stringify(dir)}].version`, ws.version) ?? (typeof manifest?.version === 'string' ? manifest.version : ''),
+      version:
+        optionalString(label, `workspaces[${JSON.stringify(dir)}].version`, ws.version) ??
+        (typeof manifest?.version === 'string' ? manifest.version : ''),
       deps: depsOf(`workspaces[${JSON.stringify(dir)}]`, ws, folder, IMPORTER_FIELDS),
       line: lines.workspaces.get(dir) ?? null,
     });
@@ -181,7 +198,8 @@ function keyLines(label: string, text: string): { packages: Map<string, number>;
       onArrayEnd: leave,
       onObjectProperty: (property, _offset, _length, startLine) => {
         // jsonc-parser's parse assigns keys: a "__proto__" key would become a prototype, and its package vanish from the audit
-        if (OBJECT_MEMBERS.has(property)) throw new LockfileError(label, `uses the reserved JavaScript name ${JSON.stringify(property)} as a key (line ${startLine + 1})`);
+        if (OBJECT_MEMBERS.has(property))
+          throw new LockfileError(label, `uses the reserved JavaScript name ${JSON.stringify(property)} as a key (line ${startLine + 1})`);
         if (depth === 1) section = property === 'packages' ? lines.packages : property === 'workspaces' ? lines.workspaces : undefined;
         else if (depth === 2) section?.set(property, startLine + 1);
       },
@@ -195,6 +213,7 @@ function keyLines(label: string, text: string): { packages: Map<string, number>;
 function segments(key: string): string[] {
   const out: string[] = [];
   const parts = key.split('/');
-  for (let i = 0; i < parts.length; i++) out.push(parts[i]!.startsWith('@') && i + 1 < parts.length ? `${parts[i]}/${parts[++i]}` : parts[i]!);
+  for (let i = 0; i < parts.length; i++)
+    out.push(parts[i]!.startsWith('@') && i + 1 < parts.length ? `${parts[i]}/${parts[++i]}` : parts[i]!);
   return out;
 }

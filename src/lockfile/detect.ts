@@ -8,7 +8,7 @@ export type LockfileFormat = 'npm' | 'pnpm' | 'yarn-classic' | 'yarn-berry' | 'b
 /** In a directory, the first of these that exists is the project's lockfile (npm's own preference first). */
 export const LOCKFILE_NAMES = ['npm-shrinkwrap.json', 'package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'] as const;
 
-export const SUPPORTED = 'package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml (v6, v9), yarn.lock (v1 and Berry), bun.lock';
+const SUPPORTED = 'package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml (v6, v9), yarn.lock (v1 and Berry), bun.lock';
 
 /** Bun's binary lockfile: known, and refused with what to do instead. */
 export const BUN_BINARY = 'bun.lockb';
@@ -55,10 +55,14 @@ export function detectFormat(label: string, fileName: string, text: string): Loc
     case 'bun.lock':
       return 'bun';
     case BUN_BINARY:
-      throw new LockfileError(label, 'is Bun\'s binary lockfile, which depguard cannot read: run `bun install --save-text-lockfile` to write bun.lock');
+      throw new LockfileError(
+        label,
+        "is Bun's binary lockfile, which depguard cannot read: run `bun install --save-text-lockfile` to write bun.lock",
+      );
     case 'yarn.lock': {
       const yarn = yarnFlavour(text);
-      if (yarn === null) throw new LockfileError(label, 'is neither a Yarn v1 lockfile ("# yarn lockfile v1") nor a Yarn Berry one (__metadata)');
+      if (yarn === null)
+        throw new LockfileError(label, 'is neither a Yarn v1 lockfile ("# yarn lockfile v1") nor a Yarn Berry one (__metadata)');
       return yarn;
     }
   }
@@ -75,7 +79,7 @@ function yarnFlavour(text: string): 'yarn-classic' | 'yarn-berry' | null {
 
 /** Lockfiles under other names (head.json, a copy in a temporary directory): by their first signs. */
 function sniff(text: string): LockfileFormat | null {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters in strangers' strings is the point
   if (/[\u0000]/.test(text.slice(0, 4096))) return null;
   const yarn = yarnFlavour(text);
   if (yarn) return yarn;

@@ -74,7 +74,13 @@ export function buildSnapshot(graph: LockGraph): Snapshot {
   for (const ws of workspaces) {
     nodes.set(ws.location, project(ws, false));
     const link = `node_modules/${ws.name}`;
-    nodes.set(link, { ...blank(link, ws.name, ws.version), isLink: true, isWorkspace: true, target: ws.location, resolved: `file:${ws.location}` });
+    nodes.set(link, {
+      ...blank(link, ws.name, ws.version),
+      isLink: true,
+      isWorkspace: true,
+      target: ws.location,
+      resolved: `file:${ws.location}`,
+    });
     workspaceLinks.set(ws.location, link);
     edges.push({ from: '', to: link, name: ws.name, spec: `file:${ws.location}`, type: 'workspace' });
   }
@@ -102,7 +108,9 @@ export function buildSnapshot(graph: LockGraph): Snapshot {
     for (const dep of deps) {
       let to: string | null = null;
       if (dep.target && 'key' in dep.target) to = place(dep.target.key, dep.name);
-      else if (dep.target) to = workspaceLinks.get(dep.target.directory) ?? localLink(nodes, `${prefix}node_modules/${dep.name}`, dep.name, dep.target.directory);
+      else if (dep.target)
+        to =
+          workspaceLinks.get(dep.target.directory) ?? localLink(nodes, `${prefix}node_modules/${dep.name}`, dep.name, dep.target.directory);
       edges.push({ from, to, name: dep.name, spec: dep.spec, type: dep.type });
     }
   };
@@ -116,7 +124,11 @@ export function buildSnapshot(graph: LockGraph): Snapshot {
   for (const [key, entry] of graph.packages) place(key, entry.packageName);
   drain();
 
-  flagDependencies(nodes, edges, graph.importers.map((i) => i.location));
+  flagDependencies(
+    nodes,
+    edges,
+    graph.importers.map((i) => i.location),
+  );
   const sortedNodes = [...nodes.values()].sort((a, b) => compare(a.location, b.location));
   edges.sort((a, b) => compare(a.from, b.from) || compare(a.name, b.name));
   return { source: graph.source, format: graph.format, nodes: sortedNodes, edges, manifest: graph.manifest, lockedRoot: graph.lockedRoot };
@@ -134,21 +146,24 @@ function checkNames(graph: LockGraph): void {
   const checkDeps = (where: string, deps: readonly LockedDep[]): void => {
     for (const dep of deps) {
       if (!isPackageName(dep.name)) fail(where, `depends on an invalid package name ${JSON.stringify(dep.name)}`);
-      if (!isPlainField(dep.spec)) fail(where, `has a dependency ${JSON.stringify(dep.name)} whose range has control characters or is too long`);
+      if (!isPlainField(dep.spec))
+        fail(where, `has a dependency ${JSON.stringify(dep.name)} whose range has control characters or is too long`);
     }
   };
   for (const importer of graph.importers) checkDeps(`importer ${JSON.stringify(importer.location || '.')}`, importer.deps);
   for (const [key, entry] of graph.packages) {
     const where = `package ${JSON.stringify(key)}`;
     if (!isPackageName(entry.packageName)) fail(where, `names an invalid package ${JSON.stringify(entry.packageName)}`);
-    if (!isPlainField(entry.version)) fail(where, `has a version with control characters or too long: ${JSON.stringify(entry.version.slice(0, 100))}`);
+    if (!isPlainField(entry.version))
+      fail(where, `has a version with control characters or too long: ${JSON.stringify(entry.version.slice(0, 100))}`);
     checkDeps(where, entry.deps);
   }
 }
 
 /** A dependency on a directory that is not a workspace (link:, portal:, file: folders). */
 function localLink(nodes: Map<string, MutableNode>, location: string, name: string, directory: string): string {
-  if (!nodes.has(location)) nodes.set(location, { ...blank(location, name, ''), isLink: true, target: directory, resolved: `file:${directory}` });
+  if (!nodes.has(location))
+    nodes.set(location, { ...blank(location, name, ''), isLink: true, target: directory, resolved: `file:${directory}` });
   return location;
 }
 
@@ -222,7 +237,11 @@ function compare(a: string, b: string): number {
 export function declaredIn(pkg: Record<string, unknown>): Declared {
   // a Map, then own properties: a dependency named __proto__ stays plain data
   const out = new Map<string, { spec: string; type: 'prod' | 'dev' | 'optional' }>();
-  for (const [field, type] of [['devDependencies', 'dev'], ['dependencies', 'prod'], ['optionalDependencies', 'optional']] as const) {
+  for (const [field, type] of [
+    ['devDependencies', 'dev'],
+    ['dependencies', 'prod'],
+    ['optionalDependencies', 'optional'],
+  ] as const) {
     const deps = pkg[field];
     if (deps === null || typeof deps !== 'object' || Array.isArray(deps)) continue;
     for (const [name, spec] of Object.entries(deps as Record<string, unknown>)) if (typeof spec === 'string') out.set(name, { spec, type });

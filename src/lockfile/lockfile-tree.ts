@@ -19,7 +19,11 @@ type Entry = Readonly<Record<string, unknown>>;
  * `acceptDependencies`. The tests compare it with Arborist on every lockfile fixture.
  * `lines` holds each location's entry line (npmEntryLines).
  */
-export function loadFromLockfileData(data: LockfileData, packageJson: Record<string, unknown> | null, lines: ReadonlyMap<string, number>): TreeShape {
+export function loadFromLockfileData(
+  data: LockfileData,
+  packageJson: Record<string, unknown> | null,
+  lines: ReadonlyMap<string, number>,
+): TreeShape {
   const packages = data.packages;
   const root: Entry = packageJson ?? packages[''] ?? {};
   const rootName = typeof root.name === 'string' ? root.name : typeof packages['']?.name === 'string' ? (packages['']!.name as string) : '';
@@ -27,7 +31,8 @@ export function loadFromLockfileData(data: LockfileData, packageJson: Record<str
   for (const [key, entry] of Object.entries(packages)) {
     if (entry.link === true && typeof entry.resolved === 'string' && !entry.resolved.includes('node_modules/')) {
       const target = packages[entry.resolved];
-      if (target && isWorkspaceFolder(entry.resolved, root)) workspaceFolders.set(entry.resolved, typeof target.name === 'string' ? target.name : nameFromKey(key));
+      if (target && isWorkspaceFolder(entry.resolved, root))
+        workspaceFolders.set(entry.resolved, typeof target.name === 'string' ? target.name : nameFromKey(key));
     }
   }
 
@@ -44,7 +49,11 @@ export function loadFromLockfileData(data: LockfileData, packageJson: Record<str
     const isLink = !isRoot && entry.link === true;
     const target = isLink && typeof entry.resolved === 'string' ? entry.resolved : null;
     const inNodeModules = location.includes('node_modules/');
-    const name = isRoot ? rootName : inNodeModules ? nameFromKey(location) : (workspaceFolders.get(location) ?? str(entry.name) ?? lastSegment(location));
+    const name = isRoot
+      ? rootName
+      : inNodeModules
+        ? nameFromKey(location)
+        : (workspaceFolders.get(location) ?? str(entry.name) ?? lastSegment(location));
     const targetEntry = target !== null ? packages[target] : undefined;
     nodes.push({
       location,
@@ -52,7 +61,11 @@ export function loadFromLockfileData(data: LockfileData, packageJson: Record<str
       packageName: isRoot ? rootName : (str(entry.name) ?? (isLink ? (str(targetEntry?.name) ?? name) : name)),
       version: str(isLink ? targetEntry?.version : entry.version) ?? '',
       // Arborist spells a link's resolved relative to the link itself
-      resolved: isRoot ? null : target !== null ? `file:${path.posix.relative(path.posix.dirname(location), target)}` : (str(lockEntry.resolved) ?? null),
+      resolved: isRoot
+        ? null
+        : target !== null
+          ? `file:${path.posix.relative(path.posix.dirname(location), target)}`
+          : (str(lockEntry.resolved) ?? null),
       integrity: isRoot ? null : (str(lockEntry.integrity) ?? null),
       // a link carries its target's flags
       dev: (targetEntry ?? lockEntry).dev === true,
@@ -91,17 +104,20 @@ export function loadFromLockfileData(data: LockfileData, packageJson: Record<str
     take(entry.optionalDependencies, 'optional');
     // devDependencies count only for the project and its workspaces (Arborist's "top" nodes)
     if (node.isRoot || node.isWorkspace || !node.location.includes('node_modules/')) take(entry.devDependencies, 'dev');
-    declaredBy.set(index, [...declared].sort(([a], [b]) => compareLocation(a, b)));
+    declaredBy.set(
+      index,
+      [...declared].sort(([a], [b]) => compareLocation(a, b)),
+    );
   });
   // nodes[i] sits at locations[i]
   const resolved = lookUpAll(...nodeModules(locations), new Map([...declaredBy].map(([index, deps]) => [index, deps.map(([dep]) => dep)])));
   const edges: Edge[] = [];
   for (const [index, deps] of declaredBy) {
-    for (const [dep, { spec, type }] of deps) edges.push({ from: locations[index]!, to: resolved.get(index)?.get(dep) ?? null, name: dep, spec, type });
+    for (const [dep, { spec, type }] of deps)
+      edges.push({ from: locations[index]!, to: resolved.get(index)?.get(dep) ?? null, name: dep, spec, type });
   }
   return { nodes, edges };
 }
-
 
 /**
  * Whether the lockfile's own flags can be trusted: Arborist recomputes every dev/optional flag

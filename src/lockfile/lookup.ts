@@ -25,7 +25,8 @@ export class FolderTree {
         this.#children.push(new Map());
         this.#children[id]!.set(segment, child);
       }
-      ids.push((id = child));
+      id = child;
+      ids.push(id);
     }
     return ids;
   }
@@ -36,7 +37,11 @@ export class FolderTree {
  * `parent` chain (itself first) that installs the name, or null. `parent` must make a tree rooted
  * at folder 0.
  */
-export function lookUpAll<T>(parent: readonly number[], installed: ReadonlyMap<number, ReadonlyMap<string, T>>, asked: ReadonlyMap<number, Iterable<string>>): Map<number, Map<string, T | null>> {
+export function lookUpAll<T>(
+  parent: readonly number[],
+  installed: ReadonlyMap<number, ReadonlyMap<string, T>>,
+  asked: ReadonlyMap<number, Iterable<string>>,
+): Map<number, Map<string, T | null>> {
   const children: number[][] = parent.map(() => []);
   for (let id = 1; id < parent.length; id++) children[parent[id]!]!.push(id);
   const visible = new Map<string, T[]>();

@@ -31,6 +31,6 @@ export function isPlainField(value: string): boolean {
 }
 
 export function hasControlChars(s: string): boolean {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters in strangers' strings is the point
   return /[\u0000-\u001f\u007f-\u009f]/.test(s);
 }

@@ -32,7 +32,7 @@ export function npmEntryLines(text: string, lockfileVersion: number): Map<string
       const end = stringEnd(text, i);
       const top = stack.at(-1);
       // only keys that can lead to an entry are read; every other string is skipped
-      if (top && top.expectKey) {
+      if (top?.expectKey) {
         top.expectKey = false;
         if (top.kind !== 'other') {
           const raw = text.slice(i + 1, end);

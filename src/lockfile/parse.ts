@@ -53,7 +53,8 @@ function checkEntry(label: string, key: string, entry: unknown, isRoot: boolean)
   if (!isRecord(entry)) fail(' is not an object');
   if (hasControlChars(key)) fail(' has control characters in its key');
   const parts = key.split('/');
-  if (parts.some((part) => part === '..' || part === '.') || key.startsWith('/') || /^[a-zA-Z]:/.test(key)) fail(' points outside the project');
+  if (parts.some((part) => part === '..' || part === '.') || key.startsWith('/') || /^[a-zA-Z]:/.test(key))
+    fail(' points outside the project');
   if (parts.some((part) => OBJECT_MEMBERS.has(part))) fail(' uses a reserved JavaScript name in its key');
   const e = entry as Record<string, unknown>;
   const inNodeModules = key.includes('node_modules/');
@@ -65,7 +66,8 @@ function checkEntry(label: string, key: string, entry: unknown, isRoot: boolean)
     if (hasControlChars(value as string) || (value as string).length > MAX_FIELD) fail(`.${field} has control characters or is too long`);
   }
   if (inNodeModules) {
-    if (!validName(key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length))) fail(` names an invalid package ${JSON.stringify(key.slice(key.lastIndexOf('node_modules/') + 13))}`);
+    if (!validName(key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length)))
+      fail(` names an invalid package ${JSON.stringify(key.slice(key.lastIndexOf('node_modules/') + 13))}`);
     if (typeof e.name === 'string' && !validName(e.name)) fail(`.name names an invalid package ${JSON.stringify(e.name)}`);
   }
   for (const field of DEPENDENCY_FIELDS) {
@@ -103,7 +105,8 @@ function checkV1Dependencies(label: string, top: unknown, topWhere: string): voi
       if (!isRecord(entry)) throw new LockfileError(label, `${at} is not an object`);
       const e = entry as Record<string, unknown>;
       if (typeof e.version !== 'string') throw new LockfileError(label, `${at} has no version`);
-      if (hasControlChars(e.version) || e.version.length > MAX_FIELD) throw new LockfileError(label, `${at}.version has control characters or is too long`);
+      if (hasControlChars(e.version) || e.version.length > MAX_FIELD)
+        throw new LockfileError(label, `${at}.version has control characters or is too long`);
       if (e.requires !== undefined) {
         if (!isRecord(e.requires)) throw new LockfileError(label, `${at}.requires is not an object`);
         for (const dep of Object.keys(e.requires)) checkName(label, `${at}.requires`, dep);
@@ -112,7 +115,6 @@ function checkV1Dependencies(label: string, top: unknown, topWhere: string): voi
     }
   }
 }
-
 
 function describe(value: unknown): string {
   if (value === null) return 'null';

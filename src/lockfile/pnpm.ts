@@ -24,7 +24,11 @@ export function loadPnpmLockfile(text: LockfileText & { lockfile: string }): Sna
   const { doc, keyLines } = parseDocument(label, text.lockfile);
   const version = Number(String(doc.lockfileVersion));
   const major = Math.floor(version);
-  if (major !== 6 && major !== 9) throw new LockfileError(label, `has pnpm lockfileVersion ${JSON.stringify(doc.lockfileVersion) ?? 'missing'}, which depguard does not read (it reads 6.x and 9.x)`);
+  if (major !== 6 && major !== 9)
+    throw new LockfileError(
+      label,
+      `has pnpm lockfileVersion ${JSON.stringify(doc.lockfileVersion) ?? 'missing'}, which depguard does not read (it reads 6.x and 9.x)`,
+    );
 
   const metadata = recordAt(label, 'packages', doc.packages);
   const snapshots = major === 9 ? recordAt(label, 'snapshots', doc.snapshots) : metadata;
@@ -44,8 +48,12 @@ export function loadPnpmLockfile(text: LockfileText & { lockfile: string }): Sna
     const [keyName, keyVersion] = splitSpec(withoutPeers(key).replace(/^\//, ''));
     const resolution = recordAt(label, `${where}.resolution`, meta.resolution);
     const deps: LockedDep[] = [];
-    for (const [field, type] of [['dependencies', 'prod'], ['optionalDependencies', 'optional']] as const) {
-      for (const [name, ref] of Object.entries(stringsAt(label, `${where}.${field}`, snapshot[field]))) deps.push({ name, spec: ref, type, target: keyOf(name, ref) });
+    for (const [field, type] of [
+      ['dependencies', 'prod'],
+      ['optionalDependencies', 'optional'],
+    ] as const) {
+      for (const [name, ref] of Object.entries(stringsAt(label, `${where}.${field}`, snapshot[field])))
+        deps.push({ name, spec: ref, type, target: keyOf(name, ref) });
     }
     packages.set(key, {
       packageName: optionalString(label, `${where}.name`, meta.name) ?? keyName,
@@ -79,12 +87,24 @@ export function loadPnpmLockfile(text: LockfileText & { lockfile: string }): Sna
         const ref = optionalString(label, `${where}.${field}[${JSON.stringify(name)}].version`, dep.version) ?? '';
         const spec = optionalString(label, `${where}.${field}[${JSON.stringify(name)}].specifier`, dep.specifier) ?? ref;
         const target = keyOf(name, ref);
-        deps.push({ name, spec, type, target: target && 'directory' in target ? { directory: joinPath(location, target.directory) } : target });
-        (specifiers[field] ??= {})[name] = spec;
+        deps.push({
+          name,
+          spec,
+          type,
+          target: target && 'directory' in target ? { directory: joinPath(location, target.directory) } : target,
+        });
+        specifiers[field] ??= {};
+        specifiers[field][name] = spec;
       }
     }
     if (location === '') lockedRoot = declaredIn(specifiers);
-    locked.push({ location, name: stringField(manifest, 'name') ?? (location || 'root'), version: stringField(manifest, 'version') ?? '', deps, line: importerLines.get(dir) ?? null });
+    locked.push({
+      location,
+      name: stringField(manifest, 'name') ?? (location || 'root'),
+      version: stringField(manifest, 'version') ?? '',
+      deps,
+      line: importerLines.get(dir) ?? null,
+    });
   }
   locked.sort((a, b) => (a.location === '' ? -1 : b.location === '' ? 1 : a.location < b.location ? -1 : 1));
 

@@ -73,7 +73,8 @@ export async function readSource(source: LockSource, cwd: string, maxBytes: numb
       const within = root ?? dir;
       const lockfile = readRegularFile(source.file, { root: within, maxBytes, label, limitHint: LIMIT_HINT });
       if (lockfile === null) throw new LockfileError(label, 'no such file');
-      const read = async (rel: string): Promise<string | null> => readRegularFile(path.join(dir, rel), { root: within, maxBytes, label: shortPath(path.join(dir, rel), cwd) });
+      const read = async (rel: string): Promise<string | null> =>
+        readRegularFile(path.join(dir, rel), { root: within, maxBytes, label: shortPath(path.join(dir, rel), cwd) });
       const packageJson = await read('package.json');
       const workspaceManifests = await readWorkspaceManifests(packageJson, () => foldersOnDisk(dir), read);
       return { label, fileName: path.basename(source.file), lockfile, packageJson, workspaceManifests };
@@ -92,7 +93,11 @@ export async function readSource(source: LockSource, cwd: string, maxBytes: numb
   }
 }
 
-async function readWorkspaceManifests(packageJson: string | null, folders: () => Promise<string[]> | string[], read: (file: string) => Promise<string | null>): Promise<Record<string, string>> {
+async function readWorkspaceManifests(
+  packageJson: string | null,
+  folders: () => Promise<string[]> | string[],
+  read: (file: string) => Promise<string | null>,
+): Promise<Record<string, string>> {
   const patterns = await workspacePatterns(packageJson, await read('pnpm-workspace.yaml'));
   if (patterns.length === 0) return {};
   const out: Record<string, string> = {};
@@ -108,7 +113,7 @@ function foldersOnDisk(dir: string): string[] {
   const found: string[] = [];
   const walk = (rel: string, depth: number): void => {
     if (depth > MAX_WORKSPACE_DEPTH) return;
-    let entries;
+    let entries: import('node:fs').Dirent[];
     try {
       entries = readdirSync(path.join(dir, rel), { withFileTypes: true });
     } catch {
@@ -116,7 +121,8 @@ function foldersOnDisk(dir: string): string[] {
     }
     for (const entry of entries) {
       if (entry.isFile() && entry.name === 'package.json' && rel !== '') found.push(rel);
-      if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) walk(rel === '' ? entry.name : `${rel}/${entry.name}`, depth + 1);
+      if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.'))
+        walk(rel === '' ? entry.name : `${rel}/${entry.name}`, depth + 1);
     }
   };
   walk('', 0);
@@ -128,7 +134,9 @@ async function foldersInGit(root: string, rev: string, dirRel: string): Promise<
   const prefix = dirRel === '.' ? '' : `${dirRel}/`;
   const args = rev === '' ? ['ls-files', '-z', '--', prefix || '.'] : ['ls-tree', '-r', '-z', '--name-only', rev, '--', prefix || '.'];
   const files = (await git(root, args).catch(() => '')).split('\0');
-  return files.filter((f) => f.startsWith(prefix) && f.endsWith('/package.json')).map((f) => f.slice(prefix.length, -'/package.json'.length));
+  return files
+    .filter((f) => f.startsWith(prefix) && f.endsWith('/package.json'))
+    .map((f) => f.slice(prefix.length, -'/package.json'.length));
 }
 
 /**

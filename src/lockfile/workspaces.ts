@@ -10,7 +10,10 @@ import { isRecord } from '../records.js';
 export async function workspacePatterns(packageJson: string | null, pnpmWorkspace: string | null): Promise<string[]> {
   // the YAML parser is loaded only for projects that have a pnpm-workspace.yaml
   const parseYaml = pnpmWorkspace === null ? null : (await import('yaml')).parse;
-  const lists = [workspaceGlobs(parsed(() => JSON.parse(packageJson ?? 'null'))), parseYaml ? strings(globList(parsed(() => parseYaml(pnpmWorkspace!)))) : []];
+  const lists = [
+    workspaceGlobs(parsed(() => JSON.parse(packageJson ?? 'null'))),
+    parseYaml ? strings(globList(parsed(() => parseYaml(pnpmWorkspace!)))) : [],
+  ];
   return [...new Set(lists.flat())];
 }
 

@@ -83,7 +83,13 @@ export function loadYarnBerryLockfile(text: LockfileText & { lockfile: string })
     const manifest = location === '' ? rootManifest : parseManifest(text.workspaceManifests[location]);
     const kinds = Object.fromEntries(Object.entries(manifest ? declaredIn(manifest) : {}).map(([name, d]) => [name, d.type]));
     const [name] = splitSpec(entries.get(key)!.resolution as string);
-    importers.push({ location, name, version: typeof manifest?.version === 'string' ? manifest.version : '', deps: depsOf(key, kinds), line: lines.get(key) ?? null });
+    importers.push({
+      location,
+      name,
+      version: typeof manifest?.version === 'string' ? manifest.version : '',
+      deps: depsOf(key, kinds),
+      line: lines.get(key) ?? null,
+    });
   }
   if (!importers.some((i) => i.location === '')) importers.push({ location: '', name: 'root', version: '', deps: [], line: null });
   importers.sort((a, b) => (a.location === '' ? -1 : b.location === '' ? 1 : a.location < b.location ? -1 : 1));

@@ -73,19 +73,31 @@ export function loadYarnClassicLockfile(text: LockfileText & { lockfile: string 
     const entry = packages.get(key)!;
     const record = value as Record<string, unknown>;
     const deps: LockedDep[] = [];
-    for (const [field, type] of [['dependencies', 'prod'], ['optionalDependencies', 'optional']] as const) {
-      for (const [name, range] of Object.entries(stringsAt(label, `entry ${JSON.stringify(request)}.${field}`, record[field]))) deps.push({ name, spec: range, type, target: target(name, range) });
+    for (const [field, type] of [
+      ['dependencies', 'prod'],
+      ['optionalDependencies', 'optional'],
+    ] as const) {
+      for (const [name, range] of Object.entries(stringsAt(label, `entry ${JSON.stringify(request)}.${field}`, record[field])))
+        deps.push({ name, spec: range, type, target: target(name, range) });
     }
     packages.set(key, { ...entry, deps });
   }
 
   const rootManifest = parseManifest(text.packageJson);
   const importers: LockedImporter[] = rootManifest
-    ? [['', rootManifest] as const, ...Object.entries(text.workspaceManifests).map(([dir, m]) => [dir, parseManifest(m) ?? {}] as const)].map(([location, manifest]) => ({
+    ? [
+        ['', rootManifest] as const,
+        ...Object.entries(text.workspaceManifests).map(([dir, m]) => [dir, parseManifest(m) ?? {}] as const),
+      ].map(([location, manifest]) => ({
         location,
         name: typeof manifest.name === 'string' ? manifest.name : location || 'root',
         version: typeof manifest.version === 'string' ? manifest.version : '',
-        deps: Object.entries(declaredIn(manifest)).map(([name, { spec, type }]) => ({ name, spec, type, target: target(name, spec) ?? anyEntryFor(requests, name) })),
+        deps: Object.entries(declaredIn(manifest)).map(([name, { spec, type }]) => ({
+          name,
+          spec,
+          type,
+          target: target(name, spec) ?? anyEntryFor(requests, name),
+        })),
         line: null,
       }))
     : [{ location: '', name: 'root', version: '', deps: unrequired(packages, requests), line: null }];

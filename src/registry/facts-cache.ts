@@ -81,10 +81,15 @@ export class CachedClient implements MetadataClient {
 
   async packageFacts(name: string, versions: readonly string[] = []): Promise<PackageFacts> {
     const cached = await this.#read(name);
-    if (cached && (this.options.offline || this.options.now() - cached.fetchedAt < this.options.maxAgeMs) && versions.every((v) => covers(cached.facts, v))) {
+    if (
+      cached &&
+      (this.options.offline || this.options.now() - cached.fetchedAt < this.options.maxAgeMs) &&
+      versions.every((v) => covers(cached.facts, v))
+    ) {
       return cached.facts;
     }
-    if (this.options.offline) throw new RegistryError(name, cached ? 'cached facts lack a needed version (--offline)' : 'not in the cache (--offline)');
+    if (this.options.offline)
+      throw new RegistryError(name, cached ? 'cached facts lack a needed version (--offline)' : 'not in the cache (--offline)');
     const facts = await this.inner.packageFacts(name, versions);
     this.#append(name, facts);
     return facts;
@@ -138,7 +143,12 @@ export class CachedClient implements MetadataClient {
       this.#pack = { name: packName, stream, offset: 0 };
     }
     const line = Buffer.from(`${JSON.stringify(encode(facts))}\n`);
-    this.#written.set(this.#key(name), { pack: this.#pack.name, offset: this.#pack.offset, length: line.length - 1, fetchedAt: this.options.now() });
+    this.#written.set(this.#key(name), {
+      pack: this.#pack.name,
+      offset: this.#pack.offset,
+      length: line.length - 1,
+      fetchedAt: this.options.now(),
+    });
     this.#pack.offset += line.length;
     this.#pack.stream.write(line);
   }
@@ -152,7 +162,6 @@ export class CachedClient implements MetadataClient {
       if (!live.has(file) && started < settled) await rm(path.join(this.#dir, file), { force: true });
     }
   }
-
 }
 
 export function encode(facts: PackageFacts): StoredFacts {
@@ -173,7 +182,14 @@ export function encode(facts: PackageFacts): StoredFacts {
     const scripts = Object.keys(v.installScripts).length ? ref(v.installScripts) : -1;
     const row: StoredVersion = [v.version, flags, ref(v.publisher), ref(v.maintainers), scripts];
     const ownTime = v.publishedAt !== facts.publishTimes.get(v.version);
-    if (v.detailed || ownTime) row.push({ dependencies: v.dependencies, deprecated: v.deprecated, repository: v.repository, integrity: v.integrity, ...(ownTime ? { publishedAt: v.publishedAt } : {}) });
+    if (v.detailed || ownTime)
+      row.push({
+        dependencies: v.dependencies,
+        deprecated: v.deprecated,
+        repository: v.repository,
+        integrity: v.integrity,
+        ...(ownTime ? { publishedAt: v.publishedAt } : {}),
+      });
     return row;
   });
   const { versions: _versions, publishTimes, ...rest } = facts;

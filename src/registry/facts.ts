@@ -56,7 +56,8 @@ export function extractFacts(doc: unknown, expectedName: string, detailFor?: Rea
  * unpublished as a whole is the exception: its document keeps `time.unpublished` and no versions.
  */
 function packumentProblem(doc: unknown, expectedName: string): string | null {
-  if (!isRecord(doc)) return `registry sent ${doc === null ? 'null' : Array.isArray(doc) ? 'a list' : `a ${typeof doc}`} instead of a package document`;
+  if (!isRecord(doc))
+    return `registry sent ${doc === null ? 'null' : Array.isArray(doc) ? 'a list' : `a ${typeof doc}`} instead of a package document`;
   if (typeof doc.name !== 'string') return 'registry sent a document without a package name';
   if (doc.name !== expectedName) return `registry sent the document of another package (${JSON.stringify(bounded(doc.name, MAX_NAME))})`;
   const unpublished = isRecord(doc.time) && isRecord(doc.time.unpublished);
@@ -75,7 +76,9 @@ function versionFacts(version: string, m: Record<string, unknown>, publishedAt: 
     publishedAt,
     publisher: publisher(m._npmUser),
     maintainers: people(m.maintainers),
-    dependencies: detailed ? Object.fromEntries([...Object.entries(stringRecord(m.dependencies)), ...Object.entries(stringRecord(m.optionalDependencies))]) : {},
+    dependencies: detailed
+      ? Object.fromEntries([...Object.entries(stringRecord(m.dependencies)), ...Object.entries(stringRecord(m.optionalDependencies))])
+      : {},
     installScripts,
     gypfile: m.gypfile === true,
     deprecated: detailed && typeof m.deprecated === 'string' && m.deprecated !== '' ? bounded(m.deprecated, MAX_TEXT) : undefined,
@@ -98,7 +101,10 @@ function bounded(text: string, max: number): string {
 
 function publisher(value: unknown): Publisher | undefined {
   if (!isRecord(value) || typeof value.name !== 'string' || value.name === '') return undefined;
-  const trusted = isRecord(value.trustedPublisher) && typeof value.trustedPublisher.id === 'string' ? bounded(value.trustedPublisher.id, MAX_NAME) : undefined;
+  const trusted =
+    isRecord(value.trustedPublisher) && typeof value.trustedPublisher.id === 'string'
+      ? bounded(value.trustedPublisher.id, MAX_NAME)
+      : undefined;
   return {
     name: bounded(value.name, MAX_NAME),
     ...(typeof value.email === 'string' ? { email: bounded(value.email, MAX_NAME) } : {}),
@@ -110,7 +116,8 @@ function people(value: unknown): Person[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const out: Person[] = [];
   for (const p of value) {
-    if (isRecord(p) && typeof p.name === 'string') out.push({ name: bounded(p.name, MAX_NAME), ...(typeof p.email === 'string' ? { email: bounded(p.email, MAX_NAME) } : {}) });
+    if (isRecord(p) && typeof p.name === 'string')
+      out.push({ name: bounded(p.name, MAX_NAME), ...(typeof p.email === 'string' ? { email: bounded(p.email, MAX_NAME) } : {}) });
     else if (typeof p === 'string') out.push({ name: bounded(p.replace(/\s*<.*$/, ''), MAX_NAME) });
   }
   return out;
@@ -125,7 +132,9 @@ function repositoryUrl(value: unknown): string | undefined {
 /** Own properties only: a dependency named __proto__ or constructor stays plain data. */
 function stringRecord(value: unknown): Record<string, string> {
   if (!isRecord(value)) return {};
-  return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (typeof v === 'string' ? [[bounded(k, MAX_NAME), bounded(v, MAX_TEXT)]] : [])));
+  return Object.fromEntries(
+    Object.entries(value).flatMap(([k, v]) => (typeof v === 'string' ? [[bounded(k, MAX_NAME), bounded(v, MAX_TEXT)]] : [])),
+  );
 }
 
 function parseTime(value: unknown): number | undefined {

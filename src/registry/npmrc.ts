@@ -4,7 +4,7 @@ import ini from 'ini';
 import { ConfigError } from '../errors.js';
 import { readRegularFile } from '../files.js';
 
-export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
+const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
 
 /** Registry settings in the flat shape npm-registry-fetch (under pacote) reads. */
 export interface RegistryConfig {
@@ -52,7 +52,10 @@ export function readRegistryConfig(sources: NpmrcSources): RegistryConfig {
   Object.assign(merged, readNpmrc(userconfig, env));
   if (sources.projectNpmrc !== null) {
     const file = path.join(sources.projectDir, '.npmrc');
-    Object.assign(merged, sources.projectNpmrcChecked ? parseNpmrc(sources.projectNpmrc, env, file) : credentialsOnly(sources.projectNpmrc, env, file));
+    Object.assign(
+      merged,
+      sources.projectNpmrcChecked ? parseNpmrc(sources.projectNpmrc, env, file) : credentialsOnly(sources.projectNpmrc, env, file),
+    );
   }
   for (const [rawKey, value] of Object.entries(env)) {
     if (value === undefined || !/^npm_config_/i.test(rawKey)) continue;
@@ -110,13 +113,27 @@ function credentialsOnly(text: string, env: NodeJS.ProcessEnv, file: string): Re
     // not a URL: its unscoped token goes nowhere
   }
   const out: Record<string, string | boolean> = {};
-  for (const [key, value] of Object.entries(parseNpmrc(text, env, file, (k) => (k.startsWith('//') && HOST_CREDENTIALS.includes(k.slice(k.lastIndexOf(':') + 1))) || ((k === '_authToken' || k === '_auth') && dart !== null)))) {
+  for (const [key, value] of Object.entries(
+    parseNpmrc(
+      text,
+      env,
+      file,
+      (k) =>
+        (k.startsWith('//') && HOST_CREDENTIALS.includes(k.slice(k.lastIndexOf(':') + 1))) ||
+        ((k === '_authToken' || k === '_auth') && dart !== null),
+    ),
+  )) {
     out[key.startsWith('//') ? key : `${dart}:${key}`] = value;
   }
   return out;
 }
 
-function parseNpmrc(text: string, env: NodeJS.ProcessEnv, file: string, keep: (key: string) => boolean = isRelevant): Record<string, string | boolean> {
+function parseNpmrc(
+  text: string,
+  env: NodeJS.ProcessEnv,
+  file: string,
+  keep: (key: string) => boolean = isRelevant,
+): Record<string, string | boolean> {
   const parsed = ini.parse(text) as Record<string, unknown>;
   const out: Record<string, string | boolean> = {};
   for (const [key, value] of Object.entries(parsed)) {
@@ -137,7 +154,7 @@ function substituteEnv(value: string, env: NodeJS.ProcessEnv, file: string, key:
 }
 
 /** npm's "nerf dart": the registry URL without protocol, e.g. //registry.npmjs.org/ */
-export function nerfDart(url: string): string {
+function nerfDart(url: string): string {
   const u = new URL(url);
   return `//${u.host}${u.pathname.replace(/[^/]*$/, '')}`;
 }
@@ -168,6 +185,7 @@ function readCa(file: string): string {
  */
 export function registryUrls(config: RegistryConfig): string[] {
   const urls = new Set([DEFAULT_REGISTRY, 'https://registry.yarnpkg.com/', config.registry]);
-  for (const [key, value] of Object.entries(config.options)) if (/^@[^:]+:registry$/.test(key) && typeof value === 'string') urls.add(value);
+  for (const [key, value] of Object.entries(config.options))
+    if (/^@[^:]+:registry$/.test(key) && typeof value === 'string') urls.add(value);
   return [...urls];
 }

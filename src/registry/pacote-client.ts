@@ -16,7 +16,7 @@ export interface FetchLimits {
   readonly maxResponseBytes: number;
 }
 
-export const DEFAULT_LIMITS: FetchLimits = { timeoutMs: 30_000, retries: 2, maxResponseBytes: 64 * 1024 * 1024 };
+const DEFAULT_LIMITS: FetchLimits = { timeoutMs: 30_000, retries: 2, maxResponseBytes: 64 * 1024 * 1024 };
 
 export interface PacoteClientOptions {
   readonly config: RegistryConfig;
@@ -25,7 +25,6 @@ export interface PacoteClientOptions {
   /** Aborts every request in flight and any retry: the run's deadline. */
   readonly signal?: AbortSignal;
 }
-
 
 interface Session {
   readonly pacote: typeof import('pacote');
@@ -52,7 +51,7 @@ export class PacoteClient implements MetadataClient {
     let pending = this.#inFlight.get(name);
     if (!pending) {
       // shared while in flight, forgotten once settled: the client must not keep every package's facts
-      pending = this.#fetch(name, versions && versions.length ? new Set(versions) : undefined).finally(() => this.#inFlight.delete(name));
+      pending = this.#fetch(name, versions?.length ? new Set(versions) : undefined).finally(() => this.#inFlight.delete(name));
       this.#inFlight.set(name, pending);
     }
     return pending;
@@ -64,7 +63,17 @@ export class PacoteClient implements MetadataClient {
       const [{ default: pacote }, { SizeLimitedAgent: Agent }] = await Promise.all([import('pacote'), import('./limited-agent.js')]);
       const { config, maxSockets } = this.#client;
       const tls = config.options;
-      const agent = new Agent({ ca: tls.ca, strictSSL: tls.strictSSL, proxy: tls.proxy, noProxy: tls.noProxy, maxSockets: maxSockets ?? 16, timeout: this.#limits.timeoutMs }, this.#limits.maxResponseBytes);
+      const agent = new Agent(
+        {
+          ca: tls.ca,
+          strictSSL: tls.strictSSL,
+          proxy: tls.proxy,
+          noProxy: tls.noProxy,
+          maxSockets: maxSockets ?? 16,
+          timeout: this.#limits.timeoutMs,
+        },
+        this.#limits.maxResponseBytes,
+      );
       const options = {
         ...config.options,
         registry: config.registry,
@@ -106,13 +115,27 @@ export class PacoteClient implements MetadataClient {
   #describe(agent: SizeLimitedAgent, name: string, error: unknown): { reason: string; transient: boolean } {
     const e = error as { code?: string; statusCode?: number; type?: string; message?: string };
     if (agent.wasCutOff(`/${name.replace('/', '%2f')}`)) {
-      return { reason: `response larger than the ${(this.#limits.maxResponseBytes / 1024 / 1024).toFixed(0)} MB limit (--max-response-size)`, transient: false };
+      return {
+        reason: `response larger than the ${(this.#limits.maxResponseBytes / 1024 / 1024).toFixed(0)} MB limit (--max-response-size)`,
+        transient: false,
+      };
     }
     if (e.code === 'E404' || e.statusCode === 404) return { reason: 'not found on the registry (404)', transient: false };
-    if (typeof e.statusCode === 'number') return { reason: `registry answered HTTP ${e.statusCode}`, transient: e.statusCode >= 500 || e.statusCode === 408 || e.statusCode === 429 };
+    if (typeof e.statusCode === 'number')
+      return {
+        reason: `registry answered HTTP ${e.statusCode}`,
+        transient: e.statusCode >= 500 || e.statusCode === 408 || e.statusCode === 429,
+      };
     if (e.code === 'EJSONPARSE' || e.type === 'invalid-json') return { reason: 'registry sent invalid JSON', transient: true };
-    if (e.type === 'request-timeout' || /TIMEOUT|ETIMEDOUT/.test(e.code ?? '')) return { reason: `no answer within ${this.#limits.timeoutMs / 1000}s (--timeout)`, transient: true };
-    if (e.code === 'ECONNRESET' || e.code === 'ECONNREFUSED' || e.code === 'EPIPE' || e.type === 'system' || /premature close|aborted/i.test(e.message ?? '')) {
+    if (e.type === 'request-timeout' || /TIMEOUT|ETIMEDOUT/.test(e.code ?? ''))
+      return { reason: `no answer within ${this.#limits.timeoutMs / 1000}s (--timeout)`, transient: true };
+    if (
+      e.code === 'ECONNRESET' ||
+      e.code === 'ECONNREFUSED' ||
+      e.code === 'EPIPE' ||
+      e.type === 'system' ||
+      /premature close|aborted/i.test(e.message ?? '')
+    ) {
       return { reason: `connection failed (${e.code ?? 'cut short'})`, transient: true };
     }
     if (e.code) return { reason: `request failed (${e.code})`, transient: false };
@@ -121,4 +144,15 @@ export class PacoteClient implements MetadataClient {
 }
 
 const noop = (): void => {};
-const silentLog = { error: noop, warn: noop, notice: noop, info: noop, verbose: noop, silly: noop, http: noop, timing: noop, pause: noop, resume: noop };
+const silentLog = {
+  error: noop,
+  warn: noop,
+  notice: noop,
+  info: noop,
+  verbose: noop,
+  silly: noop,
+  http: noop,
+  timing: noop,
+  pause: noop,
+  resume: noop,
+};

@@ -21,7 +21,9 @@ export function formatGithub(result: DiffResult, options: GithubOptions): string
     return `::${command(f.severity)} ${at(f.location)},title=${property(title)}::${data(message(f))}`;
   });
   for (const u of result.unavailable) {
-    lines.push(`::warning ${at(u.location)},title=${property(`depguard: ${u.package.name}@${u.package.version} could not be checked`)}::${data(u.reason)}`);
+    lines.push(
+      `::warning ${at(u.location)},title=${property(`depguard: ${u.package.name}@${u.package.version} could not be checked`)}::${data(u.reason)}`,
+    );
   }
   lines.push(`depguard: ${verdictOf(result, options.failOn).message}`);
   return `${lines.join('\n')}\n`;

@@ -10,10 +10,6 @@ import { formatText } from './text.js';
 export const FORMATS = ['text', 'json', 'sarif', 'markdown', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export function isFormat(value: string): value is Format {
-  return (FORMATS as readonly string[]).includes(value);
-}
-
 /** Everything any formatter may need besides the result; each takes only its part. */
 export interface ReportContext {
   readonly failOn: Severity;

@@ -29,7 +29,9 @@ export function formatMarkdown(result: DiffResult, options: MarkdownOptions): st
   const verdict = verdictOf(result, options.failOn);
   const scope = result.command === 'audit' ? `audit of ${md(result.head, 200)}` : `${md(result.base, 200)} → ${md(result.head, 200)}`;
   const head = `## ${ICON[verdict.status]} depguard: ${verdict.message}\n\n${scope}: ${changeSummary(result)}\n`;
-  const policyNote = result.policy.changedByThisChange ? `\n> [!WARNING]\n> This change edits depguard's policy: it was judged by the base revision's policy (${md(result.policy.source ?? 'none', 200)}); the edit takes effect once merged.\n` : '';
+  const policyNote = result.policy.changedByThisChange
+    ? `\n> [!WARNING]\n> This change edits depguard's policy: it was judged by the base revision's policy (${md(result.policy.source ?? 'none', 200)}); the edit takes effect once merged.\n`
+    : '';
   const tail =
     policyNote +
     section('Accepted by policy (not counted)', acceptedByPolicy(result)) +
@@ -89,11 +91,16 @@ function checksNotMade(result: DiffResult): string[] {
 }
 
 function acceptedByPolicy(result: DiffResult): string[] {
-  return result.suppressed.map(({ finding: f, ignore }) => `- ${f.severity} ${f.ruleId} ${md(`${f.package.name}@${f.package.version}`)}: ${md(ignore.reason)}${ignore.approvedBy ? ` (${md(ignore.approvedBy, 200)})` : ''}`);
+  return result.suppressed.map(
+    ({ finding: f, ignore }) =>
+      `- ${f.severity} ${f.ruleId} ${md(`${f.package.name}@${f.package.version}`)}: ${md(ignore.reason)}${ignore.approvedBy ? ` (${md(ignore.approvedBy, 200)})` : ''}`,
+  );
 }
 
 function expiredEntries(result: DiffResult): string[] {
-  return result.expiredIgnores.map((e) => `- ${md(`${e.package}@${e.version}`)} ${md(coveredRules(e).join(', '))}: expired ${md(e.expires ?? '')} (${md(e.reason)})`);
+  return result.expiredIgnores.map(
+    (e) => `- ${md(`${e.package}@${e.version}`)} ${md(coveredRules(e).join(', '))}: expired ${md(e.expires ?? '')} (${md(e.reason)})`,
+  );
 }
 
 function couldNotBeChecked(result: DiffResult): string[] {

@@ -4,6 +4,7 @@
  * escapes, so nothing can recolour the screen or start a line that looks like depguard's own.
  * Bidirectional overrides are escaped too. Long strings are cut.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters in strangers' strings is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const MAX_LENGTH = 500;
 

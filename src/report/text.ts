@@ -22,7 +22,11 @@ export function formatText(result: DiffResult, options: TextOptions): string {
   const sev = (s: Severity): string => paint(c, s)(s.toUpperCase().padEnd(8));
   // wide enough for every rule id, so messages line up
   const ruleWidth = Math.max(0, ...result.rules.map((r) => r.id.length));
-  lines.push(c.bold(result.command === 'audit' ? `depguard audit ${safe(result.head)}` : `depguard diff ${safe(result.base)} -> ${safe(result.head)}`));
+  lines.push(
+    c.bold(
+      result.command === 'audit' ? `depguard audit ${safe(result.head)}` : `depguard diff ${safe(result.base)} -> ${safe(result.head)}`,
+    ),
+  );
   lines.push(changeSummary(result));
 
   const groups = groupByPackage(result.findings);
@@ -33,12 +37,16 @@ export function formatText(result: DiffResult, options: TextOptions): string {
     lines.push('', `${sev(top)} ${c.bold(safe(f0.package.name))} ${version}  ${c.dim(`(${findingPlace(f0)})`)}`);
     for (const f of group) {
       lines.push(`  ${paint(c, f.severity)(f.severity.padEnd(8))} ${f.ruleId.padEnd(ruleWidth)} ${safe(f.message)}`);
-      if (f.kind === 'package' && f.escalation) lines.push(`  ${' '.repeat(8)} ${' '.repeat(ruleWidth)} ${c.dim(`raised from ${f.escalation.from}: ${f.escalation.reason}`)}`);
+      if (f.kind === 'package' && f.escalation)
+        lines.push(`  ${' '.repeat(8)} ${' '.repeat(ruleWidth)} ${c.dim(`raised from ${f.escalation.from}: ${f.escalation.reason}`)}`);
     }
-    for (const p of f0.kind === 'package' ? f0.paths.slice(0, 3) : []) lines.push(`  ${c.dim('path')} ${safe(pathText(p), MAX_PATH_LENGTH)}`);
+    for (const p of f0.kind === 'package' ? f0.paths.slice(0, 3) : [])
+      lines.push(`  ${c.dim('path')} ${safe(pathText(p), MAX_PATH_LENGTH)}`);
   }
 
-  const quiet = result.changes.filter((ch) => !result.findings.some((f) => f.package.name === ch.name && f.package.version === (ch.version ?? ch.previousVersion)));
+  const quiet = result.changes.filter(
+    (ch) => !result.findings.some((f) => f.package.name === ch.name && f.package.version === (ch.version ?? ch.previousVersion)),
+  );
   if (quiet.length && (options.verbose || (quiet.length <= MAX_LISTED_CHANGES && result.command === 'diff'))) {
     lines.push('', c.bold('Changes without findings'));
     for (const ch of quiet) {
@@ -50,18 +58,33 @@ export function formatText(result: DiffResult, options: TextOptions): string {
   }
 
   if (result.policy.changedByThisChange) {
-    lines.push('', c.bold(c.yellow(`Note: this change edits depguard's policy: it was judged by the base revision's policy (${safe(result.policy.source ?? 'none')}); the edit takes effect once merged.`)));
+    lines.push(
+      '',
+      c.bold(
+        c.yellow(
+          `Note: this change edits depguard's policy: it was judged by the base revision's policy (${safe(result.policy.source ?? 'none')}); the edit takes effect once merged.`,
+        ),
+      ),
+    );
   }
   if (result.suppressed.length) {
-    lines.push('', c.bold(`Accepted by policy (${result.suppressed.length} finding${result.suppressed.length === 1 ? '' : 's'}, not counted)`));
+    lines.push(
+      '',
+      c.bold(`Accepted by policy (${result.suppressed.length} finding${result.suppressed.length === 1 ? '' : 's'}, not counted)`),
+    );
     for (const { finding: f, ignore } of result.suppressed.slice(0, 20)) {
-      lines.push(`  ${f.severity.padEnd(8)} ${f.ruleId.padEnd(ruleWidth)} ${safe(f.package.name)}@${safe(f.package.version)}: ${safe(ignore.reason)}${ignore.approvedBy ? ` (${safe(ignore.approvedBy)}${ignore.approvedAt ? `, ${safe(ignore.approvedAt)}` : ''})` : ''}`);
+      lines.push(
+        `  ${f.severity.padEnd(8)} ${f.ruleId.padEnd(ruleWidth)} ${safe(f.package.name)}@${safe(f.package.version)}: ${safe(ignore.reason)}${ignore.approvedBy ? ` (${safe(ignore.approvedBy)}${ignore.approvedAt ? `, ${safe(ignore.approvedAt)}` : ''})` : ''}`,
+      );
     }
     if (result.suppressed.length > 20) lines.push(`  … ${result.suppressed.length - 20} more`);
   }
   if (result.expiredIgnores.length) {
     lines.push('', c.bold(c.yellow('Expired policy entries (no longer applied)')));
-    for (const e of result.expiredIgnores) lines.push(`  ${safe(e.package)}@${safe(e.version)} ${coveredRules(e).join(', ')}: expired ${safe(e.expires ?? '')} (${safe(e.reason)})`);
+    for (const e of result.expiredIgnores)
+      lines.push(
+        `  ${safe(e.package)}@${safe(e.version)} ${coveredRules(e).join(', ')}: expired ${safe(e.expires ?? '')} (${safe(e.reason)})`,
+      );
   }
   if (result.unavailable.length) {
     lines.push('', c.bold(c.yellow('Could not be checked (registry metadata unavailable)')));
@@ -70,7 +93,10 @@ export function formatText(result: DiffResult, options: TextOptions): string {
   if (result.skipped.length) {
     lines.push('', c.bold('Checks not made'));
     for (const [reason, pkgs] of groupSkipped(result.skipped)) {
-      const list = [...pkgs].slice(0, 5).map((p) => safe(p)).join(', ');
+      const list = [...pkgs]
+        .slice(0, 5)
+        .map((p) => safe(p))
+        .join(', ');
       lines.push(`  ${safe(reason)} (${pkgs.size} package${pkgs.size === 1 ? '' : 's'}: ${list}${pkgs.size > 5 ? ', …' : ''})`);
     }
   }

@@ -7,7 +7,7 @@ import type { Draft, Trait } from './rule.js';
  * Every group in `when` must be matched by at least one trait; the findings that carry a
  * matching trait are raised to `severity`. Documented in docs/rules/scoring.md.
  */
-export interface Combination {
+interface Combination {
   readonly id: string;
   readonly when: readonly (readonly Trait[])[];
   readonly severity: Severity;
@@ -24,7 +24,7 @@ const NEWCOMER: readonly Trait[] = ['publisher:new', 'publisher:recent'];
 const PAYLOAD: readonly Trait[] = ['payload:new-dependency', 'payload:install-script'];
 const TRUST_LOST: readonly Trait[] = ['trust:provenance-lost', 'trust:trusted-publisher-lost'];
 
-export const COMBINATIONS: readonly Combination[] = [
+const COMBINATIONS: readonly Combination[] = [
   {
     id: 'newcomer-ships-new-code',
     when: [NEWCOMER, PAYLOAD],
@@ -36,7 +36,8 @@ export const COMBINATIONS: readonly Combination[] = [
     id: 'trust-lost-ships-new-code',
     when: [TRUST_LOST, PAYLOAD],
     severity: 'critical',
-    reason: 'the release lost its provenance or trusted publisher and ships a new dependency or install script (a stolen token publishing outside CI)',
+    reason:
+      'the release lost its provenance or trusted publisher and ships a new dependency or install script (a stolen token publishing outside CI)',
     inRangeOnly: false,
   },
   {
@@ -71,7 +72,8 @@ export const COMBINATIONS: readonly Combination[] = [
     id: 'new-identity-ships-new-code',
     when: [['publisher:email-changed'], PAYLOAD],
     severity: 'high',
-    reason: 'the publishing account used a new email address and the release ships a new dependency or install script (an account takeover)',
+    reason:
+      'the publishing account used a new email address and the release ships a new dependency or install script (an account takeover)',
     inRangeOnly: true,
   },
 ];

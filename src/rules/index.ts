@@ -43,6 +43,11 @@ export const AUDIT_RULES: readonly Rule[] = RULES.filter((r) => r !== newPackage
 export const PROJECT_RULES: readonly ProjectRule[] = [lockfileOutOfSync, lockfileChanged, policyChanged];
 
 /** Every rule with its title, default severity and page, for `depguard rules`, policy validation and the reports. */
-export const ALL_RULES: readonly RuleInfo[] = [...RULES, ...PROJECT_RULES].map(({ id, title, defaultSeverity, docs }) => ({ id, title, defaultSeverity, docs }));
+export const ALL_RULES: readonly RuleInfo[] = [...RULES, ...PROJECT_RULES].map(({ id, title, defaultSeverity, docs }) => ({
+  id,
+  title,
+  defaultSeverity,
+  docs,
+}));
 
 export const RULE_IDS: readonly string[] = ALL_RULES.map((r) => r.id);

@@ -18,8 +18,12 @@ export const installScriptAdded = defineRule({
       const added = Object.keys(now).filter((k) => !Object.hasOwn(then, k));
       const changed = Object.keys(now).filter((k) => Object.hasOwn(then, k) && then[k] !== now[k]);
       if (added.length === 0 && changed.length === 0) return pass;
-      const everHad = facts ? [...facts.versions.values()].some((v) => v.version !== after.version && publishedBefore(v, after) && sameScripts(installCommands(v), now)) : false;
-      return { findings: [draft(change.name, isNew, now, added, changed, then, isInRangeUpdate(change), everHad)] };
+      const everHad = facts
+        ? [...facts.versions.values()].some(
+            (v) => v.version !== after.version && publishedBefore(v, after) && sameScripts(installCommands(v), now),
+          )
+        : false;
+      return { findings: [draft(isNew, now, added, changed, then, isInRangeUpdate(change), everHad)] };
     }
     // Offline: the lockfile (v2/v3) records hasInstallScript, not the command.
     if (change.after!.hasInstallScript && !change.before?.hasInstallScript && !isNew) {
@@ -38,7 +42,15 @@ export const installScriptAdded = defineRule({
   },
 });
 
-function draft(name: string, isNew: boolean, now: Record<string, string>, added: string[], changed: string[], then: Record<string, string>, inRange: boolean, everHad: boolean): Draft {
+function draft(
+  isNew: boolean,
+  now: Record<string, string>,
+  added: string[],
+  changed: string[],
+  then: Record<string, string>,
+  inRange: boolean,
+  everHad: boolean,
+): Draft {
   const describe = (k: string): string => `${k}: ${JSON.stringify(now[k])}`;
   const parts = [
     ...added.map((k) => `adds ${describe(k)}`),
@@ -52,12 +64,14 @@ function draft(name: string, isNew: boolean, now: Record<string, string>, added:
     // a script coming back is not new code arriving: no payload trait to combine
     traits: isNew || everHad ? [] : ['payload:install-script'],
     evidence: { scripts: now, added, changed, previous: then, source: 'registry', earlierVersionHadSameScripts: everHad },
-    message: isNew ? `new package runs code at install: ${Object.keys(now).map(describe).join(', ')}` : `${parts.join('; ')}${everHad ? ' (an earlier release had the same scripts)' : ''}`,
+    message: isNew
+      ? `new package runs code at install: ${Object.keys(now).map(describe).join(', ')}`
+      : `${parts.join('; ')}${everHad ? ' (an earlier release had the same scripts)' : ''}`,
   };
 }
 
 /** preinstall/install/postinstall, and the implicit `node-gyp rebuild` of a package with binding.gyp. */
-export function installCommands(v: VersionFacts): Record<string, string> {
+function installCommands(v: VersionFacts): Record<string, string> {
   const scripts: Record<string, string> = { ...v.installScripts };
   if (v.gypfile && !scripts.install && !scripts.preinstall) scripts.install = 'node-gyp rebuild';
   return scripts;

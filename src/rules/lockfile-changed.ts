@@ -12,15 +12,30 @@ export const lockfileChanged = defineProjectRule({
   check(_base, _head, { lockfiles }) {
     // a project's first lockfile is audited in full as it is: no set of lockfiles changed hands
     if (lockfiles === null || lockfiles.base.length === 0) return { findings: [] };
-    const evidence = (change: 'added' | 'removed', file: string): ProjectDraft['evidence'] => ({ change, lockfile: file, baseLockfiles: lockfiles.base, headLockfiles: lockfiles.head });
+    const evidence = (change: 'added' | 'removed', file: string): ProjectDraft['evidence'] => ({
+      change,
+      lockfile: file,
+      baseLockfiles: lockfiles.base,
+      headLockfiles: lockfiles.head,
+    });
     const had = lockfiles.base.join(', ');
     const findings: ProjectDraft[] = [
       ...lockfiles.head
         .filter((f) => !lockfiles.base.includes(f))
-        .map((file) => ({ subject: file, version: '', evidence: evidence('added', file), message: `this change adds ${file} beside ${had}: a package manager may install from it instead; depguard audited it as new` })),
+        .map((file) => ({
+          subject: file,
+          version: '',
+          evidence: evidence('added', file),
+          message: `this change adds ${file} beside ${had}: a package manager may install from it instead; depguard audited it as new`,
+        })),
       ...lockfiles.base
         .filter((f) => !lockfiles.head.includes(f))
-        .map((file) => ({ subject: file, version: '', evidence: evidence('removed', file), message: `this change removes ${file}, which the base had${lockfiles.head.length ? ` (the head has ${lockfiles.head.join(', ')})` : ''}` })),
+        .map((file) => ({
+          subject: file,
+          version: '',
+          evidence: evidence('removed', file),
+          message: `this change removes ${file}, which the base had${lockfiles.head.length ? ` (the head has ${lockfiles.head.join(', ')})` : ''}`,
+        })),
     ];
     return { findings };
   },

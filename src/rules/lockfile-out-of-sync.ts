@@ -19,17 +19,39 @@ export const lockfileOutOfSync = defineProjectRule({
     for (const [name, { spec, type }] of Object.entries(head.manifest).sort(([a], [b]) => (a < b ? -1 : 1))) {
       const lockedSpec = head.lockedRoot?.[name]?.spec;
       const version = topLevel.get(name);
-      const evidence = { declared: spec, type, lockedVersion: version ?? null, lockfileMadeFor: lockedSpec ?? null, packageJsonChanged: manifestChanged };
+      const evidence = {
+        declared: spec,
+        type,
+        lockedVersion: version ?? null,
+        lockfileMadeFor: lockedSpec ?? null,
+        packageJsonChanged: manifestChanged,
+      };
       if (version === undefined) {
         if (type === 'optional') continue;
-        findings.push({ subject: name, version: '', evidence, message: `package.json declares ${name}@${spec} (${type}) but the lockfile has no ${name}: it would be resolved fresh at install, unreviewed` });
+        findings.push({
+          subject: name,
+          version: '',
+          evidence,
+          message: `package.json declares ${name}@${spec} (${type}) but the lockfile has no ${name}: it would be resolved fresh at install, unreviewed`,
+        });
         continue;
       }
       const range = spec.startsWith('npm:') ? spec.slice(spec.lastIndexOf('@') + 1) : spec;
       if (semver.validRange(range) && !semver.satisfies(version, range, { includePrerelease: true })) {
-        findings.push({ subject: name, version, evidence, message: `package.json declares ${name}@${spec} but the lockfile holds ${version}` });
+        findings.push({
+          subject: name,
+          version,
+          evidence,
+          message: `package.json declares ${name}@${spec} but the lockfile holds ${version}`,
+        });
       } else if (head.lockedRoot && lockedSpec !== undefined && lockedSpec !== spec) {
-        findings.push({ subject: name, version, severity: 'low', evidence, message: `package.json declares ${name}@${spec} but the lockfile was made for ${name}@${lockedSpec}: regenerate the lockfile so the change is reviewed` });
+        findings.push({
+          subject: name,
+          version,
+          severity: 'low',
+          evidence,
+          message: `package.json declares ${name}@${spec} but the lockfile was made for ${name}@${lockedSpec}: regenerate the lockfile so the change is reviewed`,
+        });
       }
     }
     return { findings };
@@ -48,5 +70,7 @@ function rootDependencies(snapshot: Snapshot): Map<string, string> {
 }
 
 function sorted(d: Record<string, { spec: string; type: string }>): Array<[string, string, string]> {
-  return Object.entries(d).map(([k, v]) => [k, v.spec, v.type] as [string, string, string]).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  return Object.entries(d)
+    .map(([k, v]) => [k, v.spec, v.type] as [string, string, string])
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1));
 }

@@ -26,7 +26,9 @@ export const newPackage = defineRule({
       traits.push('package:sparse-history');
       severity = 'low';
     }
-    const how = change.direct ? 'a new direct dependency' : `new in the tree, brought in by ${change.paths[0]?.at(-2)?.name ?? 'another package'}`;
+    const how = change.direct
+      ? 'a new direct dependency'
+      : `new in the tree, brought in by ${change.paths[0]?.at(-2)?.name ?? 'another package'}`;
     const history = [
       age === undefined ? 'first publish date unknown' : `first published ${isoDate(facts.createdAt)} (${days(age)} days ago)`,
       `${versionCount} version${versionCount === 1 ? '' : 's'}`,
@@ -47,7 +49,9 @@ export const newPackage = defineRule({
           message: `${how}: ${history.join(', ')}`,
         },
       ],
-      ...(age === undefined ? { unchecked: 'the registry sent no trustworthy publish times (time.created), so the package age is unknown' } : {}),
+      ...(age === undefined
+        ? { unchecked: 'the registry sent no trustworthy publish times (time.created), so the package age is unknown' }
+        : {}),
     };
   },
 });

@@ -13,7 +13,8 @@ export const provenanceDropped = defineRule({
   appliesTo: isVersionChange,
   check({ facts, before, after }) {
     if (!facts || !before || !after) return versionsMissing;
-    if (facts.missing.publishers) return unchecked('the registry sent no _npmUser, so provenance and trusted publishing cannot be told from their absence');
+    if (facts.missing.publishers)
+      return unchecked('the registry sent no _npmUser, so provenance and trusted publishing cannot be told from their absence');
     const line = recentLine(facts, before, after);
     const hadProvenance = [before, ...line].some((v) => v.hasProvenance);
     const hadTrusted = [before, ...line].some((v) => v.publisher?.trustedPublisher);
@@ -51,7 +52,11 @@ function recentLine(facts: PackageFacts, before: VersionFacts, after: VersionFac
   return [...facts.versions.values()]
     .filter((v) => v.version !== after.version && v.version !== before.version && semver.valid(v.version) && !semver.prerelease(v.version))
     .filter((v) => major === null || semver.major(v.version) === major)
-    .filter((v) => (after.publishedAt !== undefined && v.publishedAt !== undefined ? v.publishedAt < after.publishedAt : semver.lt(v.version, after.version)))
+    .filter((v) =>
+      after.publishedAt !== undefined && v.publishedAt !== undefined
+        ? v.publishedAt < after.publishedAt
+        : semver.lt(v.version, after.version),
+    )
     .sort((a, b) => semver.compare(a.version, b.version))
     .slice(-LINE_WINDOW)
     .filter((v) => semver.gte(v.version, before.version));

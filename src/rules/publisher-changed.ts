@@ -32,7 +32,11 @@ export function comparePublishers(facts: PackageFacts, before: VersionFacts, aft
         {
           severity: 'info',
           traits: ['publisher:trusted'],
-          evidence: { publisher: after.publisher.name, trustedPublisher: after.publisher.trustedPublisher, previousPublisher: before.publisher.name },
+          evidence: {
+            publisher: after.publisher.name,
+            trustedPublisher: after.publisher.trustedPublisher,
+            previousPublisher: before.publisher.name,
+          },
           message: `published through trusted publishing (${after.publisher.trustedPublisher}) instead of by ${before.publisher.name}`,
         },
       ],
@@ -85,5 +89,7 @@ export function comparePublishers(facts: PackageFacts, before: VersionFacts, aft
 /** Releases of this package by the new version's publisher, published before it (oldest first). */
 function priorReleasesBy(facts: PackageFacts, after: VersionFacts): VersionFacts[] {
   const name = after.publisher!.name;
-  return [...facts.versions.values()].filter((v) => v.version !== after.version && v.publisher && sameAccount(v.publisher.name, name) && publishedBefore(v, after)).sort(releaseOrder);
+  return [...facts.versions.values()]
+    .filter((v) => v.version !== after.version && v.publisher && sameAccount(v.publisher.name, name) && publishedBefore(v, after))
+    .sort(releaseOrder);
 }

@@ -21,14 +21,23 @@ export const publisherHistory = defineRule({
     if (!facts || !after) return unchecked('the registry does not list the locked version');
     if (after.publishedAt === undefined) return unchecked('the registry sent no trustworthy publish times');
     if (now - after.publishedAt > WINDOW) return pass;
-    const byOthers = [...facts.versions.values()].filter((v) => v.publishedAt !== undefined && publishedBefore(v, after) && v.publisher && !(after.publisher && sameAccount(v.publisher.name, after.publisher.name)));
+    const byOthers = [...facts.versions.values()].filter(
+      (v) =>
+        v.publishedAt !== undefined &&
+        publishedBefore(v, after) &&
+        v.publisher &&
+        !(after.publisher && sameAccount(v.publisher.name, after.publisher.name)),
+    );
     const previous = byOthers.sort((a, b) => b.publishedAt! - a.publishedAt!)[0];
     if (!previous) return pass;
     const outcome = comparePublishers(facts, previous, after);
     // only a newcomer matters here: the findings keep publisher-changed's wording, severity (medium) and traits
     const findings = outcome.findings
       .filter((f) => f.traits.includes('publisher:new') || f.traits.includes('publisher:recent'))
-      .map((f) => ({ ...f, message: `${after.version} (published ${isoDate(after.publishedAt)}; the last release by someone else was ${previous.version}): ${f.message}` }));
+      .map((f) => ({
+        ...f,
+        message: `${after.version} (published ${isoDate(after.publishedAt)}; the last release by someone else was ${previous.version}): ${f.message}`,
+      }));
     return { findings, ...(outcome.unchecked ? { unchecked: outcome.unchecked } : {}) };
   },
 });

@@ -27,7 +27,14 @@ export const publisherIdentityChanged = defineRule({
     if (!sameAccount(b.name, a.name) || !b.email || !a.email || sameAccount(b.email, a.email)) return pass;
     const email = a.email;
     // An address this account already used on a release no later than this one is not news.
-    const seen = [...facts.versions.values()].some((v) => v.version !== after.version && v.publisher?.email !== undefined && sameAccount(v.publisher.name, a.name) && sameAccount(v.publisher.email, email) && !publishedBefore(after, v));
+    const seen = [...facts.versions.values()].some(
+      (v) =>
+        v.version !== after.version &&
+        v.publisher?.email !== undefined &&
+        sameAccount(v.publisher.name, a.name) &&
+        sameAccount(v.publisher.email, email) &&
+        !publishedBefore(after, v),
+    );
     if (seen) return pass;
     return {
       findings: [

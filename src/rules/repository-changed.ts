@@ -28,9 +28,19 @@ export const repositoryChanged = defineRule({
 /** git+https://github.com/A/b.git, git://github.com/a/b, github:a/b -> github.com/a/b */
 export function normalizeRepository(url: string): string {
   let u = url.trim().toLowerCase();
-  u = u.replace(/^github:/, 'github.com/').replace(/^gitlab:/, 'gitlab.com/').replace(/^bitbucket:/, 'bitbucket.org/');
+  u = u
+    .replace(/^github:/, 'github.com/')
+    .replace(/^gitlab:/, 'gitlab.com/')
+    .replace(/^bitbucket:/, 'bitbucket.org/');
   if (/^[\w.-]+\/[\w.-]+$/.test(u)) u = `github.com/${u}`;
-  u = u.replace(/^git\+/, '').replace(/^[a-z]+:\/\//, '').replace(/^[^@/]+@/, '').replace(/^www\./, '');
+  u = u
+    .replace(/^git\+/, '')
+    .replace(/^[a-z]+:\/\//, '')
+    .replace(/^[^@/]+@/, '')
+    .replace(/^www\./, '');
   u = u.replace(/^([^/:]+):(?!\d)/, '$1/');
-  return u.replace(/#.*$/, '').replace(/\.git$/, '').replace(/\/+$/, '');
+  return u
+    .replace(/#.*$/, '')
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '');
 }

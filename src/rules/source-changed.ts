@@ -8,7 +8,8 @@ type Problem = { severity: Severity; kind: string; text: string };
 
 export const sourceChanged = defineRule({
   id: 'source-changed',
-  title: "Lockfile tampering signals: an unexpected host, plain http, a git/tarball/file source, another package's tarball, missing, weakened, ambiguous or changed integrity",
+  title:
+    "Lockfile tampering signals: an unexpected host, plain http, a git/tarball/file source, another package's tarball, missing, weakened, ambiguous or changed integrity",
   defaultSeverity: 'high',
   metadata: 'optional',
   appliesTo: (change) => change.after !== null,
@@ -62,7 +63,8 @@ function classify(name: string, version: string, resolved: string | null, regist
   } catch {
     return { kind: 'unknown-scheme', text: `resolved is not a URL (${resolved})` };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { kind: 'unknown-scheme', text: `resolved is neither a registry URL nor a git or file source (${resolved})` };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return { kind: 'unknown-scheme', text: `resolved is neither a registry URL nor a git or file source (${resolved})` };
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) return { kind: 'http', text: `downloaded over plain http (${resolved})` };
   const onHost = registries.map((r) => new URL(r)).filter((r) => r.host === url.host);
   if (onHost.length === 0) return { kind: 'foreign-host', text: `resolved points to ${url.host}, which is not a configured registry` };
@@ -70,7 +72,11 @@ function classify(name: string, version: string, resolved: string | null, regist
     .map((r) => r.pathname)
     .filter((p) => url.pathname.startsWith(p))
     .reduce<string | null>((a, b) => (a === null || b.length > a.length ? b : a), null);
-  if (prefix === null) return { kind: 'foreign-path', text: `resolved points to ${url.host}${url.pathname}, which is under no configured registry on ${url.host}` };
+  if (prefix === null)
+    return {
+      kind: 'foreign-path',
+      text: `resolved points to ${url.host}${url.pathname}, which is under no configured registry on ${url.host}`,
+    };
   return tarballOf(name, version, url.pathname.slice(prefix.length), resolved);
 }
 
@@ -86,7 +92,8 @@ function tarballOf(name: string, version: string, path: string, resolved: string
   const file = decode(path.slice(at + TARBALL_DIR.length));
   const basename = name.slice(name.lastIndexOf('/') + 1);
   if (owner === name && (file === `${basename}-${version}.tgz` || file === `${name}-${version}.tgz`)) return { kind: 'registry', text: '' };
-  const whose = owner === name ? `the tarball of another version of ${name} (${file ?? path})` : `a tarball of ${owner ?? 'an unreadable name'}`;
+  const whose =
+    owner === name ? `the tarball of another version of ${name} (${file ?? path})` : `a tarball of ${owner ?? 'an unreadable name'}`;
   return { kind: 'tarball-mismatch', text: `resolved is ${whose}, not of ${name}@${version} (${resolved})` };
 }
 
@@ -98,7 +105,11 @@ function decode(segment: string): string | null {
   }
 }
 
-const LOCAL_TEXT = { git: 'installed from git', file: 'installed from a local file', patch: 'installed with a local patch applied' } as const;
+const LOCAL_TEXT = {
+  git: 'installed from git',
+  file: 'installed from a local file',
+  patch: 'installed with a local patch applied',
+} as const;
 
 /**
  * The hashes npm would verify the tarball with. Against the previous lockfile only for the same
@@ -107,16 +118,43 @@ const LOCAL_TEXT = { git: 'installed from git', file: 'installed from a local fi
  */
 function integrityProblems(previous: LockedPackage | null, now: LockedPackage, published: string | undefined): Problem[] {
   if (!now.integrity) {
-    if (previous?.integrity) return [{ severity: 'high', kind: 'integrity-missing', text: `the integrity hash of ${now.version} was removed: npm would install whatever the URL serves` }];
-    return now.resolved && localOrGitSource(now.resolved) === null ? [{ severity: 'medium', kind: 'integrity-missing', text: 'the lockfile entry has no integrity hash' }] : [];
+    if (previous?.integrity)
+      return [
+        {
+          severity: 'high',
+          kind: 'integrity-missing',
+          text: `the integrity hash of ${now.version} was removed: npm would install whatever the URL serves`,
+        },
+      ];
+    return now.resolved && localOrGitSource(now.resolved) === null
+      ? [{ severity: 'medium', kind: 'integrity-missing', text: 'the lockfile entry has no integrity hash' }]
+      : [];
   }
   const hashes = parseIntegrity(now.integrity);
-  if (!hashes) return [{ severity: 'high', kind: 'integrity-invalid', text: `the integrity is not a hash npm can check (${now.integrity})` }];
+  if (!hashes)
+    return [{ severity: 'high', kind: 'integrity-invalid', text: `the integrity is not a hash npm can check (${now.integrity})` }];
   const before = previous?.integrity ? parseIntegrity(previous.integrity) : null;
   const registry = published ? parseIntegrity(published) : null;
   const problems: Problem[] = [...shapeProblems(hashes, before)];
-  if (before) problems.push(...compare(before, hashes, `integrity weakened from ${strongest(before)} to ${strongest(hashes)}`, `integrity changed for the same version ${now.version}: different bytes under the same name and version`));
-  if (registry) problems.push(...compare(registry, hashes, `the lockfile carries a ${strongest(hashes)} hash where the registry publishes ${strongest(registry)} for ${now.version}`, `the lockfile's integrity for ${now.version} differs from the registry's`, 'integrity-mismatch'));
+  if (before)
+    problems.push(
+      ...compare(
+        before,
+        hashes,
+        `integrity weakened from ${strongest(before)} to ${strongest(hashes)}`,
+        `integrity changed for the same version ${now.version}: different bytes under the same name and version`,
+      ),
+    );
+  if (registry)
+    problems.push(
+      ...compare(
+        registry,
+        hashes,
+        `the lockfile carries a ${strongest(hashes)} hash where the registry publishes ${strongest(registry)} for ${now.version}`,
+        `the lockfile's integrity for ${now.version} differs from the registry's`,
+        'integrity-mismatch',
+      ),
+    );
   return problems;
 }
 
@@ -128,16 +166,23 @@ function integrityProblems(previous: LockedPackage | null, now: LockedPackage, p
 function shapeProblems(hashes: Hashes, previous: Hashes | null): Problem[] {
   const problems: Problem[] = [];
   for (const [algorithm, digests] of hashes) {
-    if (digests.size > 1) problems.push({ severity: 'high', kind: 'integrity-ambiguous', text: `the integrity lists ${digests.size} ${algorithm} hashes: npm accepts a tarball that matches any one of them` });
+    if (digests.size > 1)
+      problems.push({
+        severity: 'high',
+        kind: 'integrity-ambiguous',
+        text: `the integrity lists ${digests.size} ${algorithm} hashes: npm accepts a tarball that matches any one of them`,
+      });
   }
   const top = strongest(hashes);
   const weaker = [...hashes.keys()].filter((a) => strength(a) < strength(top) && !previous?.has(a));
-  if (weaker.length) problems.push({ severity: 'high', kind: 'integrity-weak-added', text: `the integrity adds ${weaker.join(', ')} beside ${top}` });
+  if (weaker.length)
+    problems.push({ severity: 'high', kind: 'integrity-weak-added', text: `the integrity adds ${weaker.join(', ')} beside ${top}` });
   return problems;
 }
 
 function compare(reference: Hashes, hashes: Hashes, weakened: string, changed: string, changedKind = 'integrity-changed'): Problem[] {
-  if (strength(strongest(hashes)) < strength(strongest(reference))) return [{ severity: 'high', kind: 'integrity-weakened', text: weakened }];
+  if (strength(strongest(hashes)) < strength(strongest(reference)))
+    return [{ severity: 'high', kind: 'integrity-weakened', text: weakened }];
   return differentBytes(reference, hashes) ? [{ severity: 'high', kind: changedKind, text: changed }] : [];
 }
 
@@ -148,7 +193,11 @@ function dependencyProblem(then: LockedPackage, now: LockedPackage): Problem | n
   const removed = Object.keys(then.dependencies).filter((n) => !Object.hasOwn(now.dependencies, n));
   if (added.length === 0 && removed.length === 0) return null;
   const list = [...added.sort().map((n) => `+${n}`), ...removed.sort().map((n) => `-${n}`)].join(', ');
-  return { severity: 'high', kind: 'dependencies-changed', text: `the lockfile entry of the same version ${now.version} declares other dependencies (${list})` };
+  return {
+    severity: 'high',
+    kind: 'dependencies-changed',
+    text: `the lockfile entry of the same version ${now.version} declares other dependencies (${list})`,
+  };
 }
 
 /** One name and version is one tarball: copies of it in the same lockfile with different hashes are not all what the registry published. */

@@ -44,7 +44,10 @@ export const versionJump = defineRule({
       const tFrom = times.get(from);
       const tTo = times.get(to);
       if (tFrom !== undefined && tTo !== undefined && tTo > tFrom) {
-        const window = [...times.entries()].filter(([, t]) => t >= tFrom && t <= tTo).map(([, t]) => t).sort((a, b) => a - b);
+        const window = [...times.entries()]
+          .filter(([, t]) => t >= tFrom && t <= tTo)
+          .map(([, t]) => t)
+          .sort((a, b) => a - b);
         let gap = 0;
         let gapStart = tFrom;
         for (let i = 1; i < window.length; i++) {
@@ -87,12 +90,23 @@ export const versionJump = defineRule({
       }
     } else if (facts) {
       // Without times only the version numbers can be judged.
-      const highest = [...facts.versions.keys()].filter((v) => semver.valid(v) && semver.lt(v, to)).sort(semver.compare).at(-1);
+      const highest = [...facts.versions.keys()]
+        .filter((v) => semver.valid(v) && semver.lt(v, to))
+        .sort(semver.compare)
+        .at(-1);
       if (highest && semver.valid(to) && semver.major(to) - semver.major(highest) >= 2) {
-        signals.push({ trait: 'release:skip-ahead', severity: 'medium', text: `skips from ${highest} straight to ${to}`, detail: { highestEarlier: highest } });
+        signals.push({
+          trait: 'release:skip-ahead',
+          severity: 'medium',
+          text: `skips from ${highest} straight to ${to}`,
+          detail: { highestEarlier: highest },
+        });
       }
     }
-    const untimed = facts && !timesKnown ? { unchecked: 'the registry sent no trustworthy publish times, so dormancy and publishing order were not checked' } : {};
+    const untimed =
+      facts && !timesKnown
+        ? { unchecked: 'the registry sent no trustworthy publish times, so dormancy and publishing order were not checked' }
+        : {};
     if (signals.length === 0) return { findings: [], ...untimed };
     const severity = signals.map((s) => s.severity).reduce(maxSeverity);
     return {

@@ -17,7 +17,11 @@ export const youngPackage = defineRule({
       findings: [
         {
           traits: ['package:young'],
-          evidence: { createdAt: new Date(facts.createdAt).toISOString(), minReleaseAge: formatDuration(settings.minReleaseAgeMs), policySource: settings.minReleaseAgeSource },
+          evidence: {
+            createdAt: new Date(facts.createdAt).toISOString(),
+            minReleaseAge: formatDuration(settings.minReleaseAgeMs),
+            policySource: settings.minReleaseAgeSource,
+          },
           message: `${facts.name} itself was first published ${isoDate(facts.createdAt)}, ${formatDuration(Math.max(0, age))} ago: younger than the ${formatDuration(settings.minReleaseAgeMs)} cooldown (${settings.minReleaseAgeSource})`,
         },
       ],

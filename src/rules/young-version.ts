@@ -19,7 +19,12 @@ export const youngVersion = defineRule({
       findings: [
         {
           traits: ['release:young'],
-          evidence: { publishedAt: new Date(published).toISOString(), ageHours: Math.max(0, Math.floor(age / 3_600_000)), minReleaseAge: formatDuration(settings.minReleaseAgeMs), policySource: settings.minReleaseAgeSource },
+          evidence: {
+            publishedAt: new Date(published).toISOString(),
+            ageHours: Math.max(0, Math.floor(age / 3_600_000)),
+            minReleaseAge: formatDuration(settings.minReleaseAgeMs),
+            policySource: settings.minReleaseAgeSource,
+          },
           message: `${change.after!.version} was published ${isoDate(published)}, ${formatDuration(Math.max(0, age))} ago: younger than the ${formatDuration(settings.minReleaseAgeMs)} cooldown (${settings.minReleaseAgeSource})`,
         },
       ],

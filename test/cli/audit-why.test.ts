@@ -14,17 +14,38 @@ afterAll(() => registry.close());
 
 describe('depguard audit', () => {
   it('audits every locked package as a standing tree', async () => {
-    const r = await runCli(['audit', '--lockfile', fixture('patterns', 'head', 'package-lock.json'), '--registry', registry.url, '--as-of', AS_OF, '--format', 'json']);
+    const r = await runCli([
+      'audit',
+      '--lockfile',
+      fixture('patterns', 'head', 'package-lock.json'),
+      '--registry',
+      registry.url,
+      '--as-of',
+      AS_OF,
+      '--format',
+      'json',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(''); // stderr is not a terminal: no progress line
     const out = JSON.parse(r.stdout);
     expect(out.command).toBe('audit');
-    const by = (rule: string) => out.findings.filter((f: { ruleId: string }) => f.ruleId === rule).map((f: { package: { name: string } }) => f.package.name).sort();
+    const by = (rule: string) =>
+      out.findings
+        .filter((f: { ruleId: string }) => f.ruleId === rule)
+        .map((f: { package: { name: string } }) => f.package.name)
+        .sort();
     expect(by('new-package')).toEqual([]); // everything is "new" in an audit: that rule says nothing there
     expect(by('version-unpublished')).toEqual(['deprecated-pkg', 'placeholder-pkg', 'withdrawn-pkg']);
     expect(by('source-changed')).toEqual(['stable-lib', 'weak-hash']);
     expect(by('young-version')).toEqual(['fresh-release', 'worm-victim', 'young-lib']);
-    expect(by('install-script-added')).toEqual(['native-addon', 'newcomer-script', 'scope-lint', 'ua-parse', 'worm-victim', 'worm-victim-2']);
+    expect(by('install-script-added')).toEqual([
+      'native-addon',
+      'newcomer-script',
+      'scope-lint',
+      'ua-parse',
+      'worm-victim',
+      'worm-victim-2',
+    ]);
     expect(by('publisher-history')).toEqual(['dormant-revived']);
   });
 
@@ -32,14 +53,38 @@ describe('depguard audit', () => {
     const cache = mkdtempSync(path.join(os.tmpdir(), 'offline-cache-'));
     const lock = fixture('patterns', 'head', 'package-lock.json');
     // --fail-on critical: stable-lib's foreign host is high from the lockfile alone, which would exit 1 before 3
-    const cold = await runCli(['audit', '--lockfile', lock, '--registry', registry.url, '--offline', '--cache-dir', cache, '--format', 'json', '--fail-on', 'critical']);
+    const cold = await runCli([
+      'audit',
+      '--lockfile',
+      lock,
+      '--registry',
+      registry.url,
+      '--offline',
+      '--cache-dir',
+      cache,
+      '--format',
+      'json',
+      '--fail-on',
+      'critical',
+    ]);
     expect(cold.code).toBe(3);
     const coldOut = JSON.parse(cold.stdout);
     expect(coldOut.unavailable[0].reason).toBe('not in the cache (--offline)');
     const warm = await runCli(['audit', '--lockfile', lock, '--registry', registry.url, '--cache-dir', cache, '--format', 'json']);
     expect(JSON.parse(warm.stdout).unavailable).toEqual([]);
     const before = registry.requests.length;
-    const offline = await runCli(['audit', '--lockfile', lock, '--registry', registry.url, '--offline', '--cache-dir', cache, '--format', 'json']);
+    const offline = await runCli([
+      'audit',
+      '--lockfile',
+      lock,
+      '--registry',
+      registry.url,
+      '--offline',
+      '--cache-dir',
+      cache,
+      '--format',
+      'json',
+    ]);
     expect(JSON.parse(offline.stdout).unavailable).toEqual([]);
     expect(registry.requests.length).toBe(before);
   });
@@ -50,10 +95,28 @@ describe('depguard why', () => {
     const r = await runCli(['why', 'through', '--lockfile', fixture('event-stream', 'head', 'package-lock.json')]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      ['through@2.3.8  node_modules/through', '  wallet-app > event-stream@3.3.6 > through@2.3.8', '  wallet-app > event-stream@3.3.6 > pause-stream@0.0.11 > through@2.3.8', '  wallet-app > event-stream@3.3.6 > split@0.3.3 > through@2.3.8', ''].join('\n'),
+      [
+        'through@2.3.8  node_modules/through',
+        '  wallet-app > event-stream@3.3.6 > through@2.3.8',
+        '  wallet-app > event-stream@3.3.6 > pause-stream@0.0.11 > through@2.3.8',
+        '  wallet-app > event-stream@3.3.6 > split@0.3.3 > through@2.3.8',
+        '',
+      ].join('\n'),
     );
-    const ws = await runCli(['why', 'flatmap-stream', '--lockfile', fixture('workspaces', 'head', 'package-lock.json'), '--format', 'json']);
-    expect(JSON.parse(ws.stdout).copies[0].paths[0].map((s: { name: string }) => s.name)).toEqual(['monorepo', '@acme/api', 'event-stream', 'flatmap-stream']);
+    const ws = await runCli([
+      'why',
+      'flatmap-stream',
+      '--lockfile',
+      fixture('workspaces', 'head', 'package-lock.json'),
+      '--format',
+      'json',
+    ]);
+    expect(JSON.parse(ws.stdout).copies[0].paths[0].map((s: { name: string }) => s.name)).toEqual([
+      'monorepo',
+      '@acme/api',
+      'event-stream',
+      'flatmap-stream',
+    ]);
   });
 
   it('exits 1 when the package is not in the tree', async () => {
@@ -73,7 +136,8 @@ describe('the facts cache', () => {
     const head = fixture('event-stream', 'head', 'package-lock.json');
     const es = await startRegistry(fixture('event-stream', 'registry'));
     try {
-      const run = (args: string[]) => runCli(['diff', '--base', base, '--head', head, '--registry', es.url, '--cache-dir', cache, '--format', 'json', ...args]);
+      const run = (args: string[]) =>
+        runCli(['diff', '--base', base, '--head', head, '--registry', es.url, '--cache-dir', cache, '--format', 'json', ...args]);
       const cold = await run([]);
       const afterCold = es.requests.length;
       expect(afterCold).toBeGreaterThan(0);
@@ -88,7 +152,19 @@ describe('the facts cache', () => {
       const lock = JSON.parse(readFileSync(head, 'utf8'));
       lock.packages['node_modules/through'].version = '2.3.9';
       writeFileSync(path.join(dir, 'head.json'), JSON.stringify(lock));
-      await runCli(['diff', '--base', head, '--head', path.join(dir, 'head.json'), '--registry', es.url, '--cache-dir', cache, '--format', 'json']);
+      await runCli([
+        'diff',
+        '--base',
+        head,
+        '--head',
+        path.join(dir, 'head.json'),
+        '--registry',
+        es.url,
+        '--cache-dir',
+        cache,
+        '--format',
+        'json',
+      ]);
       expect(es.requests.slice(before).map((r) => r.path)).toEqual(['/through']);
     } finally {
       await es.close();

@@ -53,20 +53,39 @@ describe('depguard diff (event-stream 3.3.4 -> 3.3.6)', () => {
     const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', registry.url, '--format', 'json']);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ schemaVersion: 1, base: path.relative(ROOT, BASE), head: path.relative(ROOT, HEAD), skipped: [], unavailable: [] });
-    expect(out.changes.map((c: { kind: string; name: string }) => `${c.kind} ${c.name}`)).toEqual(['upgraded event-stream', 'added flatmap-stream']);
+    expect(out).toMatchObject({
+      schemaVersion: 1,
+      base: path.relative(ROOT, BASE),
+      head: path.relative(ROOT, HEAD),
+      skipped: [],
+      unavailable: [],
+    });
+    expect(out.changes.map((c: { kind: string; name: string }) => `${c.kind} ${c.name}`)).toEqual([
+      'upgraded event-stream',
+      'added flatmap-stream',
+    ]);
     const critical = out.findings.filter((f: { severity: string }) => f.severity === 'critical');
     expect(critical.map((f: { ruleId: string }) => f.ruleId).sort()).toEqual(['new-dependency', 'publisher-changed']);
-    expect(critical[0]).toMatchObject({ package: { name: 'event-stream', version: '3.3.6' }, previousVersion: '3.3.4', escalation: { combination: 'newcomer-ships-new-code' } });
+    expect(critical[0]).toMatchObject({
+      package: { name: 'event-stream', version: '3.3.6' },
+      previousVersion: '3.3.4',
+      escalation: { combination: 'newcomer-ships-new-code' },
+    });
     const flatmap = out.findings.find((f: { package: { name: string } }) => f.package.name === 'flatmap-stream');
-    expect(flatmap).toMatchObject({ ruleId: 'new-package', paths: [[{ name: 'wallet-app' }, { name: 'event-stream', version: '3.3.6' }, { name: 'flatmap-stream', version: '0.1.1' }]] });
+    expect(flatmap).toMatchObject({
+      ruleId: 'new-package',
+      paths: [[{ name: 'wallet-app' }, { name: 'event-stream', version: '3.3.6' }, { name: 'flatmap-stream', version: '0.1.1' }]],
+    });
   });
 
   it('stays quiet and says what it could not check on a registry that strips publishers, maintainers and times', async () => {
     const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', mirror.url, '--format', 'json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.findings.map((f: { ruleId: string; severity: string }) => `${f.ruleId}:${f.severity}`).sort()).toEqual(['new-dependency:low', 'new-package:low']);
+    expect(out.findings.map((f: { ruleId: string; severity: string }) => `${f.ruleId}:${f.severity}`).sort()).toEqual([
+      'new-dependency:low',
+      'new-package:low',
+    ]);
     const reasons = out.skipped.map((s: { ruleId: string; reason: string }) => `${s.ruleId}: ${s.reason}`);
     expect(reasons).toContain('publisher-changed: the registry sent no publisher (_npmUser) for these versions');
     expect(reasons.some((x: string) => x.startsWith('maintainers-changed:'))).toBe(true);
@@ -86,9 +105,24 @@ describe('depguard diff (event-stream 3.3.4 -> 3.3.6)', () => {
       const line = readFileSync(HEAD, 'utf8').split('\n').indexOf('    "node_modules/flatmap-stream": {') + 1;
       expect(line).toBeGreaterThan(1);
       const location = { file: path.relative(ROOT, HEAD).split(path.sep).join('/'), line };
-      expect(out.unavailable).toEqual([{ package: { name: 'flatmap-stream', version: '0.1.1' }, reason: 'not found on the registry (404)', location }]);
+      expect(out.unavailable).toEqual([
+        { package: { name: 'flatmap-stream', version: '0.1.1' }, reason: 'not found on the registry (404)', location },
+      ]);
       expect(r.code).toBe(1); // event-stream is still critical
-      const quiet = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', reg.url, '--fail-on', 'critical', '--format', 'json', '--allow-incomplete']);
+      const quiet = await runCli([
+        'diff',
+        '--base',
+        BASE,
+        '--head',
+        HEAD,
+        '--registry',
+        reg.url,
+        '--fail-on',
+        'critical',
+        '--format',
+        'json',
+        '--allow-incomplete',
+      ]);
       expect(quiet.code).toBe(1);
       const base = fixture('event-stream', 'head', 'package-lock.json');
       const onlyFlatmap = await runCli(['diff', '--base', base, '--head', HEAD, '--registry', reg.url]);
@@ -102,7 +136,16 @@ describe('depguard diff (event-stream 3.3.4 -> 3.3.6)', () => {
       expect(incomplete.code).toBe(3);
       expect(incomplete.stdout).toContain('flatmap-stream@0.1.0: not found on the registry (404)');
       expect(incomplete.stdout).toMatch(/^depguard: INCOMPLETE/m);
-      const allowed = await runCli(['diff', '--base', HEAD, '--head', path.join(dir, 'head.json'), '--registry', reg.url, '--allow-incomplete']);
+      const allowed = await runCli([
+        'diff',
+        '--base',
+        HEAD,
+        '--head',
+        path.join(dir, 'head.json'),
+        '--registry',
+        reg.url,
+        '--allow-incomplete',
+      ]);
       expect(allowed.code).toBe(0);
     } finally {
       await reg.close();
@@ -129,7 +172,9 @@ describe('depguard diff (event-stream 3.3.4 -> 3.3.6)', () => {
   });
 
   it('honours FORCE_COLOR and NO_COLOR', async () => {
-    const colored = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', registry.url], { env: { FORCE_COLOR: '1', NO_COLOR: '' } });
+    const colored = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', registry.url], {
+      env: { FORCE_COLOR: '1', NO_COLOR: '' },
+    });
     expect(colored.stdout).toContain('\u001b[');
     const plain = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', registry.url], { env: { NO_COLOR: '1' } });
     expect(plain.stdout).not.toContain('\u001b[');
@@ -141,7 +186,11 @@ describe('depguard diff: usage and input errors exit 2 with one line', () => {
     ['an unknown flag', ['diff', '--bogus'], /unknown option '--bogus'/],
     ['a bad --fail-on', ['diff', '--base', BASE, '--head', HEAD, '--fail-on', 'severe'], /--fail-on must be one of/],
     ['a bad --format', ['diff', '--base', BASE, '--head', HEAD, '--format', 'xml'], /--format must be/],
-    ['a missing lockfile', ['diff', '--base', BASE, '--head', '/nonexistent/package-lock.json'], /not inside a git repository|unknown git revision|does not exist|no such file/],
+    [
+      'a missing lockfile',
+      ['diff', '--base', BASE, '--head', '/nonexistent/package-lock.json'],
+      /not inside a git repository|unknown git revision|does not exist|no such file/,
+    ],
     ['--staged with --base', ['diff', '--staged', '--base', BASE], /cannot be combined/],
   ];
   for (const [what, args, message] of cases) {

@@ -17,7 +17,15 @@ const UNRECORDABLE: Record<string, ReadonlySet<string>> = { 'yarn-berry': new Se
 
 interface Out {
   head: string;
-  changes: Array<{ kind: string; name: string; version: string; previousVersion: string | null; direct: boolean; dev: boolean; paths: Array<Array<{ name: string }>> }>;
+  changes: Array<{
+    kind: string;
+    name: string;
+    version: string;
+    previousVersion: string | null;
+    direct: boolean;
+    dev: boolean;
+    paths: Array<Array<{ name: string }>>;
+  }>;
   findings: Array<{ ruleId: string; severity: string; package: { name: string; version: string }; paths: Array<Array<{ name: string }>> }>;
 }
 
@@ -33,7 +41,12 @@ afterAll(async () => {
 });
 
 /** `depguard diff --base DIR --head DIR`: the lockfile in each directory is found by detection. */
-async function diff(scenario: string, manager: string | null, registry: Registry, extra: string[] = []): Promise<{ code: number | null; out: Out }> {
+async function diff(
+  scenario: string,
+  manager: string | null,
+  registry: Registry,
+  extra: string[] = [],
+): Promise<{ code: number | null; out: Out }> {
   const dir = (which: string): string => (manager === null ? fixture(scenario, which) : fixture(scenario, manager, which));
   const r = await runCli(['diff', '--base', dir('base'), '--head', dir('head'), '--registry', registry.url, '--format', 'json', ...extra]);
   if (r.stderr) throw new Error(r.stderr);
@@ -41,9 +54,14 @@ async function diff(scenario: string, manager: string | null, registry: Registry
 }
 
 const findings = (out: Out, skip: ReadonlySet<string> = new Set()): string[] =>
-  out.findings.filter((f) => !skip.has(f.package.name)).map((f) => `${f.ruleId} ${f.severity} ${f.package.name}@${f.package.version}`).sort();
+  out.findings
+    .filter((f) => !skip.has(f.package.name))
+    .map((f) => `${f.ruleId} ${f.severity} ${f.package.name}@${f.package.version}`)
+    .sort();
 const changes = (out: Out, skip: ReadonlySet<string> = new Set()): unknown[] =>
-  out.changes.filter((c) => !skip.has(c.name)).map(({ kind, name, version, previousVersion, direct, dev, paths }) => ({ kind, name, version, previousVersion, direct, dev, paths }));
+  out.changes
+    .filter((c) => !skip.has(c.name))
+    .map(({ kind, name, version, previousVersion, direct, dev, paths }) => ({ kind, name, version, previousVersion, direct, dev, paths }));
 
 describe('every lockfile format gives the same change set and findings as package-lock.json', () => {
   for (const manager of MANAGERS) {
@@ -83,7 +101,10 @@ describe('choosing and refusing lockfiles', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'detect-'));
     copyFileSync(fixture('event-stream', 'pnpm', 'head', 'pnpm-lock.yaml'), path.join(dir, 'pnpm-lock.yaml'));
     copyFileSync(fixture('event-stream', 'bun', 'head', 'bun.lock'), path.join(dir, 'bun.lock'));
-    const r = await runCli(['diff', '--base', fixture('event-stream', 'pnpm', 'base', 'pnpm-lock.yaml'), '--registry', eventStream.url, '--format', 'json'], { cwd: dir });
+    const r = await runCli(
+      ['diff', '--base', fixture('event-stream', 'pnpm', 'base', 'pnpm-lock.yaml'), '--registry', eventStream.url, '--format', 'json'],
+      { cwd: dir },
+    );
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout).head).toBe('pnpm-lock.yaml (chosen over bun.lock)');
     expect(r.code).toBe(1);
@@ -99,7 +120,15 @@ describe('choosing and refusing lockfiles', () => {
     it(`exits 2 with one line on ${name}`, async () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'refuse-'));
       writeFileSync(path.join(dir, name), content);
-      const r = await runCli(['diff', '--base', fixture('event-stream', 'base', 'package-lock.json'), '--head', path.join(dir, name), '--registry', eventStream.url]);
+      const r = await runCli([
+        'diff',
+        '--base',
+        fixture('event-stream', 'base', 'package-lock.json'),
+        '--head',
+        path.join(dir, name),
+        '--registry',
+        eventStream.url,
+      ]);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

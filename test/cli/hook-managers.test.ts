@@ -58,7 +58,11 @@ describe('depguard hook install with husky or lefthook', () => {
     writeFileSync(path.join(repo, 'lefthook.yml'), 'pre-push:\n  commands: {}\n');
     const before = snapshot(repo);
     const r = await runCli(['hook', 'install'], { cwd: repo });
-    expect(r).toEqual({ code: 0, stdout: `lefthook manages this repository's git hooks: add this to lefthook.yml\n\n${readmeSnippet('### lefthook')}\n${NOTHING_WRITTEN}`, stderr: '' });
+    expect(r).toEqual({
+      code: 0,
+      stdout: `lefthook manages this repository's git hooks: add this to lefthook.yml\n\n${readmeSnippet('### lefthook')}\n${NOTHING_WRITTEN}`,
+      stderr: '',
+    });
     const withArgs = await runCli(['hook', 'install', '--', '--fail-on', 'critical'], { cwd: repo });
     expect(withArgs.stdout).toContain('      run: npx depguard diff --staged --fail-on critical\n');
     expect(snapshot(repo)).toEqual(before);
@@ -106,7 +110,10 @@ describe("the README's husky line in a real commit", () => {
     chmodSync(path.join(repo, '.git', 'hooks', 'pre-commit'), 0o755);
     const tools = mkdtempSync(path.join(os.tmpdir(), 'depguard-tools-'));
     const calls = path.join(tools, 'calls');
-    writeFileSync(path.join(tools, 'npx'), `#!/bin/sh\n[ "$1" = depguard ] || exit 99\nshift\necho npx >> '${calls}'\nexec '${process.execPath}' '${BIN}' "$@"\n`);
+    writeFileSync(
+      path.join(tools, 'npx'),
+      `#!/bin/sh\n[ "$1" = depguard ] || exit 99\nshift\necho npx >> '${calls}'\nexec '${process.execPath}' '${BIN}' "$@"\n`,
+    );
     chmodSync(path.join(tools, 'npx'), 0o755);
     const commit = (message: string) => gitAsync(repo, ['commit', '-m', message], { PATH: `${tools}:${process.env.PATH}` });
 
@@ -146,7 +153,16 @@ describe('the pre-commit framework', () => {
 
   it('runs it for lockfiles only', () => {
     const files = new RegExp(field('files')!.replace(/^'(.*)'$/, '$1'));
-    for (const file of ['package-lock.json', 'npm-shrinkwrap.json', 'apps/web/package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock']) expect(file).toMatch(files);
-    for (const file of ['package.json', 'my-package-lock.json', 'package-lock.json.orig', 'bun.lockb', 'my-yarn.lock']) expect(file).not.toMatch(files);
+    for (const file of [
+      'package-lock.json',
+      'npm-shrinkwrap.json',
+      'apps/web/package-lock.json',
+      'pnpm-lock.yaml',
+      'yarn.lock',
+      'bun.lock',
+    ])
+      expect(file).toMatch(files);
+    for (const file of ['package.json', 'my-package-lock.json', 'package-lock.json.orig', 'bun.lockb', 'my-yarn.lock'])
+      expect(file).not.toMatch(files);
   });
 });

@@ -150,12 +150,18 @@ describe('depguard hook install and uninstall: existing hooks', () => {
     expect((await runCli(['hook', 'install'], { cwd: repo })).code).toBe(0);
     const ours = readFileSync(path.join(hooks, 'pre-commit'));
     const again = await runCli(['hook', 'install'], { cwd: repo });
-    expect(again).toEqual({ code: 0, stdout: `The depguard hook is already installed: ${hooks}/pre-commit (nothing changed)\n`, stderr: '' });
+    expect(again).toEqual({
+      code: 0,
+      stdout: `The depguard hook is already installed: ${hooks}/pre-commit (nothing changed)\n`,
+      stderr: '',
+    });
     expect(readFileSync(path.join(hooks, 'pre-commit'))).toEqual(ours);
     expect(readFileSync(path.join(hooks, 'pre-commit.depguard-chained'))).toEqual(original);
 
     const uninstall = await runCli(['hook', 'uninstall'], { cwd: repo });
-    expect(uninstall.stdout).toBe(`Removed the depguard hook and restored ${hooks}/pre-commit from ${hooks}/pre-commit.depguard-chained.\n`);
+    expect(uninstall.stdout).toBe(
+      `Removed the depguard hook and restored ${hooks}/pre-commit from ${hooks}/pre-commit.depguard-chained.\n`,
+    );
     expect(readFileSync(path.join(hooks, 'pre-commit'))).toEqual(original);
     expect(statSync(path.join(hooks, 'pre-commit')).mode & 0o777).toBe(0o750);
     expect(existsSync(path.join(hooks, 'pre-commit.depguard-chained'))).toBe(false);
@@ -167,7 +173,11 @@ describe('depguard hook install and uninstall: existing hooks', () => {
     expect((await runCli(['hook', 'install'], { cwd: repo })).stdout).toMatch(/^Wrote /);
     expect((await runCli(['hook', 'uninstall'], { cwd: repo })).stdout).toBe(`Removed ${hooks}/pre-commit.\n`);
     expect(existsSync(path.join(hooks, 'pre-commit'))).toBe(false);
-    expect(await runCli(['hook', 'uninstall'], { cwd: repo })).toEqual({ code: 0, stdout: `No depguard hook in ${hooks}/pre-commit: nothing to uninstall.\n`, stderr: '' });
+    expect(await runCli(['hook', 'uninstall'], { cwd: repo })).toEqual({
+      code: 0,
+      stdout: `No depguard hook in ${hooks}/pre-commit: nothing to uninstall.\n`,
+      stderr: '',
+    });
   });
 
   it('refuses to uninstall a hook it did not install, and leaves it alone', async () => {
@@ -184,7 +194,10 @@ describe('depguard hook install and uninstall: existing hooks', () => {
     const hooks = path.join(repo, '.git', 'hooks');
     const bad: Array<[string[], string]> = [
       [['--fail-on', 'nope'], "depguard: --fail-on must be one of info, low, medium, high, critical, not 'nope'\n"],
-      [['--lockfile', 'x.json'], 'depguard: the hook sets --staged and --lockfile itself: leave --lockfile out of the arguments after --\n'],
+      [
+        ['--lockfile', 'x.json'],
+        'depguard: the hook sets --staged and --lockfile itself: leave --lockfile out of the arguments after --\n',
+      ],
       [['--no-such-flag'], "depguard: arguments after -- (for depguard diff): unknown option '--no-such-flag'\n"],
     ];
     for (const [args, stderr] of bad) {
@@ -196,7 +209,9 @@ describe('depguard hook install and uninstall: existing hooks', () => {
     const ours = readFileSync(path.join(hooks, 'pre-commit'), 'utf8');
     const other = await runCli(['hook', 'install', '--', '--fail-on', 'critical'], { cwd: repo });
     expect(other.code).toBe(2);
-    expect(other.stderr).toBe(`depguard: ${hooks}/pre-commit is a depguard hook with other settings; run depguard hook uninstall first to replace it\n`);
+    expect(other.stderr).toBe(
+      `depguard: ${hooks}/pre-commit is a depguard hook with other settings; run depguard hook uninstall first to replace it\n`,
+    );
     expect(readFileSync(path.join(hooks, 'pre-commit'), 'utf8')).toBe(ours);
   });
 });

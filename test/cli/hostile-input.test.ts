@@ -20,12 +20,40 @@ describe('malformed and hostile lockfiles: one line, exit 2, nothing written', (
     ['invalid JSON', () => '{"lockfileVersion": 3,, }', /is not valid JSON/],
     ['a truncated file', () => headText.slice(0, headText.length / 2), /is not valid JSON/],
     ['an unknown lockfileVersion', () => headText.replace('"lockfileVersion": 3', '"lockfileVersion": 7'), /unsupported lockfileVersion 7/],
-    ['an entry without a version', () => headText.replace('"version": "0.1.1",\n      "resolved": "https://registry.npmjs.org/flatmap-stream', '"resolved": "https://registry.npmjs.org/flatmap-stream'), /has no version/],
-    ['a __proto__ key', () => headText.replace('"node_modules/duplexer"', '"node_modules/__proto__": {"version": "1.0.0"}, "node_modules/duplexer"'), /reserved JavaScript name|invalid package/],
-    ['a constructor key', () => headText.replace('"node_modules/duplexer"', '"constructor": {"version": "1.0.0"}, "node_modules/duplexer"'), /reserved JavaScript name/],
-    ['a key that climbs out of the project', () => headText.replace('"node_modules/duplexer"', '"node_modules/../../x": {"version": "1.0.0"}, "node_modules/duplexer"'), /points outside the project/],
-    ['a name with control characters', () => headText.replace('"node_modules/duplexer"', '"node_modules/evil\\u001b[2J": {"version": "1.0.0"}, "node_modules/duplexer"'), /control characters/],
-    ['a dependency named __proto__', () => headText.replace('"flatmap-stream": "^0.1.0",', '"flatmap-stream": "^0.1.0", "__proto__": "1.0.0",'), /invalid package "__proto__"/],
+    [
+      'an entry without a version',
+      () =>
+        headText.replace(
+          '"version": "0.1.1",\n      "resolved": "https://registry.npmjs.org/flatmap-stream',
+          '"resolved": "https://registry.npmjs.org/flatmap-stream',
+        ),
+      /has no version/,
+    ],
+    [
+      'a __proto__ key',
+      () => headText.replace('"node_modules/duplexer"', '"node_modules/__proto__": {"version": "1.0.0"}, "node_modules/duplexer"'),
+      /reserved JavaScript name|invalid package/,
+    ],
+    [
+      'a constructor key',
+      () => headText.replace('"node_modules/duplexer"', '"constructor": {"version": "1.0.0"}, "node_modules/duplexer"'),
+      /reserved JavaScript name/,
+    ],
+    [
+      'a key that climbs out of the project',
+      () => headText.replace('"node_modules/duplexer"', '"node_modules/../../x": {"version": "1.0.0"}, "node_modules/duplexer"'),
+      /points outside the project/,
+    ],
+    [
+      'a name with control characters',
+      () => headText.replace('"node_modules/duplexer"', '"node_modules/evil\\u001b[2J": {"version": "1.0.0"}, "node_modules/duplexer"'),
+      /control characters/,
+    ],
+    [
+      'a dependency named __proto__',
+      () => headText.replace('"flatmap-stream": "^0.1.0",', '"flatmap-stream": "^0.1.0", "__proto__": "1.0.0",'),
+      /invalid package "__proto__"/,
+    ],
     ['a JSON array', () => '[{"lockfileVersion": 3}]', /found an array|is not a lockfile depguard can read/],
     ['a JSON string', () => '"package-lock"', /found a string|is not a lockfile depguard can read/],
     ['a 100 MB lockfile', huge, /over the 64\.0 MB limit/],

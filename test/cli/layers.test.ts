@@ -51,7 +51,7 @@ describe('src/cli', () => {
     expect(offending).toEqual([]);
   });
 
-  it('validates the hook\'s arguments without a made-up policy', () => {
+  it("validates the hook's arguments without a made-up policy", () => {
     for (const file of readdirSync(CLI)) expect(readFileSync(path.join(CLI, file), 'utf8'), file).not.toContain('EMPTY_POLICY');
   });
 });

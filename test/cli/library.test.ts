@@ -41,7 +41,10 @@ function node(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise
 
 describe("the package's entry point", () => {
   it('package.json exports the built entry and its declarations; the bin stays', () => {
-    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { types: string; import: string }>; bin: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      exports: Record<string, { types: string; import: string }>;
+      bin: Record<string, string>;
+    };
     expect(pkg.bin.depguard).toBe('bin/depguard.js');
     const entry = pkg.exports['.']!;
     for (const file of [entry.import, entry.types]) expect(existsSync(path.join(ROOT, file)), file).toBe(true);
@@ -67,14 +70,26 @@ describe("the package's entry point", () => {
     );
     const [lib, cli] = await Promise.all([
       node(['run.mjs'], dir),
-      runCli(['diff', '--base', options.base, '--head', options.head, '--as-of', '2026-11-01', '--format', 'json', '--registry', registry.url]),
+      runCli([
+        'diff',
+        '--base',
+        options.base,
+        '--head',
+        options.head,
+        '--as-of',
+        '2026-11-01',
+        '--format',
+        'json',
+        '--registry',
+        registry.url,
+      ]),
     ]);
     expect(lib.stderr).toBe('');
     expect(lib.code).toBe(0);
     expect(cli.code).toBe(1);
     const out = JSON.parse(lib.stdout) as { result: unknown; failOn: string; headPackages: number; argv: number };
     expect(out.result).toEqual(JSON.parse(cli.stdout));
-    expect(JSON.stringify(out.result, null, 2) + '\n').toBe(cli.stdout);
+    expect(`${JSON.stringify(out.result, null, 2)}\n`).toBe(cli.stdout);
     expect(out).toMatchObject({ failOn: 'high', argv: 2 });
     expect(out.headPackages).toBeGreaterThan(1);
   }, 60_000);
@@ -94,7 +109,25 @@ describe("the package's entry point", () => {
       ].join('\n'),
     );
     const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const r = await node([tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--typeRoots', path.join(ROOT, 'node_modules', '@types'), 'use.ts'], dir);
+    const r = await node(
+      [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--types',
+        'node',
+        '--typeRoots',
+        path.join(ROOT, 'node_modules', '@types'),
+        'use.ts',
+      ],
+      dir,
+    );
     expect(r.stdout + r.stderr).toBe('');
     expect(r.code).toBe(0);
   }, 60_000);
@@ -113,13 +146,17 @@ describe('audit() in process', () => {
     };
     const run = await audit({ ...sides, client, cache: false, policy: { json: { failOn: 'critical' }, source: 'test' } });
     expect(asked.sort()).toEqual([...new Set(run.result.changes.filter((c) => c.kind !== 'removed').map((c) => c.name))].sort());
-    expect(new Set(run.result.unavailable.map((u) => `${u.package.name}: ${u.reason}`))).toEqual(new Set(asked.map((name) => `${name}: not here`)));
+    expect(new Set(run.result.unavailable.map((u) => `${u.package.name}: ${u.reason}`))).toEqual(
+      new Set(asked.map((name) => `${name}: not here`)),
+    );
     expect(run.failOn).toBe('critical');
     expect(run.result.policy.source).toBe('test');
   });
 
   it('refuses limits that cannot work, before reading anything', async () => {
-    await expect(audit({ ...sides, limits: { concurrency: 0 } })).rejects.toThrow(new UsageError('audit(): limits.concurrency must be a positive integer'));
+    await expect(audit({ ...sides, limits: { concurrency: 0 } })).rejects.toThrow(
+      new UsageError('audit(): limits.concurrency must be a positive integer'),
+    );
     await expect(audit({ ...sides, deadlineMs: 30 * 86_400_000 })).rejects.toThrow(UsageError);
   });
 

@@ -4,7 +4,21 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_DEFAULTS } from '../../src/audit.js';
 import { UsageError } from '../../src/errors.js';
-import { addOptions, APPROVE_OPTIONS, AUDIT_OPTIONS, DIFF_OPTIONS, HOOK_INSTALL_OPTIONS, HOOK_UNINSTALL_OPTIONS, helpText, optionsTable, parseOptions, README_TABLES, RULES_OPTIONS, WHY_OPTIONS, type CliOption } from '../../src/cli/options.js';
+import {
+  addOptions,
+  APPROVE_OPTIONS,
+  AUDIT_OPTIONS,
+  DIFF_OPTIONS,
+  HOOK_INSTALL_OPTIONS,
+  HOOK_UNINSTALL_OPTIONS,
+  helpText,
+  optionsTable,
+  parseOptions,
+  README_TABLES,
+  RULES_OPTIONS,
+  WHY_OPTIONS,
+  type CliOption,
+} from '../../src/cli/options.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 
 /**
@@ -13,7 +27,15 @@ import { ROOT, runCli } from '../helpers/cli.js';
  * `UPDATE_README=1 npx vitest run test/cli/options.test.ts` and review the diff.
  */
 const README = path.join(ROOT, 'README.md');
-const ALL: Record<string, readonly CliOption[]> = { diff: DIFF_OPTIONS, audit: AUDIT_OPTIONS, approve: APPROVE_OPTIONS, why: WHY_OPTIONS, rules: RULES_OPTIONS, 'hook install': HOOK_INSTALL_OPTIONS, 'hook uninstall': HOOK_UNINSTALL_OPTIONS };
+const ALL: Record<string, readonly CliOption[]> = {
+  diff: DIFF_OPTIONS,
+  audit: AUDIT_OPTIONS,
+  approve: APPROVE_OPTIONS,
+  why: WHY_OPTIONS,
+  rules: RULES_OPTIONS,
+  'hook install': HOOK_INSTALL_OPTIONS,
+  'hook uninstall': HOOK_UNINSTALL_OPTIONS,
+};
 
 /** The README with each command's table replaced by the one its option table makes. */
 function regenerated(readme: string): string {
@@ -33,7 +55,10 @@ describe('option tables', () => {
   it('README.md holds the flag table each one makes', () => {
     if (process.env.UPDATE_README === '1') writeFileSync(README, regenerated(readFileSync(README, 'utf8')));
     const readme = readFileSync(README, 'utf8');
-    for (const { command, options } of README_TABLES) expect(readme, `the flags of depguard ${command} (UPDATE_README=1 regenerates them)`).toContain(`Flags of \`depguard ${command}\`\n\n${optionsTable(options)}`);
+    for (const { command, options } of README_TABLES)
+      expect(readme, `the flags of depguard ${command} (UPDATE_README=1 regenerates them)`).toContain(
+        `Flags of \`depguard ${command}\`\n\n${optionsTable(options)}`,
+      );
   });
 
   it('a table row is the flag, its meaning with its choices, and its default', () => {
@@ -65,7 +90,16 @@ describe('option tables', () => {
 
   it('turns flags into typed values, defaults included, the same as audit() would use', () => {
     const values = parseOptions(DIFF_OPTIONS, {});
-    expect(values).toMatchObject({ format: 'text', staged: false, verbose: false, offline: false, allowIncomplete: false, failOn: undefined, base: undefined, asOf: undefined });
+    expect(values).toMatchObject({
+      format: 'text',
+      staged: false,
+      verbose: false,
+      offline: false,
+      allowIncomplete: false,
+      failOn: undefined,
+      base: undefined,
+      asOf: undefined,
+    });
     expect(values).toMatchObject({
       concurrency: AUDIT_DEFAULTS.concurrency,
       maxLockfileSize: AUDIT_DEFAULTS.maxLockfileBytes,
@@ -75,9 +109,27 @@ describe('option tables', () => {
       deadline: AUDIT_DEFAULTS.deadlineMs,
       cacheMaxAge: AUDIT_DEFAULTS.cacheMaxAgeMs,
     });
-    const given = parseOptions(DIFF_OPTIONS, { failOn: 'critical', asOf: '2026-11-01', maxLockfileSize: '0.5', timeout: '1.5', cacheMaxAge: '0', staged: true });
-    expect(given).toMatchObject({ failOn: 'critical', asOf: Date.parse('2026-11-01'), maxLockfileSize: 512 * 1024, timeout: 1500, cacheMaxAge: 0, staged: true });
-    expect(parseOptions(APPROVE_OPTIONS, { reason: 'reviewed', rule: ['new-dependency', 'version-jump'] })).toMatchObject({ reason: 'reviewed', rule: ['new-dependency', 'version-jump'], expires: '90d' });
+    const given = parseOptions(DIFF_OPTIONS, {
+      failOn: 'critical',
+      asOf: '2026-11-01',
+      maxLockfileSize: '0.5',
+      timeout: '1.5',
+      cacheMaxAge: '0',
+      staged: true,
+    });
+    expect(given).toMatchObject({
+      failOn: 'critical',
+      asOf: Date.parse('2026-11-01'),
+      maxLockfileSize: 512 * 1024,
+      timeout: 1500,
+      cacheMaxAge: 0,
+      staged: true,
+    });
+    expect(parseOptions(APPROVE_OPTIONS, { reason: 'reviewed', rule: ['new-dependency', 'version-jump'] })).toMatchObject({
+      reason: 'reviewed',
+      rule: ['new-dependency', 'version-jump'],
+      expires: '90d',
+    });
   });
 
   it('says in one line what a flag takes', () => {
@@ -94,7 +146,11 @@ describe('option tables', () => {
       [DIFF_OPTIONS, { asOf: 'yesterday' }, "--as-of must be a date (YYYY-MM-DD or an ISO time), not 'yesterday'"],
       [WHY_OPTIONS, { format: 'sarif' }, "--format must be text or json, not 'sarif'"],
       [APPROVE_OPTIONS, { reason: 'r', rule: ['nope'] }, "--rule: 'nope' is not a rule (see depguard rules)"],
-      [APPROVE_OPTIONS, { reason: 'r', rule: ['source-changed'] }, '--rule source-changed: lockfile tampering is never approved; fix the lockfile entry instead'],
+      [
+        APPROVE_OPTIONS,
+        { reason: 'r', rule: ['source-changed'] },
+        '--rule source-changed: lockfile tampering is never approved; fix the lockfile entry instead',
+      ],
       [APPROVE_OPTIONS, { reason: 'r', expires: 'someday' }, "--expires must be a date (YYYY-MM-DD) or a duration like 30d, not 'someday'"],
     ];
     for (const [table, raw, message] of cases) {

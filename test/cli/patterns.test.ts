@@ -11,7 +11,13 @@ const HEAD = fixture('patterns', 'head', 'package-lock.json');
 const RANK = ['info', 'low', 'medium', 'high', 'critical'];
 
 interface Out {
-  findings: Array<{ ruleId: string; severity: string; package: { name: string }; escalation?: { combination: string }; location: { file: string; line: number } }>;
+  findings: Array<{
+    ruleId: string;
+    severity: string;
+    package: { name: string };
+    escalation?: { combination: string };
+    location: { file: string; line: number };
+  }>;
   suppressed: Array<{ finding: { ruleId: string; package: { name: string } } }>;
   expiredIgnores: unknown[];
   skipped: Array<{ ruleId: string; reason: string }>;
@@ -24,7 +30,10 @@ beforeAll(async () => {
 afterAll(() => registry.close());
 
 async function diff(extra: string[] = [], cwd?: string): Promise<{ code: number | null; out: Out }> {
-  const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', registry.url, '--as-of', AS_OF, '--format', 'json', ...extra], cwd ? { cwd } : {});
+  const r = await runCli(
+    ['diff', '--base', BASE, '--head', HEAD, '--registry', registry.url, '--as-of', AS_OF, '--format', 'json', ...extra],
+    cwd ? { cwd } : {},
+  );
   if (r.stderr) throw new Error(r.stderr);
   return { code: r.code, out: JSON.parse(r.stdout) as Out };
 }
@@ -103,13 +112,26 @@ describe('incident patterns and benign updates, through the real CLI', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'approve-'));
     cpSync(path.dirname(HEAD), dir, { recursive: true });
     const analysis = ['--base', BASE, '--registry', registry.url, '--as-of', AS_OF];
-    const a = await runCli(['approve', 'ua-parse@0.7.29', '--reason', 'diffed 0.7.28..0.7.29', '--expires', '2099-12-31', ...analysis], { cwd: dir });
+    const a = await runCli(['approve', 'ua-parse@0.7.29', '--reason', 'diffed 0.7.28..0.7.29', '--expires', '2099-12-31', ...analysis], {
+      cwd: dir,
+    });
     expect(a.stderr).toBe('');
     expect(a.code).toBe(0);
-    expect(a.stdout).toMatch(/^depguard: added an ignore entry in depguard\.config\.json: ua-parse@0\.7\.29, install-script-added, integrity sha512-\S+…, until 2099-12-31, approved by /);
+    expect(a.stdout).toMatch(
+      /^depguard: added an ignore entry in depguard\.config\.json: ua-parse@0\.7\.29, install-script-added, integrity sha512-\S+…, until 2099-12-31, approved by /,
+    );
     const written = JSON.parse(readFileSync(path.join(dir, 'depguard.config.json'), 'utf8'));
     const integrity = JSON.parse(readFileSync(HEAD, 'utf8')).packages['node_modules/ua-parse'].integrity;
-    expect(written.ignore[0]).toEqual({ package: 'ua-parse', version: '0.7.29', rules: ['install-script-added'], integrity, reason: 'diffed 0.7.28..0.7.29', expires: '2099-12-31', approvedBy: expect.any(String), approvedAt: expect.any(String) });
+    expect(written.ignore[0]).toEqual({
+      package: 'ua-parse',
+      version: '0.7.29',
+      rules: ['install-script-added'],
+      integrity,
+      reason: 'diffed 0.7.28..0.7.29',
+      expires: '2099-12-31',
+      approvedBy: expect.any(String),
+      approvedAt: expect.any(String),
+    });
     const { out } = await diff([], dir);
     expect(highest(out)['ua-parse']).toBeUndefined();
     expect(highest(out)['scope-lint']).toBe('high');
@@ -139,7 +161,10 @@ describe('incident patterns and benign updates, through the real CLI', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cooldown-'));
     writeFileSync(path.join(dir, '.npmrc'), 'min-release-age=30\n');
     const { out } = await diff([], dir);
-    const young = out.findings.filter((f) => f.ruleId === 'young-version').map((f) => f.package.name).sort();
+    const young = out.findings
+      .filter((f) => f.ruleId === 'young-version')
+      .map((f) => f.package.name)
+      .sort();
     expect(young).toEqual(['fresh-release', 'worm-victim', 'worm-victim-2', 'young-lib']);
   });
 
@@ -150,9 +175,22 @@ describe('incident patterns and benign updates, through the real CLI', () => {
     pkg.dependencies['ua-parse'] = '^0.8.0';
     pkg.dependencies['left-pad'] = '^1.3.0';
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg));
-    const r = await runCli(['diff', '--base', HEAD, '--head', path.join(dir, 'package-lock.json'), '--registry', registry.url, '--format', 'json']);
+    const r = await runCli([
+      'diff',
+      '--base',
+      HEAD,
+      '--head',
+      path.join(dir, 'package-lock.json'),
+      '--registry',
+      registry.url,
+      '--format',
+      'json',
+    ]);
     const out = JSON.parse(r.stdout) as Out;
-    expect(out.findings.filter((f) => f.ruleId === 'lockfile-out-of-sync').map((f) => `${f.package.name}:${f.severity}`)).toEqual(['left-pad:medium', 'ua-parse:medium']);
+    expect(out.findings.filter((f) => f.ruleId === 'lockfile-out-of-sync').map((f) => `${f.package.name}:${f.severity}`)).toEqual([
+      'left-pad:medium',
+      'ua-parse:medium',
+    ]);
     // a finding about the project points at the project's own entry
     const lines = readFileSync(path.join(dir, 'package-lock.json'), 'utf8').split('\n');
     for (const f of out.findings.filter((f) => f.ruleId === 'lockfile-out-of-sync')) expect(lines[f.location.line - 1]).toBe('    "": {');

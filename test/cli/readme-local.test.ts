@@ -11,7 +11,10 @@ function localSnippet(): string[][] {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## Locally'), readme.indexOf('## As a pre-commit hook'));
   const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
-  return block.trim().split('\n').map((line) => line.replace(/^npx depguard /, '').split(/\s+/));
+  return block
+    .trim()
+    .split('\n')
+    .map((line) => line.replace(/^npx depguard /, '').split(/\s+/));
 }
 
 let registry: Registry;

@@ -31,13 +31,19 @@ describe('private registries and credentials', () => {
     // two lockfile files: the registry is the user's choice; a token bound to its host still applies
     writeFileSync(path.join(dir, '.npmrc'), `//${hostOf(privateRegistry.url)}/:_authToken=\${DG_TOKEN}\n`);
     for (const format of ['text', 'json']) {
-      const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--format', format], { cwd: dir, env: { DG_TOKEN: TOKEN, npm_config_registry: privateRegistry.url } });
+      const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--format', format], {
+        cwd: dir,
+        env: { DG_TOKEN: TOKEN, npm_config_registry: privateRegistry.url },
+      });
       expect(r.code).toBe(1);
       expect(r.stdout + r.stderr).not.toContain(TOKEN);
     }
     expect(privateRegistry.requests.at(-1)!.authorization).toBe(`Bearer ${TOKEN}`);
     // a wrong token: an honest, token-free failure
-    const wrong = await runCli(['diff', '--base', BASE, '--head', HEAD, '--format', 'json'], { cwd: dir, env: { DG_TOKEN: 'npm_wrongWrongWrong', npm_config_registry: privateRegistry.url } });
+    const wrong = await runCli(['diff', '--base', BASE, '--head', HEAD, '--format', 'json'], {
+      cwd: dir,
+      env: { DG_TOKEN: 'npm_wrongWrongWrong', npm_config_registry: privateRegistry.url },
+    });
     expect(wrong.code).toBe(3);
     expect(JSON.parse(wrong.stdout).unavailable[0].reason).toBe('registry answered HTTP 401');
     expect(wrong.stdout + wrong.stderr).not.toContain('npm_wrongWrongWrong');
@@ -46,7 +52,10 @@ describe('private registries and credentials', () => {
   it('never takes the registry from a project .npmrc that the change itself modified', async () => {
     const repo = tempRepo();
     copyFileSync(BASE, path.join(repo, 'package-lock.json'));
-    writeFileSync(path.join(repo, '.npmrc'), `registry=${privateRegistry.url}\n//${hostOf(privateRegistry.url)}/:_authToken=\${DG_TOKEN}\n`);
+    writeFileSync(
+      path.join(repo, '.npmrc'),
+      `registry=${privateRegistry.url}\n//${hostOf(privateRegistry.url)}/:_authToken=\${DG_TOKEN}\n`,
+    );
     git(repo, 'add', '.');
     git(repo, 'commit', '-qm', 'base');
     // the pull request points metadata (and the token) at a server it controls
@@ -75,7 +84,11 @@ describe('a change cannot relax the cooldown it is judged by', () => {
       const r = await runCli(['diff', '--base', 'HEAD~1', '--head', 'HEAD', '--as-of', AS_OF, '--format', 'json'], { cwd: repo });
       const out = JSON.parse(r.stdout);
       expect(out.policy.minReleaseAgeSource).toBe('.npmrc min-release-age=30');
-      expect(out.findings.some((f: { ruleId: string; package: { name: string } }) => f.ruleId === 'young-version' && f.package.name === 'fresh-release')).toBe(true);
+      expect(
+        out.findings.some(
+          (f: { ruleId: string; package: { name: string } }) => f.ruleId === 'young-version' && f.package.name === 'fresh-release',
+        ),
+      ).toBe(true);
     } finally {
       await patterns.close();
     }
@@ -83,7 +96,7 @@ describe('a change cannot relax the cooldown it is judged by', () => {
 });
 
 describe('a change that edits its own policy', () => {
-  it('is judged by the base revision\'s policy, and the edit is a high policy-changed finding', async () => {
+  it("is judged by the base revision's policy, and the edit is a high policy-changed finding", async () => {
     const es = await startRegistry(fixture('event-stream', 'registry'));
     try {
       const repo = tempRepo();
@@ -96,12 +109,16 @@ describe('a change that edits its own policy', () => {
       writeFileSync(path.join(repo, 'depguard.config.json'), JSON.stringify({ rules: { 'publisher-changed': 'off' } }));
       git(repo, 'commit', '-qam', 'pr');
       const r = await runCli(['diff', '--base', 'HEAD~1', '--head', 'HEAD'], { cwd: repo });
-      expect(r.stdout).toContain("Note: this change edits depguard's policy: it was judged by the base revision's policy (HEAD~1:depguard.config.json)");
+      expect(r.stdout).toContain(
+        "Note: this change edits depguard's policy: it was judged by the base revision's policy (HEAD~1:depguard.config.json)",
+      );
       expect(r.stdout).toContain('publisher-changed');
       expect(r.stdout).toContain('policy-changed');
       const json = JSON.parse((await runCli(['diff', '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'json'], { cwd: repo })).stdout);
       expect(json.policy).toMatchObject({ source: 'HEAD~1:depguard.config.json', changedByThisChange: true });
-      expect(json.findings.filter((f: { ruleId: string }) => f.ruleId === 'policy-changed')).toMatchObject([{ severity: 'high', package: { name: 'depguard.config.json' }, evidence: { change: 'modified' } }]);
+      expect(json.findings.filter((f: { ruleId: string }) => f.ruleId === 'policy-changed')).toMatchObject([
+        { severity: 'high', package: { name: 'depguard.config.json' }, evidence: { change: 'modified' } },
+      ]);
     } finally {
       await es.close();
     }

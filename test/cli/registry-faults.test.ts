@@ -7,14 +7,30 @@ const BASE = fixture('event-stream', 'base', 'package-lock.json');
 const HEAD = fixture('event-stream', 'head', 'package-lock.json');
 const DOCS = loadDocuments(fixture('event-stream', 'registry'));
 /** Where the package that could not be checked is pointed at: its entry in the head lockfile. */
-const EVENT_STREAM = { file: 'fixtures/event-stream/head/package-lock.json', line: readFileSync(HEAD, 'utf8').split('\n').indexOf('    "node_modules/event-stream": {') + 1 };
+const EVENT_STREAM = {
+  file: 'fixtures/event-stream/head/package-lock.json',
+  line: readFileSync(HEAD, 'utf8').split('\n').indexOf('    "node_modules/event-stream": {') + 1,
+};
 
 /** Runs the event-stream diff against a registry that answers requests for event-stream with `fault`. */
 async function withFault(fault: (n: number) => Fault, extra: string[] = []) {
   let n = 0;
   const registry = await startRegistry(DOCS, { fault: (_req, url) => (url.pathname === '/event-stream' ? fault(++n) : undefined) });
   try {
-    const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', registry.url, '--format', 'json', '--timeout', '1', ...extra]);
+    const r = await runCli([
+      'diff',
+      '--base',
+      BASE,
+      '--head',
+      HEAD,
+      '--registry',
+      registry.url,
+      '--format',
+      'json',
+      '--timeout',
+      '1',
+      ...extra,
+    ]);
     return { ...r, out: r.stdout ? JSON.parse(r.stdout) : null, attempts: n };
   } finally {
     await registry.close();
@@ -35,7 +51,9 @@ describe('registry faults, on the wire', () => {
     it(`${what}: listed as not checked, exit 3, the other package still reported`, async () => {
       const r = await withFault(() => fault);
       expect(r.code).toBe(3);
-      expect(r.out.unavailable).toEqual([{ package: { name: 'event-stream', version: '3.3.6' }, reason: expect.stringMatching(reason), location: EVENT_STREAM }]);
+      expect(r.out.unavailable).toEqual([
+        { package: { name: 'event-stream', version: '3.3.6' }, reason: expect.stringMatching(reason), location: EVENT_STREAM },
+      ]);
       expect(r.out.findings.map((f: { package: { name: string } }) => f.package.name)).toContain('flatmap-stream');
       expect(r.attempts).toBe(attempts);
       expect(r.stderr).toBe('');
@@ -64,7 +82,19 @@ describe('registry faults, on the wire', () => {
     big.set('event-stream', doc);
     const registry = await startRegistry(big);
     try {
-      const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', registry.url, '--format', 'json', '--max-response-size', '1']);
+      const r = await runCli([
+        'diff',
+        '--base',
+        BASE,
+        '--head',
+        HEAD,
+        '--registry',
+        registry.url,
+        '--format',
+        'json',
+        '--max-response-size',
+        '1',
+      ]);
       expect(r.code).toBe(3);
       expect(JSON.parse(r.stdout).unavailable[0].reason).toBe('response larger than the 1 MB limit (--max-response-size)');
     } finally {

@@ -39,7 +39,10 @@ afterAll(async () => {
   await hostile.close();
 });
 
-async function sarifAndJson(args: string[], cwd = ROOT): Promise<{ results: SarifResult[]; findings: Finding[]; log: { runs: Array<{ results: SarifResult[] }> } }> {
+async function sarifAndJson(
+  args: string[],
+  cwd = ROOT,
+): Promise<{ results: SarifResult[]; findings: Finding[]; log: { runs: Array<{ results: SarifResult[] }> } }> {
   const sarif = await runCli([...args, '--registry', registry.url, '--format', 'sarif'], { cwd });
   expect(sarif.stderr).toBe('');
   expect(sarif.code).toBe(1);
@@ -77,7 +80,9 @@ describe('depguard diff --format sarif', () => {
     const v1 = await sarifAndJson(['diff', '--base', lock('event-stream-v1', 'base'), '--head', lock('event-stream-v1', 'head')]);
     const key = (r: SarifResult): string => `${r.ruleId} ${r.partialFingerprints['depguardFindingHash/v1']}`;
     expect(v1.results.map(key).sort()).toEqual(v3.results.map(key).sort());
-    expect(v1.results.map((r) => r.locations[0]!.physicalLocation.region.startLine)).not.toEqual(v3.results.map((r) => r.locations[0]!.physicalLocation.region.startLine));
+    expect(v1.results.map((r) => r.locations[0]!.physicalLocation.region.startLine)).not.toEqual(
+      v3.results.map((r) => r.locations[0]!.physicalLocation.region.startLine),
+    );
   });
 
   it('names a lockfile in a subdirectory from the repository root, wherever it runs from', async () => {
@@ -113,7 +118,9 @@ describe('depguard diff --format github', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'summary-'));
     const summary = path.join(dir, 'summary.md');
     writeFileSync(summary, '# an earlier step\n');
-    const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', registry.url, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', registry.url, '--format', 'github'], {
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     const lines = r.stdout.trimEnd().split('\n');
@@ -141,7 +148,9 @@ describe('depguard diff --format github', () => {
   it('does not let a publisher name start a workflow command, or render in the summary', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'summary-'));
     const summary = path.join(dir, 'summary.md');
-    const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', hostile.url, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', hostile.url, '--format', 'github'], {
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('published by mallory%0A::set-output name=x::y %250A::error::pwned');
     for (const line of r.stdout.trimEnd().split('\n')) expect(line).toMatch(/^(::(error|warning|notice) file=|depguard: )/);
@@ -157,7 +166,10 @@ describe('depguard diff --output-file', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'out-'));
     for (const format of ['text', 'json', 'sarif', 'markdown', 'github']) {
       const file = path.join(dir, `report.${format}`);
-      const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', registry.url, '--format', format, '--output-file', file], { env: { FORCE_COLOR: '1' } });
+      const r = await runCli(
+        ['diff', '--base', BASE, '--head', HEAD, '--registry', registry.url, '--format', format, '--output-file', file],
+        { env: { FORCE_COLOR: '1' } },
+      );
       expect(r.code, format).toBe(1);
       expect(r.stdout, format).toBe('');
       const written = readFileSync(file, 'utf8');
@@ -170,10 +182,23 @@ describe('depguard diff --output-file', () => {
 
   it('resolves a relative path from the working directory, and fails in one line when it cannot write', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'out-'));
-    const ok = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', registry.url, '--format', 'json', '--output-file', 'report.json'], { cwd: dir });
+    const ok = await runCli(
+      ['diff', '--base', BASE, '--head', HEAD, '--registry', registry.url, '--format', 'json', '--output-file', 'report.json'],
+      { cwd: dir },
+    );
     expect(ok.code).toBe(1);
     expect(JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')).schemaVersion).toBe(1);
-    const bad = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', registry.url, '--output-file', path.join(dir, 'missing', 'report.txt')]);
+    const bad = await runCli([
+      'diff',
+      '--base',
+      BASE,
+      '--head',
+      HEAD,
+      '--registry',
+      registry.url,
+      '--output-file',
+      path.join(dir, 'missing', 'report.txt'),
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toBe(`depguard: --output-file ${path.join(dir, 'missing', 'report.txt')}: cannot be written (ENOENT)\n`);

@@ -20,11 +20,20 @@ async function loadText(text: string): Promise<Snapshot> {
 }
 
 function brief(changes: Change[]): string[] {
-  return changes.map((c) => `${c.kind} ${c.name} ${c.before?.version ?? '-'} -> ${c.after?.version ?? '-'}${c.direct ? ' direct' : ''}${c.newName ? ' new' : ''}`);
+  return changes.map(
+    (c) =>
+      `${c.kind} ${c.name} ${c.before?.version ?? '-'} -> ${c.after?.version ?? '-'}${c.direct ? ' direct' : ''}${c.newName ? ' new' : ''}`,
+  );
 }
 
 /** A v3 lockfile from a compact { location: version } map; dependencies follow nesting. */
-function lock(entries: Record<string, string | { version: string; resolved?: string; integrity?: string; dependencies?: Record<string, string>; dev?: boolean }>, rootDeps: Record<string, string>): string {
+function lock(
+  entries: Record<
+    string,
+    string | { version: string; resolved?: string; integrity?: string; dependencies?: Record<string, string>; dev?: boolean }
+  >,
+  rootDeps: Record<string, string>,
+): string {
   const packages: Record<string, unknown> = { '': { name: 'app', version: '1.0.0', dependencies: rootDeps } };
   for (const [loc, e] of Object.entries(entries)) packages[loc] = typeof e === 'string' ? { version: e } : e;
   return JSON.stringify({ name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true, packages });
@@ -32,16 +41,31 @@ function lock(entries: Record<string, string | { version: string; resolved?: str
 
 describe('diffTrees', () => {
   it('finds the event-stream upgrade and the new transitive flatmap-stream with its path', async () => {
-    const changes = diffTrees(await loadFile(fixture('event-stream', 'base', 'package-lock.json')), await loadFile(fixture('event-stream', 'head', 'package-lock.json')));
+    const changes = diffTrees(
+      await loadFile(fixture('event-stream', 'base', 'package-lock.json')),
+      await loadFile(fixture('event-stream', 'head', 'package-lock.json')),
+    );
     expect(brief(changes)).toEqual(['upgraded event-stream 3.3.4 -> 3.3.6 direct', 'added flatmap-stream - -> 0.1.1 new']);
-    expect(changes[1]!.paths[0]!.map((s) => `${s.name}@${s.version}`)).toEqual(['wallet-app@1.0.0', 'event-stream@3.3.6', 'flatmap-stream@0.1.1']);
+    expect(changes[1]!.paths[0]!.map((s) => `${s.name}@${s.version}`)).toEqual([
+      'wallet-app@1.0.0',
+      'event-stream@3.3.6',
+      'flatmap-stream@0.1.1',
+    ]);
     expect(isInRangeUpdate(changes[0]!)).toBe(true);
   });
 
   it('gives the same change set for lockfile v1, v2, v3 and without resolved fields', async () => {
-    const expected = brief(diffTrees(await loadFile(fixture('event-stream', 'base', 'package-lock.json')), await loadFile(fixture('event-stream', 'head', 'package-lock.json'))));
+    const expected = brief(
+      diffTrees(
+        await loadFile(fixture('event-stream', 'base', 'package-lock.json')),
+        await loadFile(fixture('event-stream', 'head', 'package-lock.json')),
+      ),
+    );
     for (const v of ['event-stream-v1', 'event-stream-v2', 'event-stream-no-resolved']) {
-      const changes = diffTrees(await loadFile(fixture(v, 'base', 'package-lock.json')), await loadFile(fixture(v, 'head', 'package-lock.json')));
+      const changes = diffTrees(
+        await loadFile(fixture(v, 'base', 'package-lock.json')),
+        await loadFile(fixture(v, 'head', 'package-lock.json')),
+      );
       expect(brief(changes), v).toEqual(expected);
     }
   });
@@ -49,10 +73,14 @@ describe('diffTrees', () => {
   it('is empty for a lockfile rewritten without package changes (reordered, re-indented, resolved dropped)', async () => {
     const original = readFileSync(fixture('event-stream', 'head', 'package-lock.json'), 'utf8');
     const data = JSON.parse(original) as { packages: Record<string, Record<string, unknown>> };
-    const reordered = Object.fromEntries(Object.entries(data.packages).reverse().map(([k, v]) => {
-      const { resolved: _dropped, ...rest } = v;
-      return [k, Object.fromEntries(Object.entries(rest).reverse())];
-    }));
+    const reordered = Object.fromEntries(
+      Object.entries(data.packages)
+        .reverse()
+        .map(([k, v]) => {
+          const { resolved: _dropped, ...rest } = v;
+          return [k, Object.fromEntries(Object.entries(rest).reverse())];
+        }),
+    );
     const rewritten = JSON.stringify({ ...data, packages: reordered }, null, 4);
     expect(diffTrees(await loadText(original), await loadText(rewritten))).toEqual([]);
     // and a different lockfile version of the same tree
@@ -60,8 +88,14 @@ describe('diffTrees', () => {
   });
 
   it('does not report a package that moved in the tree (hoisting) as a change', async () => {
-    const nested = lock({ 'node_modules/a': { version: '1.0.0', dependencies: { b: '^1.0.0' } }, 'node_modules/a/node_modules/b': '1.0.0' }, { a: '^1.0.0' });
-    const hoisted = lock({ 'node_modules/a': { version: '1.0.0', dependencies: { b: '^1.0.0' } }, 'node_modules/b': '1.0.0' }, { a: '^1.0.0' });
+    const nested = lock(
+      { 'node_modules/a': { version: '1.0.0', dependencies: { b: '^1.0.0' } }, 'node_modules/a/node_modules/b': '1.0.0' },
+      { a: '^1.0.0' },
+    );
+    const hoisted = lock(
+      { 'node_modules/a': { version: '1.0.0', dependencies: { b: '^1.0.0' } }, 'node_modules/b': '1.0.0' },
+      { a: '^1.0.0' },
+    );
     expect(diffTrees(await loadText(nested), await loadText(hoisted))).toEqual([]);
   });
 

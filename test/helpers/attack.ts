@@ -14,7 +14,18 @@ import { fixture, runCli } from './cli.js';
 export const EVIL_INTEGRITY = `sha512-${Buffer.alloc(64, 7).toString('base64')}`;
 export const EVIL_URL = 'https://evil.example/event-stream/-/event-stream-3.3.6.tgz';
 
-const A_DOC = buildPackument({ name: 'a', versions: [{ version: '1.0.0', time: '2015-03-01T00:00:00.000Z', publisher: { name: 'bob', email: 'bob@users.example' }, maintainers: [{ name: 'bob', email: 'bob@users.example' }], dependencies: { 'event-stream': '^3.3.0' } }] });
+const A_DOC = buildPackument({
+  name: 'a',
+  versions: [
+    {
+      version: '1.0.0',
+      time: '2015-03-01T00:00:00.000Z',
+      publisher: { name: 'bob', email: 'bob@users.example' },
+      maintainers: [{ name: 'bob', email: 'bob@users.example' }],
+      dependencies: { 'event-stream': '^3.3.0' },
+    },
+  ],
+});
 const A_DIST = A_DOC.versions['1.0.0'].dist as { integrity: string; tarball: string; shasum: string };
 
 /** The event-stream documents, plus `a`; `mirror` strips publishers, maintainers and times, so only lockfile checks can fire. */
@@ -57,7 +68,13 @@ export function editText(file: string, edit: (text: string) => string): void {
 export function npmDecoy(lock: Record<string, any>): void {
   const hoisted = lock.packages['node_modules/event-stream'];
   lock.packages[''].dependencies.a = '^1.0.0';
-  lock.packages['node_modules/a'] = { version: '1.0.0', resolved: A_DIST.tarball, integrity: A_DIST.integrity, license: 'MIT', dependencies: { 'event-stream': '^3.3.0' } };
+  lock.packages['node_modules/a'] = {
+    version: '1.0.0',
+    resolved: A_DIST.tarball,
+    integrity: A_DIST.integrity,
+    license: 'MIT',
+    dependencies: { 'event-stream': '^3.3.0' },
+  };
   lock.packages['node_modules/a/node_modules/event-stream'] = structuredClone(hoisted);
   lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
 }

@@ -17,14 +17,25 @@ export function finding(name: string, version: string, overrides: Partial<Omit<P
     message: `new in the tree: ${name}`,
     evidence: {},
     traits: [],
-    paths: [[{ name: 'app', version: '1.0.0' }, { name: 'parent', version: '1.0.0' }, { name, version }]],
+    paths: [
+      [
+        { name: 'app', version: '1.0.0' },
+        { name: 'parent', version: '1.0.0' },
+        { name, version },
+      ],
+    ],
     location: { file: 'package-lock.json', line: 1 },
     ...overrides,
   };
 }
 
 /** A package whose metadata could not be fetched. */
-export function unavailable(name: string, version: string, reason: string, location: Location = { file: 'package-lock.json', line: 1 }): Unavailable {
+export function unavailable(
+  name: string,
+  version: string,
+  reason: string,
+  location: Location = { file: 'package-lock.json', line: 1 },
+): Unavailable {
   return { package: { name, version }, reason, location };
 }
 
@@ -32,6 +43,18 @@ export function unavailable(name: string, version: string, reason: string, locat
 export function resultWith(findings: readonly Finding[], rest: { skipped?: Skipped[]; unavailable?: Unavailable[] } = {}): DiffResult {
   const packages = new Map(findings.filter((f) => f.kind === 'package').map((f) => [`${f.package.name}@${f.package.version}`, f.package]));
   const changes = [...packages.values()].map((p) => added(p.name, p.version));
-  const evaluation = { findings: [...findings], suppressed: [], expiredIgnores: [], skipped: rest.skipped ?? [], unavailable: rest.unavailable ?? [], rules: [...ALL_RULES] };
-  return buildResult('diff', 'HEAD:package-lock.json', 'package-lock.json', changes, evaluation, { source: null, minReleaseAge: '3d', minReleaseAgeSource: 'depguard default', changedByThisChange: false });
+  const evaluation = {
+    findings: [...findings],
+    suppressed: [],
+    expiredIgnores: [],
+    skipped: rest.skipped ?? [],
+    unavailable: rest.unavailable ?? [],
+    rules: [...ALL_RULES],
+  };
+  return buildResult('diff', 'HEAD:package-lock.json', 'package-lock.json', changes, evaluation, {
+    source: null,
+    minReleaseAge: '3d',
+    minReleaseAgeSource: 'depguard default',
+    changedByThisChange: false,
+  });
 }

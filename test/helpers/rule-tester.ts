@@ -26,7 +26,7 @@ import { NOW, SETTINGS } from './rules.js';
 
 const LOCATION = { file: 'package-lock.json', line: 1 } as const;
 
-export interface ExpectedFinding {
+interface ExpectedFinding {
   /** The rule under test when absent. */
   readonly ruleId?: string;
   readonly severity: Severity;
@@ -40,7 +40,7 @@ export interface ExpectedFinding {
 }
 
 /** A check the engine reports as not made: the rule (the one under test when absent) and its reason. */
-export interface ExpectedSkip {
+interface ExpectedSkip {
   readonly ruleId?: string;
   readonly reason: string | RegExp;
 }
@@ -100,11 +100,17 @@ export function judgeCase(rule: Rule, c: ChangeCase): { findings: Finding[]; ski
 }
 
 function judgeProjectCase(rule: ProjectRule, c: ProjectCase): { findings: Finding[]; skipped: Skipped[] } {
-  return judgeProject({ base: c.base, head: c.head }, c.project ?? UNCHANGED_PROJECT, [rule], { policy: { ...EMPTY_POLICY, ...c.policy }, location: LOCATION });
+  return judgeProject({ base: c.base, head: c.head }, c.project ?? UNCHANGED_PROJECT, [rule], {
+    policy: { ...EMPTY_POLICY, ...c.policy },
+    location: LOCATION,
+  });
 }
 
 function assertFindings(ruleId: string, actual: readonly Finding[], expected: readonly ExpectedFinding[]): void {
-  expect(actual.map((f) => `${f.ruleId} ${f.severity}`), 'rule ids and severities, in order').toEqual(expected.map((e) => `${e.ruleId ?? ruleId} ${e.severity}`));
+  expect(
+    actual.map((f) => `${f.ruleId} ${f.severity}`),
+    'rule ids and severities, in order',
+  ).toEqual(expected.map((e) => `${e.ruleId ?? ruleId} ${e.severity}`));
   expected.forEach((e, i) => {
     const f = actual[i]!;
     if (e.traits) expect(f.kind === 'package' ? f.traits : [], `finding ${i}: traits`).toEqual(e.traits);
@@ -117,7 +123,10 @@ function assertFindings(ruleId: string, actual: readonly Finding[], expected: re
 }
 
 function assertSkipped(ruleId: string, actual: readonly Skipped[], expected: readonly ExpectedSkip[] = []): void {
-  expect(actual.map((s) => s.ruleId), 'checks not made').toEqual(expected.map((e) => e.ruleId ?? ruleId));
+  expect(
+    actual.map((s) => s.ruleId),
+    'checks not made',
+  ).toEqual(expected.map((e) => e.ruleId ?? ruleId));
   expected.forEach((e, i) => {
     if (typeof e.reason === 'string') expect(actual[i]!.reason).toBe(e.reason);
     else expect(actual[i]!.reason).toMatch(e.reason);
@@ -133,7 +142,10 @@ function ownSeverity(f: Finding): Severity {
  * The rule's declared defaultSeverity (shown by `depguard rules` and SARIF) is what it emits in
  * its plain case: some invalid case without a policy must report it.
  */
-function assertDefaultEmitted(rule: { id: string; defaultSeverity: Severity }, results: ReadonlyArray<{ findings: readonly Finding[] }>): void {
+function assertDefaultEmitted(
+  rule: { id: string; defaultSeverity: Severity },
+  results: ReadonlyArray<{ findings: readonly Finding[] }>,
+): void {
   const emitted = new Set(results.flatMap((r) => r.findings.filter((f) => f.ruleId === rule.id).map(ownSeverity)));
   expect([...emitted], `${rule.id} declares ${rule.defaultSeverity}`).toContain(rule.defaultSeverity);
 }

@@ -17,7 +17,17 @@ export function releases(count: number, start: string, days: number, by: string,
 }
 
 export function upgrade(name: string, from: string, to: string, extra: Partial<Change> = {}): Change {
-  const locked = (version: string) => ({ version, resolved: null, integrity: null, hasInstallScript: false, format: 'npm' as const, dependencies: {}, locations: [`node_modules/${name}`], otherCopies: [], lines: [null] });
+  const locked = (version: string) => ({
+    version,
+    resolved: null,
+    integrity: null,
+    hasInstallScript: false,
+    format: 'npm' as const,
+    dependencies: {},
+    locations: [`node_modules/${name}`],
+    otherCopies: [],
+    lines: [null],
+  });
   return {
     kind: 'upgraded',
     name,
@@ -28,17 +38,39 @@ export function upgrade(name: string, from: string, to: string, extra: Partial<C
     direct: true,
     dev: false,
     optional: false,
-    paths: [[{ name: 'app', version: '1.0.0' }, { name, version: to }]],
+    paths: [
+      [
+        { name: 'app', version: '1.0.0' },
+        { name, version: to },
+      ],
+    ],
     ...extra,
   };
 }
 
 export function added(name: string, version: string): Change {
-  return { ...upgrade(name, version, version), kind: 'added', before: null, newName: true, direct: false, paths: [[{ name: 'app', version: '1.0.0' }, { name: 'parent', version: '1.0.0' }, { name, version }]] };
+  return {
+    ...upgrade(name, version, version),
+    kind: 'added',
+    before: null,
+    newName: true,
+    direct: false,
+    paths: [
+      [
+        { name: 'app', version: '1.0.0' },
+        { name: 'parent', version: '1.0.0' },
+        { name, version },
+      ],
+    ],
+  };
 }
 
 /** The settings rule cases run with: a 3-day cooldown and the public registry. */
-export const SETTINGS: RuleSettings = { minReleaseAgeMs: 3 * 86_400_000, minReleaseAgeSource: 'test', registries: ['https://registry.npmjs.org/'] };
+export const SETTINGS: RuleSettings = {
+  minReleaseAgeMs: 3 * 86_400_000,
+  minReleaseAgeSource: 'test',
+  registries: ['https://registry.npmjs.org/'],
+};
 
 /** The document with `_npmUser`, per-version `maintainers` and trustworthy `time` stripped, as the mirror here does. */
 export function stripped(spec: PackageSpec): PackageSpec {

@@ -13,7 +13,9 @@ export interface Recorder {
  * it returns nothing): a registry that misbehaves in a precise way, or an "attacker" server that
  * must never be asked anything.
  */
-export async function startRecorder(respond: (path: string, req: http.IncomingMessage, res: http.ServerResponse) => boolean | void = () => false): Promise<Recorder> {
+export async function startRecorder(
+  respond: (path: string, req: http.IncomingMessage, res: http.ServerResponse) => boolean | undefined = () => false,
+): Promise<Recorder> {
   const requests: Recorder['requests'] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -39,7 +41,11 @@ export async function startRecorder(respond: (path: string, req: http.IncomingMe
 export function eventStreamRegistry(overrides: Readonly<Record<string, string>> = {}): Promise<Recorder> {
   const docs = loadDocuments(fixture('event-stream', 'registry'));
   return startRecorder((name, _req, res) => {
-    const body = Object.hasOwn(overrides, name.slice(1)) ? overrides[name.slice(1)] : docs.has(name.slice(1)) ? JSON.stringify(docs.get(name.slice(1))) : undefined;
+    const body = Object.hasOwn(overrides, name.slice(1))
+      ? overrides[name.slice(1)]
+      : docs.has(name.slice(1))
+        ? JSON.stringify(docs.get(name.slice(1)))
+        : undefined;
     if (body === undefined) return false;
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(body);

@@ -5,7 +5,9 @@ import type { Declared, Snapshot } from '../../src/model.js';
  * lockfile was made for (`lockedRoot`) and what each root dependency resolves to (`locked`,
  * name -> version), as root edges to packages in node_modules.
  */
-export function projectSnapshot(parts: { manifest?: Declared | null; lockedRoot?: Declared | null; locked?: Record<string, string> } = {}): Snapshot {
+export function projectSnapshot(
+  parts: { manifest?: Declared | null; lockedRoot?: Declared | null; locked?: Record<string, string> } = {},
+): Snapshot {
   const locked = Object.entries(parts.locked ?? {});
   const node = (location: string, name: string, version: string, isRoot = false) => ({
     location,

@@ -32,7 +32,9 @@ describe('planInstall', () => {
       new UsageError('/r/.git/hooks/pre-commit is a depguard hook with other settings; run depguard hook uninstall first to replace it'),
     );
     expect(() => planInstall(state(OTHER, true), OURS)).toThrow(
-      new UsageError('cannot chain /r/.git/hooks/pre-commit: /r/.git/hooks/pre-commit.depguard-chained already exists (move one of them away first)'),
+      new UsageError(
+        'cannot chain /r/.git/hooks/pre-commit: /r/.git/hooks/pre-commit.depguard-chained already exists (move one of them away first)',
+      ),
     );
   });
 
@@ -50,7 +52,9 @@ describe('planUninstall', () => {
   });
 
   it('refuses to touch a hook that is not ours', () => {
-    expect(() => planUninstall(state(OTHER, true))).toThrow(new UsageError('/r/.git/hooks/pre-commit was not installed by depguard; leaving it alone'));
+    expect(() => planUninstall(state(OTHER, true))).toThrow(
+      new UsageError('/r/.git/hooks/pre-commit was not installed by depguard; leaving it alone'),
+    );
     expect(() => planUninstall(state('#!/bin/sh\necho "# depguard-hook v1"\n'))).toThrow(UsageError);
   });
 });

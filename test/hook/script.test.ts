@@ -44,7 +44,11 @@ function stage(repo: string, file: string, content = '{}'): void {
 
 /** Runs the hook the way git does, from `cwd`, with `tools` first on PATH (for npx). */
 function runHook(s: Setup, cwd = s.repo) {
-  const r = spawnSync(path.join(s.repo, '.git', 'hooks', 'pre-commit'), [], { cwd, encoding: 'utf8', env: { ...process.env, PATH: `${s.tools}:${process.env.PATH}` } });
+  const r = spawnSync(path.join(s.repo, '.git', 'hooks', 'pre-commit'), [], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${s.tools}:${process.env.PATH}` },
+  });
   return { code: r.status, stderr: r.stderr, calls: existsSync(s.log) ? readFileSync(s.log, 'utf8').trimEnd().split('\n') : [] };
 }
 

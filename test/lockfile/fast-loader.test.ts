@@ -10,12 +10,18 @@ import { FIXTURES } from '../helpers/cli.js';
 
 /** Every npm lockfile among the fixtures (generated scenarios and real npm output). */
 function lockfiles(): string[] {
-  return (readdirSync(FIXTURES, { recursive: true }) as string[]).filter((f) => f.endsWith('package-lock.json') && !f.includes(`${path.sep}packages${path.sep}`)).map((f) => path.join(FIXTURES, f)).sort();
+  return (readdirSync(FIXTURES, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('package-lock.json') && !f.includes(`${path.sep}packages${path.sep}`))
+    .map((f) => path.join(FIXTURES, f))
+    .sort();
 }
 
 /** Every directory with base/ and head/ lockfiles. */
 function pairs(): string[] {
-  return lockfiles().filter((f) => path.basename(path.dirname(f)) === 'base').map((f) => path.dirname(path.dirname(f))).filter((d) => existsSync(path.join(d, 'head', 'package-lock.json')));
+  return lockfiles()
+    .filter((f) => path.basename(path.dirname(f)) === 'base')
+    .map((f) => path.dirname(path.dirname(f)))
+    .filter((d) => existsSync(path.join(d, 'head', 'package-lock.json')));
 }
 
 async function both(file: string) {
@@ -32,14 +38,19 @@ describe('the fast loader gives what Arborist gives', () => {
       expect(tree).toEqual(arborist);
       // what the root's edges resolve to, read without the tree, agrees with Arborist's tree
       const byLocation = new Map(arborist.nodes.map((n) => [n.location, n.version]));
-      const fromEdges = new Map(arborist.edges.filter((e) => e.from === '' && e.to !== null && e.type !== 'workspace').map((e) => [e.name, byLocation.get(e.to!)]));
+      const fromEdges = new Map(
+        arborist.edges.filter((e) => e.from === '' && e.to !== null && e.type !== 'workspace').map((e) => [e.name, byLocation.get(e.to!)]),
+      );
       if (rootVersions) expect(new Map([...rootVersions].filter(([name]) => fromEdges.has(name)))).toEqual(fromEdges);
     });
   }
 
   it('takes the fast path on every v2/v3 fixture (so the comparison above means something)', () => {
     for (const file of lockfiles()) {
-      const lock = JSON.parse(readFileSync(file, 'utf8')) as { lockfileVersion: number; packages?: Record<string, Record<string, unknown>> };
+      const lock = JSON.parse(readFileSync(file, 'utf8')) as {
+        lockfileVersion: number;
+        packages?: Record<string, Record<string, unknown>>;
+      };
       if (lock.lockfileVersion < 2) continue;
       const pkgFile = path.join(path.dirname(file), 'package.json');
       const pkg = existsSync(pkgFile) ? (JSON.parse(readFileSync(pkgFile, 'utf8')) as Record<string, unknown>) : null;

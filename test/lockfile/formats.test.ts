@@ -42,7 +42,10 @@ function changeSet(base: Snapshot, head: Snapshot): unknown[] {
 }
 
 function packages(s: Snapshot): string[] {
-  return s.nodes.filter((n) => n.location.includes('node_modules/') && !n.isLink).map((n) => `${n.packageName}@${n.version}`).sort();
+  return s.nodes
+    .filter((n) => n.location.includes('node_modules/') && !n.isLink)
+    .map((n) => `${n.packageName}@${n.version}`)
+    .sort();
 }
 
 describe('pnpm, Yarn and Bun lockfiles give the snapshot npm gives', () => {
@@ -61,12 +64,24 @@ describe('pnpm, Yarn and Bun lockfiles give the snapshot npm gives', () => {
       const npm = changeSet(await side('workspaces', null, 'base'), await side('workspaces', null, 'head'));
       const base = await side('workspaces', manager, 'base');
       const head = await side('workspaces', manager, 'head');
-      expect(head.nodes.find((n) => n.location === 'packages/api')).toMatchObject({ isWorkspace: true, packageName: '@acme/api', version: '1.0.0' });
-      expect(head.nodes.find((n) => n.location === 'node_modules/@acme/web')).toMatchObject({ isLink: true, isWorkspace: true, target: 'packages/web' });
+      expect(head.nodes.find((n) => n.location === 'packages/api')).toMatchObject({
+        isWorkspace: true,
+        packageName: '@acme/api',
+        version: '1.0.0',
+      });
+      expect(head.nodes.find((n) => n.location === 'node_modules/@acme/web')).toMatchObject({
+        isLink: true,
+        isWorkspace: true,
+        target: 'packages/web',
+      });
       expect(head.edges).toContainEqual(expect.objectContaining({ from: '', to: 'node_modules/@acme/api', type: 'workspace' }));
       const changes = changeSet(base, head);
       expect(changes).toEqual(npm);
-      expect(changes[0]).toMatchObject({ name: 'event-stream', direct: true, paths: [[{ name: 'monorepo' }, { name: '@acme/api' }, { name: 'event-stream', version: '3.3.6' }]] });
+      expect(changes[0]).toMatchObject({
+        name: 'event-stream',
+        direct: true,
+        paths: [[{ name: 'monorepo' }, { name: '@acme/api' }, { name: 'event-stream', version: '3.3.6' }]],
+      });
       // a devDependency of a workspace only: dev, as npm says
       const edge = head.edges.find((e) => e.from === 'packages/web' && e.name === 'split')!;
       expect(edge.type).toBe('dev');
@@ -78,7 +93,8 @@ describe('pnpm, Yarn and Bun lockfiles give the snapshot npm gives', () => {
   }
 
   it('pnpm v9 records no install scripts; pnpm v6 (requiresBuild) and Bun do', async () => {
-    const script = async (manager: string): Promise<boolean | undefined> => (await side('patterns', manager, 'head')).nodes.find((n) => n.packageName === 'scope-lint')?.hasInstallScript;
+    const script = async (manager: string): Promise<boolean | undefined> =>
+      (await side('patterns', manager, 'head')).nodes.find((n) => n.packageName === 'scope-lint')?.hasInstallScript;
     expect(await script('pnpm-v6')).toBe(true);
     expect(await script('bun')).toBe(true);
     expect(await script('pnpm')).toBe(false);
@@ -87,7 +103,8 @@ describe('pnpm, Yarn and Bun lockfiles give the snapshot npm gives', () => {
   });
 
   it('maps resolved and integrity as each format records them', async () => {
-    const es = async (manager: string) => (await side('event-stream', manager, 'head')).nodes.find((n) => n.packageName === 'event-stream')!;
+    const es = async (manager: string) =>
+      (await side('event-stream', manager, 'head')).nodes.find((n) => n.packageName === 'event-stream')!;
     const url = 'https://registry.npmjs.org/event-stream/-/event-stream-3.3.6.tgz';
     expect(await es('pnpm')).toMatchObject({ resolved: null, integrity: expect.stringMatching(/^sha512-/) });
     expect(await es('yarn-classic')).toMatchObject({ resolved: url, integrity: expect.stringMatching(/^sha512-/) });
@@ -116,19 +133,78 @@ describe('pnpm, Yarn and Bun lockfiles give the snapshot npm gives', () => {
 });
 
 describe('a workspace that depends on another workspace', () => {
-  const manifests = { 'packages/api': JSON.stringify({ name: '@acme/api', version: '1.0.0' }), 'packages/web': JSON.stringify({ name: '@acme/web', version: '2.0.0' }) };
+  const manifests = {
+    'packages/api': JSON.stringify({ name: '@acme/api', version: '1.0.0' }),
+    'packages/web': JSON.stringify({ name: '@acme/web', version: '2.0.0' }),
+  };
   const lockfiles: Array<[string, string]> = [
-    ['pnpm-lock.yaml', ["lockfileVersion: '9.0'", 'importers:', '  .: {}', '  packages/api: {}', '  packages/web:', '    dependencies:', "      '@acme/api':", "        specifier: 'workspace:*'", '        version: link:../api', ''].join('\n')],
-    ['bun.lock', JSON.stringify({ lockfileVersion: 1, workspaces: { '': { name: 'mono' }, 'packages/api': { name: '@acme/api', version: '1.0.0' }, 'packages/web': { name: '@acme/web', version: '2.0.0', dependencies: { '@acme/api': 'workspace:*' } } }, packages: { '@acme/api': ['@acme/api@workspace:packages/api'], '@acme/web': ['@acme/web@workspace:packages/web'] } })],
-    ['yarn.lock', ['__metadata:', '  version: 8', '', '"mono@workspace:.":', '  version: 0.0.0-use.local', '  resolution: "mono@workspace:."', '', '"@acme/api@workspace:^, @acme/api@workspace:packages/api":', '  version: 0.0.0-use.local', '  resolution: "@acme/api@workspace:packages/api"', '', '"@acme/web@workspace:packages/web":', '  version: 0.0.0-use.local', '  resolution: "@acme/web@workspace:packages/web"', '  dependencies:', '    "@acme/api": "workspace:^"', ''].join('\n')],
+    [
+      'pnpm-lock.yaml',
+      [
+        "lockfileVersion: '9.0'",
+        'importers:',
+        '  .: {}',
+        '  packages/api: {}',
+        '  packages/web:',
+        '    dependencies:',
+        "      '@acme/api':",
+        "        specifier: 'workspace:*'",
+        '        version: link:../api',
+        '',
+      ].join('\n'),
+    ],
+    [
+      'bun.lock',
+      JSON.stringify({
+        lockfileVersion: 1,
+        workspaces: {
+          '': { name: 'mono' },
+          'packages/api': { name: '@acme/api', version: '1.0.0' },
+          'packages/web': { name: '@acme/web', version: '2.0.0', dependencies: { '@acme/api': 'workspace:*' } },
+        },
+        packages: { '@acme/api': ['@acme/api@workspace:packages/api'], '@acme/web': ['@acme/web@workspace:packages/web'] },
+      }),
+    ],
+    [
+      'yarn.lock',
+      [
+        '__metadata:',
+        '  version: 8',
+        '',
+        '"mono@workspace:.":',
+        '  version: 0.0.0-use.local',
+        '  resolution: "mono@workspace:."',
+        '',
+        '"@acme/api@workspace:^, @acme/api@workspace:packages/api":',
+        '  version: 0.0.0-use.local',
+        '  resolution: "@acme/api@workspace:packages/api"',
+        '',
+        '"@acme/web@workspace:packages/web":',
+        '  version: 0.0.0-use.local',
+        '  resolution: "@acme/web@workspace:packages/web"',
+        '  dependencies:',
+        '    "@acme/api": "workspace:^"',
+        '',
+      ].join('\n'),
+    ],
   ];
   for (const [fileName, lockfile] of lockfiles) {
     it(`${fileName}: links to it, it is not a package, and moving it is not a change`, async () => {
-      const load = (text: string, ws: Record<string, string>): Promise<Snapshot> => loadSnapshot({ label: fileName, fileName, lockfile: text, packageJson: JSON.stringify({ name: 'mono', workspaces: ['packages/*', 'apps/*'] }), workspaceManifests: ws });
+      const load = (text: string, ws: Record<string, string>): Promise<Snapshot> =>
+        loadSnapshot({
+          label: fileName,
+          fileName,
+          lockfile: text,
+          packageJson: JSON.stringify({ name: 'mono', workspaces: ['packages/*', 'apps/*'] }),
+          workspaceManifests: ws,
+        });
       const s = await load(lockfile, manifests);
       expect(s.edges).toContainEqual(expect.objectContaining({ from: 'packages/web', name: '@acme/api', to: 'node_modules/@acme/api' }));
       expect(s.nodes.find((n) => n.location === 'packages/web')).toMatchObject({ isWorkspace: true, version: '2.0.0' });
-      const moved = await load(lockfile.replaceAll('packages/web', 'apps/web'), { 'packages/api': manifests['packages/api'], 'apps/web': manifests['packages/web'] });
+      const moved = await load(lockfile.replaceAll('packages/web', 'apps/web'), {
+        'packages/api': manifests['packages/api'],
+        'apps/web': manifests['packages/web'],
+      });
       expect(moved.nodes.find((n) => n.location === 'apps/web')).toMatchObject({ isWorkspace: true });
       expect(diffTrees(s, moved)).toEqual([]);
       expect(s.nodes.filter((n) => n.location.includes('node_modules/') && !n.isLink)).toEqual([]);
@@ -142,7 +218,15 @@ describe('npm: aliases and Yarn patch: protocols', () => {
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', dependencies: { 'my-through': 'npm:through@^2.3.8' } }));
     writeFileSync(
       path.join(dir, 'yarn.lock'),
-      ['# yarn lockfile v1', '', '"my-through@npm:through@^2.3.8":', '  version "2.3.8"', '  resolved "https://registry.yarnpkg.com/through/-/through-2.3.8.tgz#0dd4c9ffaabc357960b1b724115d7e0e86a2e1f5"', '  integrity sha512-aa==', ''].join('\n'),
+      [
+        '# yarn lockfile v1',
+        '',
+        '"my-through@npm:through@^2.3.8":',
+        '  version "2.3.8"',
+        '  resolved "https://registry.yarnpkg.com/through/-/through-2.3.8.tgz#0dd4c9ffaabc357960b1b724115d7e0e86a2e1f5"',
+        '  integrity sha512-aa==',
+        '',
+      ].join('\n'),
     );
     const s = await load({ kind: 'file', file: path.join(dir, 'yarn.lock') });
     expect(s.nodes.find((n) => n.packageName === 'through')).toMatchObject({ name: 'my-through', version: '2.3.8' });
@@ -163,13 +247,20 @@ describe('npm: aliases and Yarn patch: protocols', () => {
     ].join('\n');
     writeFileSync(path.join(dir, 'pnpm-lock.yaml'), pnpm);
     const p = await load({ kind: 'file', file: path.join(dir, 'pnpm-lock.yaml') });
-    expect(p.nodes.find((n) => n.packageName === 'through')).toMatchObject({ name: 'my-through', version: '2.3.8', location: 'node_modules/.pnpm/through@2.3.8/node_modules/my-through' });
+    expect(p.nodes.find((n) => n.packageName === 'through')).toMatchObject({
+      name: 'my-through',
+      version: '2.3.8',
+      location: 'node_modules/.pnpm/through@2.3.8/node_modules/my-through',
+    });
     expect(diffTrees(s, p)).toEqual([]);
   });
 
   it('a Berry patch: is the npm package and version it patches, with the patch as its source', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'patch-'));
-    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', dependencies: { 'left-pad': 'patch:left-pad@npm%3A1.3.0#./left-pad.patch', resolve: '^1.22.8' } }));
+    writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name: 'app', dependencies: { 'left-pad': 'patch:left-pad@npm%3A1.3.0#./left-pad.patch', resolve: '^1.22.8' } }),
+    );
     const lock = (hash: string): string =>
       [
         '__metadata:',
@@ -199,7 +290,10 @@ describe('npm: aliases and Yarn patch: protocols', () => {
       ].join('\n');
     writeFileSync(path.join(dir, 'yarn.lock'), lock('aaaaaa'));
     const base = await load({ kind: 'file', file: path.join(dir, 'yarn.lock') });
-    expect(base.nodes.find((n) => n.packageName === 'left-pad')).toMatchObject({ version: '1.3.0', resolved: 'patch:left-pad@npm%3A1.3.0#./left-pad.patch' });
+    expect(base.nodes.find((n) => n.packageName === 'left-pad')).toMatchObject({
+      version: '1.3.0',
+      resolved: 'patch:left-pad@npm%3A1.3.0#./left-pad.patch',
+    });
     // Yarn's own compatibility patches are not the project's: the package reads as from the registry
     expect(base.nodes.find((n) => n.packageName === 'resolve')).toMatchObject({ version: '1.22.8', resolved: null });
     writeFileSync(path.join(dir, 'yarn.lock'), lock('bbbbbb'));
@@ -222,7 +316,12 @@ describe('lockfile detection', () => {
 
   it('tells Yarn v1 from Berry by content, and reads lockfiles under other names by content', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'names-'));
-    for (const [manager, file] of [['yarn-classic', 'yarn.lock'], ['yarn-berry', 'yarn.lock'], ['pnpm', 'pnpm-lock.yaml'], ['bun', 'bun.lock']] as const) {
+    for (const [manager, file] of [
+      ['yarn-classic', 'yarn.lock'],
+      ['yarn-berry', 'yarn.lock'],
+      ['pnpm', 'pnpm-lock.yaml'],
+      ['bun', 'bun.lock'],
+    ] as const) {
       const copy = path.join(dir, `${manager}.txt`);
       copyFileSync(fixture('event-stream', manager, 'head', file), copy);
       expect((await load({ kind: 'file', file: copy })).format).toBe(FORMAT[manager]);
@@ -244,11 +343,23 @@ describe('unreadable lockfiles fail with one line, never as an empty tree', () =
     ['pnpm-lock.yaml', pnpmBroken(pnpmHead()), /snapshots\["event-stream@3\.3\.6"\]\.dependencies\["duplexer"\] is not a string/],
     ['yarn.lock', '# some other tool\nfoo:\n  bar 1\n', /neither a Yarn v1 lockfile .* nor a Yarn Berry one/],
     ['yarn.lock', '# yarn lockfile v1\n\na@^1:\n  version "1.0.0"\n  dependencies: [\n', /is not a valid yarn\.lock v1/],
-    ['yarn.lock', '# yarn lockfile v1\n\n<<<<<<< HEAD\na@^1:\n  version "1.0.0"\n=======\na@^1:\n  version "1.0.1"\n>>>>>>> theirs\n', /merge conflict markers/],
+    [
+      'yarn.lock',
+      '# yarn lockfile v1\n\n<<<<<<< HEAD\na@^1:\n  version "1.0.0"\n=======\na@^1:\n  version "1.0.1"\n>>>>>>> theirs\n',
+      /merge conflict markers/,
+    ],
     ['yarn.lock', '__metadata:\n  version: 8\n\n"a@npm:^1":\n  version: 1.0.0\n', /has no resolution/],
-    ['bun.lock', '{ "lockfileVersion": 1, "workspaces": { "": {} }, "packages": { "a": ["a@1.0.0", "", {}, "sha512-x"] ', /is not valid bun\.lock JSON/],
+    [
+      'bun.lock',
+      '{ "lockfileVersion": 1, "workspaces": { "": {} }, "packages": { "a": ["a@1.0.0", "", {}, "sha512-x"] ',
+      /is not valid bun\.lock JSON/,
+    ],
     ['bun.lock', '{ "lockfileVersion": 7, "workspaces": { "": {} }, "packages": {} }', /bun\.lock lockfileVersion 7/],
-    ['bun.lockb', Buffer.from('#!/usr/bin/env bun\nbun-lockfile-format-v0\n\u0000\u0001\u0002'), /Bun's binary lockfile.*bun install --save-text-lockfile/],
+    [
+      'bun.lockb',
+      Buffer.from('#!/usr/bin/env bun\nbun-lockfile-format-v0\n\u0000\u0001\u0002'),
+      /Bun's binary lockfile.*bun install --save-text-lockfile/,
+    ],
     ['notes.txt', 'hello, this is not a lockfile', /is not a lockfile depguard can read \(it reads package-lock\.json/],
   ];
   for (const [name, content, message] of cases) {
@@ -265,5 +376,5 @@ describe('unreadable lockfiles fail with one line, never as an empty tree', () =
 });
 
 function pnpmBroken(text: string): string {
-  return text.replace(/(event-stream@3\.3\.6:\n    dependencies:\n      duplexer:) 0\.1\.1/, '$1 [0.1.1]');
+  return text.replace(/(event-stream@3\.3\.6:\n {4}dependencies:\n {6}duplexer:) 0\.1\.1/, '$1 [0.1.1]');
 }

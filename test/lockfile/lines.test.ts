@@ -21,7 +21,10 @@ function lockfiles(): string[] {
 const lineAt = (text: string, line: number): string => text.split(/\r\n?|\n/)[line - 1] ?? '';
 
 async function load(file: string, loader: Loader = 'fast'): Promise<{ snapshot: Snapshot; text: string }> {
-  return { snapshot: await loadSnapshot(await readSource({ kind: 'file', file }, os.tmpdir(), 1e9), loader), text: readFileSync(file, 'utf8') };
+  return {
+    snapshot: await loadSnapshot(await readSource({ kind: 'file', file }, os.tmpdir(), 1e9), loader),
+    text: readFileSync(file, 'utf8'),
+  };
 }
 
 function fromText(lockfile: object | string, fileName = 'package-lock.json'): Promise<Snapshot> {
@@ -43,7 +46,10 @@ describe('every loader records the line of each entry', () => {
           expect(node.line, node.location).not.toBeNull();
           const entry = lineAt(text, node.line!);
           // the key of the entry: its name (an alias's, for npm) and, JSON, the opening of its value
-          expect([node.name, node.packageName].some((name) => entry.includes(name)), `${node.location}: ${entry}`).toBe(true);
+          expect(
+            [node.name, node.packageName].some((name) => entry.includes(name)),
+            `${node.location}: ${entry}`,
+          ).toBe(true);
           expect(entry, node.location).toMatch(file.endsWith('.json') ? /": \{$/ : file.endsWith('bun.lock') ? /": \[/ : /:$/);
         }
       });
@@ -82,7 +88,19 @@ describe('every loader records the line of each entry', () => {
   });
 
   it('points a Yarn entry that several ranges share at its one header', async () => {
-    const text = ['# yarn lockfile v1', '', '', '"@scope/a@^1.0.0", "@scope/a@^1.1.0":', '  version "1.2.0"', '', 'b@^2, b@~2.1:', '  version "2.1.0"', '  dependencies:', '    "@scope/a" "^1.1.0"', ''].join('\r\n');
+    const text = [
+      '# yarn lockfile v1',
+      '',
+      '',
+      '"@scope/a@^1.0.0", "@scope/a@^1.1.0":',
+      '  version "1.2.0"',
+      '',
+      'b@^2, b@~2.1:',
+      '  version "2.1.0"',
+      '  dependencies:',
+      '    "@scope/a" "^1.1.0"',
+      '',
+    ].join('\r\n');
     const snapshot = await fromText(text, 'yarn.lock');
     expect(snapshot.nodes.filter(isPackage).map((n) => [n.packageName, n.line])).toEqual([
       ['@scope/a', 4],
@@ -103,7 +121,8 @@ describe('every loader records the line of each entry', () => {
     };
     const text = JSON.stringify(lock, null, 2);
     const snapshot = await fromText(lock);
-    for (const location of Object.keys(lock.packages)) expect(lineAt(text, nodeAt(snapshot, location).line!).trim()).toBe(`${JSON.stringify(location)}: {`);
+    for (const location of Object.keys(lock.packages))
+      expect(lineAt(text, nodeAt(snapshot, location).line!).trim()).toBe(`${JSON.stringify(location)}: {`);
   });
 
   it('finds nested npm v1 entries and aliases', async () => {

@@ -17,7 +17,10 @@ async function load(source: LockSource, cwd = os.tmpdir()): Promise<Snapshot> {
 }
 
 function packages(s: Snapshot): string[] {
-  return s.nodes.filter((n) => n.location.includes('node_modules/')).map((n) => `${n.packageName}@${n.version}`).sort();
+  return s.nodes
+    .filter((n) => n.location.includes('node_modules/'))
+    .map((n) => `${n.packageName}@${n.version}`)
+    .sort();
 }
 
 const HEAD_PACKAGES = [
@@ -39,8 +42,17 @@ describe('loadSnapshot', () => {
       expect(packages(s)).toEqual(HEAD_PACKAGES);
       const es = s.nodes.find((n) => n.packageName === 'event-stream')!;
       expect(es.integrity).toMatch(/^sha512-/);
-      expect(es.resolved).toBe(variant === 'event-stream-no-resolved' ? null : 'https://registry.npmjs.org/event-stream/-/event-stream-3.3.6.tgz');
-      expect(s.edges).toContainEqual(expect.objectContaining({ from: 'node_modules/event-stream', name: 'flatmap-stream', to: 'node_modules/flatmap-stream', type: 'prod' }));
+      expect(es.resolved).toBe(
+        variant === 'event-stream-no-resolved' ? null : 'https://registry.npmjs.org/event-stream/-/event-stream-3.3.6.tgz',
+      );
+      expect(s.edges).toContainEqual(
+        expect.objectContaining({
+          from: 'node_modules/event-stream',
+          name: 'flatmap-stream',
+          to: 'node_modules/flatmap-stream',
+          type: 'prod',
+        }),
+      );
       expect(s.edges).toContainEqual(expect.objectContaining({ from: '', name: 'event-stream', to: 'node_modules/event-stream' }));
     });
   }
@@ -66,7 +78,9 @@ describe('loadSnapshot', () => {
     expect(api).toMatchObject({ isWorkspace: true, packageName: '@acme/api' });
     expect(s.nodes.find((n) => n.packageName === 'event-stream')!.dev).toBe(false);
     expect(s.nodes.find((n) => n.packageName === 'split')!.dev).toBe(false);
-    expect(s.edges).toContainEqual(expect.objectContaining({ from: 'packages/api', name: 'event-stream', to: 'node_modules/event-stream' }));
+    expect(s.edges).toContainEqual(
+      expect.objectContaining({ from: 'packages/api', name: 'event-stream', to: 'node_modules/event-stream' }),
+    );
   });
 
   it('reads a file at a git revision and in the index', async () => {

@@ -26,7 +26,11 @@ function manyVersions(count: number, scriptLength: number, distinctScripts: bool
       dependencies: { a: '^1.0.0', b: '^2.0.0' },
       repository: { type: 'git', url: 'git+https://github.com/big/big.git' },
       deprecated: i % 2 ? `use 2.x: ${'y'.repeat(300)}` : undefined,
-      dist: { integrity: `sha512-${'A'.repeat(86)}==`, tarball: `https://registry.example/big/-/big-${version}.tgz`, attestations: { url: 'https://example/att' } },
+      dist: {
+        integrity: `sha512-${'A'.repeat(86)}==`,
+        tarball: `https://registry.example/big/-/big-${version}.tgz`,
+        attestations: { url: 'https://example/att' },
+      },
     };
     time[version] = new Date(Date.UTC(2015, 0, 1) + i * 3_600_000).toISOString();
   }
@@ -37,7 +41,13 @@ function manyVersions(count: number, scriptLength: number, distinctScripts: bool
 async function bytesWritten(facts: PackageFacts): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'facts-cache-'));
   const inner: MetadataClient = { packageFacts: async () => facts };
-  const client = new CachedClient(inner, { dir, registry: 'https://registry.example/', maxAgeMs: 3_600_000, offline: false, now: Date.now });
+  const client = new CachedClient(inner, {
+    dir,
+    registry: 'https://registry.example/',
+    maxAgeMs: 3_600_000,
+    offline: false,
+    now: Date.now,
+  });
   await client.packageFacts(facts.name, ['1.0.0']);
   await client.flush();
   let bytes = 0;
@@ -75,7 +85,10 @@ describe('the facts cache stays small', () => {
   });
 
   it('keeps every fact the rules read: what is read back equals what was stored', async () => {
-    for (const doc of [...loadDocuments(fixture('event-stream', 'registry')).values(), ...loadDocuments(fixture('patterns', 'registry')).values()]) {
+    for (const doc of [
+      ...loadDocuments(fixture('event-stream', 'registry')).values(),
+      ...loadDocuments(fixture('patterns', 'registry')).values(),
+    ]) {
       const facts = extractFacts(doc, doc.name, new Set([Object.keys(doc.versions)[0]!]));
       expect(decode(JSON.parse(JSON.stringify(encode(facts))))).toEqual(facts);
     }
@@ -84,10 +97,13 @@ describe('the facts cache stays small', () => {
     expect(decode(JSON.parse(JSON.stringify(encode(moved))))).toEqual(moved);
   });
 
-  it('a registry URL\'s user and password stay out of the index', async () => {
+  it("a registry URL's user and password stay out of the index", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'facts-cache-'));
     const facts = extractFacts(buildPackument({ name: 'x', versions: [{ version: '1.0.0', time: '2020-01-01T00:00:00.000Z' }] }), 'x');
-    const client = new CachedClient({ packageFacts: async () => facts }, { dir, registry: 'https://ci:hunter2@registry.example/npm/', maxAgeMs: 3_600_000, offline: false, now: Date.now });
+    const client = new CachedClient(
+      { packageFacts: async () => facts },
+      { dir, registry: 'https://ci:hunter2@registry.example/npm/', maxAgeMs: 3_600_000, offline: false, now: Date.now },
+    );
     await client.packageFacts('x');
     await client.flush();
     const index = readFileSync(path.join(dir, 'facts-v4', 'index.json'), 'utf8');

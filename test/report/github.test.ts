@@ -12,7 +12,13 @@ describe('formatGithub', () => {
   it('writes one annotation per finding on the package line, by severity, then the verdict', () => {
     const result = resultWith([
       finding('a', '1.0.0', { ruleId: 'publisher-changed', severity: 'critical', message: 'published by someone new', location: at('a') }),
-      finding('a', '1.0.0', { ruleId: 'version-jump', severity: 'high', message: 'dormant', escalation: { combination: 'x', from: 'low', reason: 'a newcomer' }, location: at('a') }),
+      finding('a', '1.0.0', {
+        ruleId: 'version-jump',
+        severity: 'high',
+        message: 'dormant',
+        escalation: { combination: 'x', from: 'low', reason: 'a newcomer' },
+        location: at('a'),
+      }),
       finding('b', '2.0.0', { ruleId: 'maintainers-changed', severity: 'medium', message: 'maintainers changed', location: at('b') }),
       finding('c', '3.0.0', { severity: 'low', location: at('c') }),
       finding('c', '3.0.0', { ruleId: 'x', severity: 'info', location: at('c') }),
@@ -29,7 +35,10 @@ describe('formatGithub', () => {
   });
 
   it('warns about packages that could not be checked, at their line', () => {
-    const out = formatGithub(resultWith([], { unavailable: [unavailable('b', '2.0.0', 'not found on the registry (404)', at('b'))] }), options);
+    const out = formatGithub(
+      resultWith([], { unavailable: [unavailable('b', '2.0.0', 'not found on the registry (404)', at('b'))] }),
+      options,
+    );
     expect(out).toBe(
       `::warning file=app/package-lock.json,line=${lineOf('b')},title=depguard%3A b@2.0.0 could not be checked::not found on the registry (404)\n` +
         'depguard: INCOMPLETE: 1 changed package could not be checked\n',

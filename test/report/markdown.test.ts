@@ -10,12 +10,29 @@ describe('formatMarkdown', () => {
   it('gives the verdict, a table row and a details block per package, then what was not checked', () => {
     const result = resultWith(
       [
-        finding('event-stream', '3.3.6', { ruleId: 'publisher-changed', severity: 'critical', change: 'upgraded', previousVersion: '3.3.4', direct: true, message: 'published by right9ctrl', escalation: { combination: 'newcomer-ships-new-code', from: 'medium', reason: 'the event-stream pattern' } }),
-        finding('event-stream', '3.3.6', { ruleId: 'new-dependency', severity: 'critical', change: 'upgraded', previousVersion: '3.3.4', direct: true, message: '3.3.6 depends on flatmap-stream' }),
+        finding('event-stream', '3.3.6', {
+          ruleId: 'publisher-changed',
+          severity: 'critical',
+          change: 'upgraded',
+          previousVersion: '3.3.4',
+          direct: true,
+          message: 'published by right9ctrl',
+          escalation: { combination: 'newcomer-ships-new-code', from: 'medium', reason: 'the event-stream pattern' },
+        }),
+        finding('event-stream', '3.3.6', {
+          ruleId: 'new-dependency',
+          severity: 'critical',
+          change: 'upgraded',
+          previousVersion: '3.3.4',
+          direct: true,
+          message: '3.3.6 depends on flatmap-stream',
+        }),
         finding('flatmap-stream', '0.1.1'),
       ],
       {
-        skipped: [{ ruleId: 'publisher-changed', package: { name: 'left-pad', version: '1.0.0' }, reason: 'the registry sent no publisher' }],
+        skipped: [
+          { ruleId: 'publisher-changed', package: { name: 'left-pad', version: '1.0.0' }, reason: 'the registry sent no publisher' },
+        ],
         unavailable: [unavailable('gone', '1.0.0', 'not found on the registry (404)')],
       },
     );
@@ -23,9 +40,13 @@ describe('formatMarkdown', () => {
     const lines = out.split('\n');
     expect(lines[0]).toBe('## ❌ depguard: FAIL: 1 package with findings at or above high');
     expect(out).toContain('| package | change | highest severity | rules |');
-    expect(out).toContain('| event\\-stream | 3\\.3\\.4 \\-&gt; 3\\.3\\.6 (upgraded, direct) | **critical** | publisher-changed, new-dependency |');
+    expect(out).toContain(
+      '| event\\-stream | 3\\.3\\.4 \\-&gt; 3\\.3\\.6 (upgraded, direct) | **critical** | publisher-changed, new-dependency |',
+    );
     expect(out).toContain('| flatmap\\-stream | 0\\.1\\.1 (added, transitive) | **info** | new-package |');
-    expect(out).toContain('<details><summary><strong>critical</strong> event-stream 3.3.4 -&gt; 3.3.6</summary>\n\n- **critical** publisher-changed: published by right9ctrl\n  - raised from medium: the event\\-stream pattern\n');
+    expect(out).toContain(
+      '<details><summary><strong>critical</strong> event-stream 3.3.4 -&gt; 3.3.6</summary>\n\n- **critical** publisher-changed: published by right9ctrl\n  - raised from medium: the event\\-stream pattern\n',
+    );
     expect(out).toContain('- app &gt; parent@\u200d1\\.0\\.0 &gt; flatmap\\-stream@\u200d0\\.1\\.1');
     expect(out.match(/<details>/g)).toHaveLength(2);
     expect(out.match(/<\/details>/g)).toHaveLength(2);
@@ -52,8 +73,24 @@ describe('formatMarkdown', () => {
       'line one\n\n## line two\n</details>',
       'a | b | c',
     ];
-    const findings = hostile.map((text, i) => finding(`pkg-${i}|x`, `1.0.${i}|y`, { message: text, paths: [[{ name: 'app', version: '1.0.0' }, { name: text, version: text }]] }));
-    const out = formatMarkdown(resultWith(findings, { skipped: [{ ruleId: 'version-jump', package: { name: '@octocat', version: '1' }, reason: hostile[1]! }], unavailable: [unavailable(hostile[0]!, '1', hostile[4]!)] }), { failOn: 'high' });
+    const findings = hostile.map((text, i) =>
+      finding(`pkg-${i}|x`, `1.0.${i}|y`, {
+        message: text,
+        paths: [
+          [
+            { name: 'app', version: '1.0.0' },
+            { name: text, version: text },
+          ],
+        ],
+      }),
+    );
+    const out = formatMarkdown(
+      resultWith(findings, {
+        skipped: [{ ruleId: 'version-jump', package: { name: '@octocat', version: '1' }, reason: hostile[1]! }],
+        unavailable: [unavailable(hostile[0]!, '1', hostile[4]!)],
+      }),
+      { failOn: 'high' },
+    );
     expect(out).not.toMatch(/<(?!\/?(details|summary|strong)>)/);
     expect(out).not.toMatch(/(?<!\\)\]\(/);
     expect(out).not.toMatch(/@(?!\u200d)[a-z]/i);
@@ -68,11 +105,23 @@ describe('formatMarkdown', () => {
 
   it('stays under the comment limit with 5,000 changed packages, keeps the most severe, and says what it left out', () => {
     const findings = Array.from({ length: 5_000 }, (_, i) => [
-      finding(`package-number-${i}`, `1.0.${i}`, { message: `new in the tree, brought in by parent-${i}: first published ${'long ago '.repeat(20)}` }),
-      finding(`package-number-${i}`, `1.0.${i}`, { ruleId: 'version-jump', severity: i === 4_999 ? 'critical' : 'low', message: 'released after 3 years without a release' }),
+      finding(`package-number-${i}`, `1.0.${i}`, {
+        message: `new in the tree, brought in by parent-${i}: first published ${'long ago '.repeat(20)}`,
+      }),
+      finding(`package-number-${i}`, `1.0.${i}`, {
+        ruleId: 'version-jump',
+        severity: i === 4_999 ? 'critical' : 'low',
+        message: 'released after 3 years without a release',
+      }),
     ]).flat();
-    const unreachable = Array.from({ length: 5_000 }, (_, i) => unavailable(`unreachable-${i}`, '1.0.0', `request failed (${'ETIMEDOUT '.repeat(10)})`));
-    const skipped = Array.from({ length: 5_000 }, (_, i) => ({ ruleId: 'publisher-changed', package: { name: `p-${i}`, version: '1.0.0' }, reason: `reason number ${i}` }));
+    const unreachable = Array.from({ length: 5_000 }, (_, i) =>
+      unavailable(`unreachable-${i}`, '1.0.0', `request failed (${'ETIMEDOUT '.repeat(10)})`),
+    );
+    const skipped = Array.from({ length: 5_000 }, (_, i) => ({
+      ruleId: 'publisher-changed',
+      package: { name: `p-${i}`, version: '1.0.0' },
+      reason: `reason number ${i}`,
+    }));
     const out = formatMarkdown(resultWith(findings, { unavailable: unreachable, skipped }), { failOn: 'high' });
     expect(out.length).toBeLessThanOrEqual(60_000);
     expect(out.length).toBeLessThan(GITHUB_COMMENT_LIMIT);

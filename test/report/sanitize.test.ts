@@ -13,7 +13,12 @@ describe('forMarkdown', () => {
   });
 
   it('never lets a link or image render', () => {
-    for (const hostile of ['[click](javascript:alert(1))', '![x](https://evil.example/x.png)', '[a]: javascript:alert(1)', '<javascript:alert(1)>']) {
+    for (const hostile of [
+      '[click](javascript:alert(1))',
+      '![x](https://evil.example/x.png)',
+      '[a]: javascript:alert(1)',
+      '<javascript:alert(1)>',
+    ]) {
       const out = forMarkdown(hostile);
       expect(unescaped(out), hostile).toEqual([]);
       expect(out).not.toContain('](');
@@ -52,7 +57,9 @@ describe('forMarkdown', () => {
 
 describe('forHtml (inside <summary>, where Markdown is not parsed)', () => {
   it('uses entities only, so nothing renders and no backslash shows', () => {
-    expect(forHtml('<img src=x onerror=alert(1)> & "q" \'s\' event-stream')).toBe('&lt;img src=x onerror=alert(1)&gt; &amp; &quot;q&quot; &#39;s&#39; event-stream');
+    expect(forHtml('<img src=x onerror=alert(1)> & "q" \'s\' event-stream')).toBe(
+      '&lt;img src=x onerror=alert(1)&gt; &amp; &quot;q&quot; &#39;s&#39; event-stream',
+    );
     expect(forHtml('@octocat #1\n</summary>')).toBe(`@${ZWJ}octocat #${ZWJ}1 &lt;/summary&gt;`);
   });
 });

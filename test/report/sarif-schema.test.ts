@@ -22,8 +22,18 @@ describe('SARIF output against the official SARIF 2.1.0 schema', () => {
     const logs = [
       resultWith([]),
       resultWith([
-        finding('a', '1.0.0', { ruleId: 'publisher-changed', severity: 'critical', previousVersion: '0.1.0', change: 'upgraded', escalation: { combination: 'x', from: 'medium', reason: 'y' }, location: { file: 'sub dir/package-lock.json', line: 7 } }),
-        finding('<img src=x>', '1.0.0\n::error::', { message: '[click](javascript:alert(1)) \u001b[31m', location: { file: 'sub dir/#1?/package-lock.json', line: 1 } }),
+        finding('a', '1.0.0', {
+          ruleId: 'publisher-changed',
+          severity: 'critical',
+          previousVersion: '0.1.0',
+          change: 'upgraded',
+          escalation: { combination: 'x', from: 'medium', reason: 'y' },
+          location: { file: 'sub dir/package-lock.json', line: 7 },
+        }),
+        finding('<img src=x>', '1.0.0\n::error::', {
+          message: '[click](javascript:alert(1)) \u001b[31m',
+          location: { file: 'sub dir/#1?/package-lock.json', line: 1 },
+        }),
       ]),
     ].map((result) => JSON.parse(formatSarif(result, { toolVersion: '0.1.0' })) as unknown);
     for (const log of logs) {

@@ -12,8 +12,23 @@ const sarif = (...args: Parameters<typeof formatSarif>): any => JSON.parse(forma
 
 describe('formatSarif', () => {
   const result = resultWith([
-    finding('a', '1.0.0', { ruleId: 'publisher-changed', severity: 'critical', change: 'upgraded', previousVersion: '0.9.0', message: 'published by someone new', escalation: { combination: 'x', from: 'medium', reason: 'the event-stream pattern' }, ...at('a') }),
-    finding('a', '1.0.0', { ruleId: 'version-jump', severity: 'high', change: 'upgraded', previousVersion: '0.9.0', message: 'dormant', ...at('a') }),
+    finding('a', '1.0.0', {
+      ruleId: 'publisher-changed',
+      severity: 'critical',
+      change: 'upgraded',
+      previousVersion: '0.9.0',
+      message: 'published by someone new',
+      escalation: { combination: 'x', from: 'medium', reason: 'the event-stream pattern' },
+      ...at('a'),
+    }),
+    finding('a', '1.0.0', {
+      ruleId: 'version-jump',
+      severity: 'high',
+      change: 'upgraded',
+      previousVersion: '0.9.0',
+      message: 'dormant',
+      ...at('a'),
+    }),
     finding('b', '2.0.0', { ruleId: 'maintainers-changed', severity: 'medium', message: 'maintainers changed', ...at('b') }),
     finding('b', '2.0.0', { ruleId: 'new-dependency', severity: 'low', message: 'new dependency', ...at('b') }),
     finding('b', '2.0.0', { ruleId: 'new-package', severity: 'info', ...at('b') }),
@@ -26,7 +41,9 @@ describe('formatSarif', () => {
     expect(log.runs).toHaveLength(1);
     const driver = log.runs[0].tool.driver;
     expect(driver).toMatchObject({ name: 'depguard', version: '9.9.9', informationUri: 'https://github.com/depguard/depguard' });
-    expect(driver.rules.map((r: { id: string }) => r.id)).toEqual(['publisher-changed', 'maintainers-changed', 'new-dependency', 'new-package', 'version-jump'].map((id) => `depguard/${id}`));
+    expect(driver.rules.map((r: { id: string }) => r.id)).toEqual(
+      ['publisher-changed', 'maintainers-changed', 'new-dependency', 'new-package', 'version-jump'].map((id) => `depguard/${id}`),
+    );
     const byId = Object.fromEntries(driver.rules.map((r: { id: string }) => [r.id, r]));
     expect(byId['depguard/publisher-changed']).toEqual({
       id: 'depguard/publisher-changed',
@@ -35,7 +52,9 @@ describe('formatSarif', () => {
       defaultConfiguration: { level: 'warning' },
       properties: { tags: ['security', 'supply-chain'], 'security-severity': '9.5' },
     });
-    const severities = Object.fromEntries(driver.rules.map((r: { id: string; properties: Record<string, string> }) => [r.id, r.properties['security-severity']]));
+    const severities = Object.fromEntries(
+      driver.rules.map((r: { id: string; properties: Record<string, string> }) => [r.id, r.properties['security-severity']]),
+    );
     expect(severities).toEqual({
       'depguard/publisher-changed': '9.5',
       'depguard/maintainers-changed': '5.5',
@@ -43,7 +62,9 @@ describe('formatSarif', () => {
       'depguard/new-package': '1.0',
       'depguard/version-jump': '8.0',
     });
-    expect(sarif(resultWith([finding('b', '2.0.0')]), options).runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['depguard/new-package']);
+    expect(sarif(resultWith([finding('b', '2.0.0')]), options).runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toEqual([
+      'depguard/new-package',
+    ]);
   });
 
   it("puts each finding at its location, the package's entry in the head lockfile", () => {
@@ -56,17 +77,26 @@ describe('formatSarif', () => {
       'depguard/new-package note',
       'depguard/version-jump note',
     ]);
-    expect(results[0].locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'app/package-lock.json' }, region: { startLine: 7 } } }]);
+    expect(results[0].locations).toEqual([
+      { physicalLocation: { artifactLocation: { uri: 'app/package-lock.json' }, region: { startLine: 7 } } },
+    ]);
     expect(results[2].locations[0].physicalLocation.region.startLine).toBe(12);
-    expect(results[0].message.text).toBe('a 0.9.0 -> 1.0.0: published by someone new\nRaised from medium: the event-stream pattern.\nDependency path: app > parent@1.0.0 > a@1.0.0.');
+    expect(results[0].message.text).toBe(
+      'a 0.9.0 -> 1.0.0: published by someone new\nRaised from medium: the event-stream pattern.\nDependency path: app > parent@1.0.0 > a@1.0.0.',
+    );
   });
 
   it('fingerprints the finding, not its line or wording', () => {
-    const fingerprint = (log: { runs: Array<{ results: Array<{ partialFingerprints: Record<string, string> }> }> }, i: number): string => log.runs[0]!.results[i]!.partialFingerprints['depguardFindingHash/v1']!;
+    const fingerprint = (log: { runs: Array<{ results: Array<{ partialFingerprints: Record<string, string> }> }> }, i: number): string =>
+      log.runs[0]!.results[i]!.partialFingerprints['depguardFindingHash/v1']!;
     const before = sarif(result, options);
-    const movedAndReworded = resultWith(result.findings.map((f) => ({ ...f, message: `${f.message}, reworded`, location: { ...f.location, line: f.location.line + 40 } })));
+    const movedAndReworded = resultWith(
+      result.findings.map((f) => ({ ...f, message: `${f.message}, reworded`, location: { ...f.location, line: f.location.line + 40 } })),
+    );
     const after = sarif(movedAndReworded, options);
-    expect(after.runs[0].results[0].locations[0].physicalLocation.region.startLine).not.toBe(before.runs[0].results[0].locations[0].physicalLocation.region.startLine);
+    expect(after.runs[0].results[0].locations[0].physicalLocation.region.startLine).not.toBe(
+      before.runs[0].results[0].locations[0].physicalLocation.region.startLine,
+    );
     for (let i = 0; i < result.findings.length; i++) {
       expect(fingerprint(after, i)).toMatch(/^[0-9a-f]{64}$/);
       expect(fingerprint(after, i)).toBe(fingerprint(before, i));
@@ -78,7 +108,10 @@ describe('formatSarif', () => {
 
   it('writes the path as a relative URI', () => {
     const log = sarif(resultWith([finding('missing', '1.0.0', { location: { file: 'my app/#1/package-lock.json', line: 1 } })]), options);
-    expect(log.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'my%20app/%231/package-lock.json' }, region: { startLine: 1 } });
+    expect(log.runs[0].results[0].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'my%20app/%231/package-lock.json' },
+      region: { startLine: 1 },
+    });
   });
 
   it('is a valid empty run when nothing was found', () => {

@@ -8,8 +8,35 @@ import { upgrade } from '../helpers/rules.js';
 const PLAIN = { color: false, failOn: 'high' } as const;
 
 const eventStream = [
-  finding('event-stream', '3.3.6', { ruleId: 'publisher-changed', severity: 'critical', change: 'upgraded', previousVersion: '3.3.4', direct: true, message: 'published by right9ctrl', escalation: { combination: 'newcomer-ships-new-code', from: 'medium', reason: 'the event-stream pattern' }, paths: [[{ name: 'app', version: '1.0.0' }, { name: 'event-stream', version: '3.3.6' }]] }),
-  finding('event-stream', '3.3.6', { ruleId: 'new-dependency', severity: 'critical', change: 'upgraded', previousVersion: '3.3.4', direct: true, message: '3.3.6 depends on flatmap-stream', paths: [[{ name: 'app', version: '1.0.0' }, { name: 'event-stream', version: '3.3.6' }]] }),
+  finding('event-stream', '3.3.6', {
+    ruleId: 'publisher-changed',
+    severity: 'critical',
+    change: 'upgraded',
+    previousVersion: '3.3.4',
+    direct: true,
+    message: 'published by right9ctrl',
+    escalation: { combination: 'newcomer-ships-new-code', from: 'medium', reason: 'the event-stream pattern' },
+    paths: [
+      [
+        { name: 'app', version: '1.0.0' },
+        { name: 'event-stream', version: '3.3.6' },
+      ],
+    ],
+  }),
+  finding('event-stream', '3.3.6', {
+    ruleId: 'new-dependency',
+    severity: 'critical',
+    change: 'upgraded',
+    previousVersion: '3.3.4',
+    direct: true,
+    message: '3.3.6 depends on flatmap-stream',
+    paths: [
+      [
+        { name: 'app', version: '1.0.0' },
+        { name: 'event-stream', version: '3.3.6' },
+      ],
+    ],
+  }),
   finding('flatmap-stream', '0.1.1', { dev: true }),
 ];
 
@@ -38,14 +65,27 @@ describe('formatText', () => {
   });
 
   it('lines rule ids up to the longest rule id the result lists', () => {
-    const out = formatText({ ...resultWith([finding('a', '1.0.0')]), rules: [{ id: 'new-package', title: '', defaultSeverity: 'info', docs: '' }] }, PLAIN);
+    const out = formatText(
+      { ...resultWith([finding('a', '1.0.0')]), rules: [{ id: 'new-package', title: '', defaultSeverity: 'info', docs: '' }] },
+      PLAIN,
+    );
     expect(out).toContain('\n  info     new-package new in the tree: a\n');
   });
 
   it('a project finding: its subject and version, "(project)", no path', () => {
-    const project: ProjectFinding = { kind: 'project', ruleId: 'lockfile-out-of-sync', severity: 'medium', package: { name: 'bar', version: '' }, message: 'package.json declares bar@^2.0.0 (prod) but the lockfile has no bar', evidence: {}, location: { file: 'package-lock.json', line: 3 } };
+    const project: ProjectFinding = {
+      kind: 'project',
+      ruleId: 'lockfile-out-of-sync',
+      severity: 'medium',
+      package: { name: 'bar', version: '' },
+      message: 'package.json declares bar@^2.0.0 (prod) but the lockfile has no bar',
+      evidence: {},
+      location: { file: 'package-lock.json', line: 3 },
+    };
     const out = formatText(resultWith([project]), { ...PLAIN, failOn: 'medium' });
-    expect(out).toContain('\nMEDIUM   bar   (project)\n  medium   lockfile-out-of-sync       package.json declares bar@^2.0.0 (prod) but the lockfile has no bar\n\n');
+    expect(out).toContain(
+      '\nMEDIUM   bar   (project)\n  medium   lockfile-out-of-sync       package.json declares bar@^2.0.0 (prod) but the lockfile has no bar\n\n',
+    );
     expect(out).not.toContain('path');
     expect(out).toContain('depguard: FAIL: 1 package with findings at or above medium');
   });
@@ -82,12 +122,26 @@ describe('formatText', () => {
     const out = formatText(
       {
         ...result,
-        suppressed: [{ finding: eventStream[0]!, ignore: { package: 'event-stream', version: '3.3.6', rules: ['publisher-changed'], reason: 'reviewed', approvedBy: 'alice', approvedAt: '2026-11-01' } }],
+        suppressed: [
+          {
+            finding: eventStream[0]!,
+            ignore: {
+              package: 'event-stream',
+              version: '3.3.6',
+              rules: ['publisher-changed'],
+              reason: 'reviewed',
+              approvedBy: 'alice',
+              approvedAt: '2026-11-01',
+            },
+          },
+        ],
         expiredIgnores: [{ package: 'left-pad', version: '*', rule: '*', reason: 'old', expires: '2020-01-01' }],
       },
       PLAIN,
     );
-    expect(out).toContain('\nAccepted by policy (1 finding, not counted)\n  critical publisher-changed          event-stream@3.3.6: reviewed (alice, 2026-11-01)\n');
+    expect(out).toContain(
+      '\nAccepted by policy (1 finding, not counted)\n  critical publisher-changed          event-stream@3.3.6: reviewed (alice, 2026-11-01)\n',
+    );
     expect(out).toContain('\nExpired policy entries (no longer applied)\n  left-pad@* *: expired 2020-01-01 (old)\n');
     expect(out.endsWith('depguard: PASS: no findings at or above high\n')).toBe(true);
   });

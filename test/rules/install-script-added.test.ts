@@ -3,14 +3,35 @@ import { youngVersion } from '../../src/rules/young-version.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 import { added, person, upgrade } from '../helpers/rules.js';
 
-const v = (version: string, extra: Record<string, unknown> = {}) => ({ version, time: '2020-01-01T00:00:00Z', publisher: person('a'), maintainers: [person('a')], ...extra });
+const v = (version: string, extra: Record<string, unknown> = {}) => ({
+  version,
+  time: '2020-01-01T00:00:00Z',
+  publisher: person('a'),
+  maintainers: [person('a')],
+  ...extra,
+});
 const withLockfileScript = (change: ReturnType<typeof upgrade>) => ({ ...change, after: { ...change.after!, hasInstallScript: true } });
 
 ruleTester.run(installScriptAdded, {
   valid: [
-    { name: 'binding.gyp on both versions: the same implicit node-gyp rebuild', change: upgrade('p', '1.0.0', '1.1.0'), registry: { name: 'p', versions: [v('1.0.0', { gypfile: true }), v('1.1.0', { gypfile: true })] } },
-    { name: 'the same postinstall on both versions', change: upgrade('p', '1.0.0', '1.0.1'), registry: { name: 'p', versions: [v('1.0.0', { scripts: { postinstall: 'node a' } }), v('1.0.1', { scripts: { postinstall: 'node a' } })] } },
-    { name: 'no install script, only other scripts', change: upgrade('p', '1.0.0', '1.0.1'), registry: { name: 'p', versions: [v('1.0.0'), v('1.0.1', { scripts: { test: 'vitest' } })] } },
+    {
+      name: 'binding.gyp on both versions: the same implicit node-gyp rebuild',
+      change: upgrade('p', '1.0.0', '1.1.0'),
+      registry: { name: 'p', versions: [v('1.0.0', { gypfile: true }), v('1.1.0', { gypfile: true })] },
+    },
+    {
+      name: 'the same postinstall on both versions',
+      change: upgrade('p', '1.0.0', '1.0.1'),
+      registry: {
+        name: 'p',
+        versions: [v('1.0.0', { scripts: { postinstall: 'node a' } }), v('1.0.1', { scripts: { postinstall: 'node a' } })],
+      },
+    },
+    {
+      name: 'no install script, only other scripts',
+      change: upgrade('p', '1.0.0', '1.0.1'),
+      registry: { name: 'p', versions: [v('1.0.0'), v('1.0.1', { scripts: { test: 'vitest' } })] },
+    },
     { name: 'without metadata, a lockfile entry without hasInstallScript', change: upgrade('p', '0.7.28', '0.7.29'), registry: null },
     {
       name: 'without metadata, a new package whose entry has hasInstallScript (native addons are common)',
@@ -34,7 +55,10 @@ ruleTester.run(installScriptAdded, {
     {
       name: 'high when an in-range update changes the command',
       change: upgrade('p', '1.0.0', '1.0.1'),
-      registry: { name: 'p', versions: [v('1.0.0', { scripts: { install: 'node-gyp rebuild' } }), v('1.0.1', { scripts: { install: 'node setup_bun.js' } })] },
+      registry: {
+        name: 'p',
+        versions: [v('1.0.0', { scripts: { install: 'node-gyp rebuild' } }), v('1.0.1', { scripts: { install: 'node setup_bun.js' } })],
+      },
       findings: [{ severity: 'high', evidence: { changed: ['install'] } }],
     },
     {
@@ -46,7 +70,14 @@ ruleTester.run(installScriptAdded, {
     {
       name: 'low when an earlier release already had the same scripts',
       change: upgrade('p', '1.0.1', '1.0.2'),
-      registry: { name: 'p', versions: [v('1.0.0', { scripts: { postinstall: 'node a' }, time: '2019-01-01T00:00:00Z' }), v('1.0.1'), v('1.0.2', { scripts: { postinstall: 'node a' }, time: '2020-06-01T00:00:00Z' })] },
+      registry: {
+        name: 'p',
+        versions: [
+          v('1.0.0', { scripts: { postinstall: 'node a' }, time: '2019-01-01T00:00:00Z' }),
+          v('1.0.1'),
+          v('1.0.2', { scripts: { postinstall: 'node a' }, time: '2020-06-01T00:00:00Z' }),
+        ],
+      },
       findings: [{ severity: 'low', traits: [], evidence: { earlierVersionHadSameScripts: true } }],
     },
     {

@@ -26,7 +26,12 @@ ruleTester.runProject(lockfileChanged, {
       project: lockfiles(['yarn.lock'], ['package-lock.json']),
       findings: [
         { severity: 'high', package: { name: 'package-lock.json', version: '' }, evidence: { change: 'added' } },
-        { severity: 'high', package: { name: 'yarn.lock', version: '' }, evidence: { change: 'removed' }, message: 'this change removes yarn.lock, which the base had (the head has package-lock.json)' },
+        {
+          severity: 'high',
+          package: { name: 'yarn.lock', version: '' },
+          evidence: { change: 'removed' },
+          message: 'this change removes yarn.lock, which the base had (the head has package-lock.json)',
+        },
       ],
     },
     {

@@ -2,12 +2,21 @@ import { maintainersChanged } from '../../src/rules/maintainers-changed.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 import { person, stripped, upgrade } from '../helpers/rules.js';
 
-const v = (version: string, maintainers: string[]) => ({ version, time: '2020-01-01T00:00:00Z', publisher: person(maintainers[0]!), maintainers: maintainers.map(person) });
+const v = (version: string, maintainers: string[]) => ({
+  version,
+  time: '2020-01-01T00:00:00Z',
+  publisher: person(maintainers[0]!),
+  maintainers: maintainers.map(person),
+});
 const pkg = (...versions: ReturnType<typeof v>[]) => ({ name: 'pkg', versions });
 
 ruleTester.run(maintainersChanged, {
   valid: [
-    { name: 'the same maintainers, in any order or case', change: upgrade('pkg', '1.0.0', '1.0.1'), registry: pkg(v('1.0.0', ['alice', 'Bob']), v('1.0.1', ['bob', 'alice'])) },
+    {
+      name: 'the same maintainers, in any order or case',
+      change: upgrade('pkg', '1.0.0', '1.0.1'),
+      registry: pkg(v('1.0.0', ['alice', 'Bob']), v('1.0.1', ['bob', 'alice'])),
+    },
     {
       name: 'not evaluated without per-version maintainers',
       change: upgrade('pkg', '1.0.0', '1.0.1'),
@@ -26,7 +35,13 @@ ruleTester.run(maintainersChanged, {
       name: 'medium when every previous maintainer is gone',
       change: upgrade('pkg', '1.0.0', '1.0.1'),
       registry: pkg(v('1.0.0', ['alice']), v('1.0.1', ['mallory'])),
-      findings: [{ severity: 'medium', traits: ['maintainers:added', 'maintainers:replaced'], message: 'maintainers changed between 1.0.0 and 1.0.1: added mallory; removed alice (none of the previous maintainers remain)' }],
+      findings: [
+        {
+          severity: 'medium',
+          traits: ['maintainers:added', 'maintainers:replaced'],
+          message: 'maintainers changed between 1.0.0 and 1.0.1: added mallory; removed alice (none of the previous maintainers remain)',
+        },
+      ],
     },
     {
       name: 'info when maintainers are only removed',

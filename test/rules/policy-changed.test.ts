@@ -12,13 +12,26 @@ ruleTester.runProject(policyChanged, {
       base: tree,
       head: tree,
       project: { lockfiles: null, policyEdits: [{ place: 'depguard.config.json', change: 'modified' }] },
-      findings: [{ severity: 'high', package: { name: 'depguard.config.json', version: '' }, evidence: { change: 'modified', applied: 'base' }, message: /^this change edits depguard's policy \(depguard\.config\.json\)/ }],
+      findings: [
+        {
+          severity: 'high',
+          package: { name: 'depguard.config.json', version: '' },
+          evidence: { change: 'modified', applied: 'base' },
+          message: /^this change edits depguard's policy \(depguard\.config\.json\)/,
+        },
+      ],
     },
     {
       name: 'a policy added and the package.json value removed',
       base: tree,
       head: tree,
-      project: { lockfiles: null, policyEdits: [{ place: '.depguardrc.json', change: 'added' }, { place: 'package.json "depguard"', change: 'removed' }] },
+      project: {
+        lockfiles: null,
+        policyEdits: [
+          { place: '.depguardrc.json', change: 'added' },
+          { place: 'package.json "depguard"', change: 'removed' },
+        ],
+      },
       findings: [
         { severity: 'high', message: /^this change adds depguard's policy/ },
         { severity: 'high', message: /^this change removes depguard's policy/ },

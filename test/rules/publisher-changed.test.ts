@@ -5,7 +5,10 @@ import { person, releases, stripped, upgrade } from '../helpers/rules.js';
 const history = releases(6, '2016-01-01T00:00:00Z', 60, 'alice');
 const spec = (next: { by: string; time: string }) => ({
   name: 'pkg',
-  versions: [...history, { version: '1.0.6', time: next.time, publisher: person(next.by), maintainers: [person('alice'), person(next.by)] }],
+  versions: [
+    ...history,
+    { version: '1.0.6', time: next.time, publisher: person(next.by), maintainers: [person('alice'), person(next.by)] },
+  ],
 });
 const ci = { name: 'GitHub Actions', email: 'npm-oidc-no-reply@github.com', trustedPublisher: { id: 'github' } };
 const recent = spec({ by: 'mallory', time: '2018-01-10T00:00:00Z' });
@@ -13,15 +16,28 @@ recent.versions.splice(6, 0, { version: '1.0.5-x', time: '2018-01-01T00:00:00Z',
 
 ruleTester.run(publisherChanged, {
   valid: [
-    { name: 'the same account published both versions', change: upgrade('pkg', '1.0.4', '1.0.5'), registry: { name: 'pkg', versions: history } },
-    { name: 'the same account, in another case', change: upgrade('pkg', '1.0.5', '1.0.6'), registry: spec({ by: 'Alice', time: '2018-01-01T00:00:00Z' }) },
+    {
+      name: 'the same account published both versions',
+      change: upgrade('pkg', '1.0.4', '1.0.5'),
+      registry: { name: 'pkg', versions: history },
+    },
+    {
+      name: 'the same account, in another case',
+      change: upgrade('pkg', '1.0.5', '1.0.6'),
+      registry: spec({ by: 'Alice', time: '2018-01-01T00:00:00Z' }),
+    },
     {
       name: 'not evaluated when the registry leaves publishers out',
       change: upgrade('pkg', '1.0.5', '1.0.6'),
       registry: stripped(spec({ by: 'mallory', time: '2018-01-01T00:00:00Z' })),
       skipped: [{ reason: /_npmUser/ }],
     },
-    { name: 'not evaluated when the registry does not list both versions', change: upgrade('pkg', '1.0.5', '1.0.9'), registry: { name: 'pkg', versions: history }, skipped: [{ reason: 'the registry does not list both versions' }] },
+    {
+      name: 'not evaluated when the registry does not list both versions',
+      change: upgrade('pkg', '1.0.5', '1.0.9'),
+      registry: { name: 'pkg', versions: history },
+      skipped: [{ reason: 'the registry does not list both versions' }],
+    },
     {
       name: 'not evaluated for a package installed from git',
       change: (() => {
@@ -36,7 +52,13 @@ ruleTester.run(publisherChanged, {
       name: 'medium for an account that never published the package before',
       change: upgrade('pkg', '1.0.5', '1.0.6'),
       registry: spec({ by: 'mallory', time: '2018-01-01T00:00:00Z' }),
-      findings: [{ severity: 'medium', traits: ['publisher:new'], evidence: { publisher: 'mallory', previousPublisher: 'alice', earlierReleasesByPublisher: 0 } }],
+      findings: [
+        {
+          severity: 'medium',
+          traits: ['publisher:new'],
+          evidence: { publisher: 'mallory', previousPublisher: 'alice', earlierReleasesByPublisher: 0 },
+        },
+      ],
     },
     {
       name: 'medium for an account whose first release of the package was weeks ago',
@@ -60,13 +82,23 @@ ruleTester.run(publisherChanged, {
     {
       name: 'low for a listed maintainer of the previous version publishing for the first time',
       change: upgrade('pkg', '1.0.5', '1.0.6'),
-      registry: { name: 'pkg', versions: [...history.slice(0, 5), { ...history[5]!, maintainers: [person('alice'), person('carol')] }, { version: '1.0.6', time: '2018-01-01T00:00:00Z', publisher: person('carol'), maintainers: [person('alice'), person('carol')] }] },
+      registry: {
+        name: 'pkg',
+        versions: [
+          ...history.slice(0, 5),
+          { ...history[5]!, maintainers: [person('alice'), person('carol')] },
+          { version: '1.0.6', time: '2018-01-01T00:00:00Z', publisher: person('carol'), maintainers: [person('alice'), person('carol')] },
+        ],
+      },
       findings: [{ severity: 'low', traits: ['publisher:first-release'] }],
     },
     {
       name: 'info when the release moves to trusted publishing',
       change: upgrade('pkg', '1.0.5', '1.0.6'),
-      registry: { name: 'pkg', versions: [...history, { version: '1.0.6', time: '2018-01-01T00:00:00Z', publisher: ci, maintainers: [person('alice')] }] },
+      registry: {
+        name: 'pkg',
+        versions: [...history, { version: '1.0.6', time: '2018-01-01T00:00:00Z', publisher: ci, maintainers: [person('alice')] }],
+      },
       findings: [{ severity: 'info', traits: ['publisher:trusted'] }],
     },
     {

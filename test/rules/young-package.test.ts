@@ -8,7 +8,12 @@ const v = (version: string, daysAgo: number) => ({ version, time: iso(daysAgo), 
 ruleTester.run(youngPackage, {
   valid: [
     { name: 'a package older than the cooldown', change: added('p', '0.1.0'), registry: { name: 'p', versions: [v('0.1.0', 20)] } },
-    { name: 'not evaluated on untrustworthy times', change: upgrade('p', '1.0.0', '1.0.1'), registry: stripped({ name: 'p', versions: [v('1.0.0', 400), v('1.0.1', 0)] }), skipped: [{ reason: /creation time/ }] },
+    {
+      name: 'not evaluated on untrustworthy times',
+      change: upgrade('p', '1.0.0', '1.0.1'),
+      registry: stripped({ name: 'p', versions: [v('1.0.0', 400), v('1.0.1', 0)] }),
+      skipped: [{ reason: /creation time/ }],
+    },
   ],
   invalid: [
     {

@@ -8,9 +8,18 @@ const fresh = { name: 'p', versions: [v('1.0.0', 400), v('1.0.1', 1)] };
 
 ruleTester.run(youngVersion, {
   valid: [
-    { name: 'older than the cooldown', change: upgrade('p', '1.0.0', '1.0.1'), registry: { name: 'p', versions: [v('1.0.0', 400), v('1.0.1', 10)] } },
+    {
+      name: 'older than the cooldown',
+      change: upgrade('p', '1.0.0', '1.0.1'),
+      registry: { name: 'p', versions: [v('1.0.0', 400), v('1.0.1', 10)] },
+    },
     { name: 'a cooldown of 0 turns it off', change: upgrade('p', '1.0.0', '1.0.1'), registry: fresh, settings: { minReleaseAgeMs: 0 } },
-    { name: 'not evaluated on untrustworthy times', change: upgrade('p', '1.0.0', '1.0.1'), registry: stripped({ name: 'p', versions: [v('1.0.0', 400), v('1.0.1', 0)] }), skipped: [{ reason: /publish time/ }] },
+    {
+      name: 'not evaluated on untrustworthy times',
+      change: upgrade('p', '1.0.0', '1.0.1'),
+      registry: stripped({ name: 'p', versions: [v('1.0.0', 400), v('1.0.1', 0)] }),
+      skipped: [{ reason: /publish time/ }],
+    },
   ],
   invalid: [
     {

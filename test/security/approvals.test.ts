@@ -10,7 +10,8 @@ import { RULE_IDS } from '../../src/rules/index.js';
 import { diffJson, documents, editJson, editText, EVIL_INTEGRITY, EVIL_URL, findingsOf, npmDecoy, project } from '../helpers/attack.js';
 import { fixture, runCli } from '../helpers/cli.js';
 
-const LEGIT = JSON.parse(readFileSync(fixture('event-stream', 'head', 'package-lock.json'), 'utf8')).packages['node_modules/event-stream'].integrity as string;
+const LEGIT = JSON.parse(readFileSync(fixture('event-stream', 'head', 'package-lock.json'), 'utf8')).packages['node_modules/event-stream']
+  .integrity as string;
 const DAY = 86_400_000;
 
 let registry: Registry;
@@ -30,12 +31,23 @@ const FORMATS: Record<string, Format> = {
   npm: {
     dir: ['event-stream'],
     lockfile: 'package-lock.json',
-    swap: (file) => editJson(file, (lock) => Object.assign(lock.packages['node_modules/event-stream'], { resolved: EVIL_URL, integrity: EVIL_INTEGRITY })),
+    swap: (file) =>
+      editJson(file, (lock) =>
+        Object.assign(lock.packages['node_modules/event-stream'], { resolved: EVIL_URL, integrity: EVIL_INTEGRITY }),
+      ),
   },
   'yarn v1': {
     dir: ['event-stream', 'yarn-classic'],
     lockfile: 'yarn.lock',
-    swap: (file) => editText(file, (text) => text.replace(/resolved "https:\/\/registry\.npmjs\.org\/event-stream\/-\/event-stream-3\.3\.6\.tgz#[0-9a-f]+"/, `resolved "${EVIL_URL}"`).replace(LEGIT, EVIL_INTEGRITY)),
+    swap: (file) =>
+      editText(file, (text) =>
+        text
+          .replace(
+            /resolved "https:\/\/registry\.npmjs\.org\/event-stream\/-\/event-stream-3\.3\.6\.tgz#[0-9a-f]+"/,
+            `resolved "${EVIL_URL}"`,
+          )
+          .replace(LEGIT, EVIL_INTEGRITY),
+      ),
   },
 };
 
@@ -56,7 +68,16 @@ describe('an approval covers the reviewed release, not what its lockfile entry i
       expect(a.stderr).toBe('');
       expect(a.code).toBe(0);
       const entry = JSON.parse(readFileSync(path.join(dir, 'depguard.config.json'), 'utf8')).ignore[0];
-      expect(entry).toEqual({ package: 'event-stream', version: '3.3.6', rules: found, integrity: LEGIT, reason: 'diffed 3.3.4..3.3.6', expires: expect.any(String), approvedBy: expect.any(String), approvedAt: expect.any(String) });
+      expect(entry).toEqual({
+        package: 'event-stream',
+        version: '3.3.6',
+        rules: found,
+        integrity: LEGIT,
+        reason: 'diffed 3.3.4..3.3.6',
+        expires: expect.any(String),
+        approvedBy: expect.any(String),
+        approvedAt: expect.any(String),
+      });
       expect(Math.round((Date.parse(entry.expires) - Date.parse(entry.approvedAt.slice(0, 10))) / DAY)).toBe(90);
 
       const approved = await diffJson(['--base', base, '--head', lockfile, '--registry', registry.url], dir);
@@ -96,22 +117,47 @@ describe('an approval covers the reviewed release, not what its lockfile entry i
     ];
     writeFileSync(path.join(dir, 'depguard.config.json'), JSON.stringify({ ignore }));
     FORMATS.npm!.swap(lockfile);
-    const r = await diffJson(['--base', fixture('event-stream', 'head', 'package-lock.json'), '--head', lockfile, '--registry', registry.url], dir);
+    const r = await diffJson(
+      ['--base', fixture('event-stream', 'head', 'package-lock.json'), '--head', lockfile, '--registry', registry.url],
+      dir,
+    );
     expect(r.code).toBe(1);
     expect(findingsOf(r, 'event-stream').map((x) => `${x.ruleId} ${x.severity}`)).toEqual(['source-changed high']);
     // and "*" still covers the other rules of an upgrade, as before
-    const upgrade = await diffJson(['--base', fixture('event-stream', 'base', 'package-lock.json'), '--head', fixture('event-stream', 'head', 'package-lock.json'), '--registry', registry.url], dir);
+    const upgrade = await diffJson(
+      [
+        '--base',
+        fixture('event-stream', 'base', 'package-lock.json'),
+        '--head',
+        fixture('event-stream', 'head', 'package-lock.json'),
+        '--registry',
+        registry.url,
+      ],
+      dir,
+    );
     expect(findingsOf(upgrade, 'event-stream')).toEqual([]);
   });
 });
 
 describe('approve refuses what it cannot honestly record (exit 2, one line)', () => {
   const cases: Array<[string, string[], RegExp]> = [
-    ['--rule source-changed', ['event-stream@3.3.6', '--rule', 'source-changed'], /--rule source-changed: lockfile tampering is never approved/],
-    ['a version the lockfile does not lock', ['event-stream@3.3.5', '--rule', 'publisher-changed'], /event-stream@3\.3\.5 is not in package-lock\.json/],
+    [
+      '--rule source-changed',
+      ['event-stream@3.3.6', '--rule', 'source-changed'],
+      /--rule source-changed: lockfile tampering is never approved/,
+    ],
+    [
+      'a version the lockfile does not lock',
+      ['event-stream@3.3.5', '--rule', 'publisher-changed'],
+      /event-stream@3\.3\.5 is not in package-lock\.json/,
+    ],
     ['a package the lockfile does not lock', ['left-pad@1.3.0'], /left-pad@1\.3\.0 is not in package-lock\.json/],
     ['an expiry in the past', ['event-stream@3.3.6', '--expires', '2001-01-01'], /--expires 2001-01-01 is already past/],
-    ['an expiry that is neither a date nor a duration', ['event-stream@3.3.6', '--expires', 'soon'], /--expires must be a date \(YYYY-MM-DD\) or a duration/],
+    [
+      'an expiry that is neither a date nor a duration',
+      ['event-stream@3.3.6', '--expires', 'soon'],
+      /--expires must be a date \(YYYY-MM-DD\) or a duration/,
+    ],
     ['a version without findings', ['through@2.3.8'], /through@2\.3\.8 has no findings between .* nothing to approve/],
   ];
   it.each(cases)('%s', async (_, args, message) => {
@@ -124,7 +170,20 @@ describe('approve refuses what it cannot honestly record (exit 2, one line)', ()
 
   it('--rule and --expires as a duration: only the named rules, until that many days from now', async () => {
     const dir = project('event-stream', 'head');
-    const r = await approve(dir, 'event-stream@3.3.6', '--reason', 'r', '--rule', 'new-dependency', '--rule', 'publisher-changed', '--expires', '30d', '--base', fixture('event-stream', 'base', 'package-lock.json'));
+    const r = await approve(
+      dir,
+      'event-stream@3.3.6',
+      '--reason',
+      'r',
+      '--rule',
+      'new-dependency',
+      '--rule',
+      'publisher-changed',
+      '--expires',
+      '30d',
+      '--base',
+      fixture('event-stream', 'base', 'package-lock.json'),
+    );
     expect(r.code).toBe(0);
     const entry = JSON.parse(readFileSync(path.join(dir, 'depguard.config.json'), 'utf8')).ignore[0];
     expect(entry).toMatchObject({ rules: ['new-dependency', 'publisher-changed'], integrity: LEGIT });
@@ -133,7 +192,8 @@ describe('approve refuses what it cannot honestly record (exit 2, one line)', ()
 });
 
 describe('ignore entries, as data', () => {
-  const validate = (entry: Record<string, unknown>) => () => validatePolicy({ ignore: [{ package: 'p', reason: 'r', ...entry }] }, 'policy.json', RULE_IDS);
+  const validate = (entry: Record<string, unknown>) => () =>
+    validatePolicy({ ignore: [{ package: 'p', reason: 'r', ...entry }] }, 'policy.json', RULE_IDS);
   it('rejects rules listing source-changed, both rule and rules, and an integrity that is not one', () => {
     expect(validate({ rules: ['source-changed'] })).toThrow(/ignore\[0\]\.rules cannot include source-changed/);
     expect(validate({ rules: [] })).toThrow(/ignore\[0\]\.rules must be a non-empty array of rule ids/);
@@ -145,7 +205,8 @@ describe('ignore entries, as data', () => {
   it('matches an integrity-bound entry only when every copy carries exactly that integrity', () => {
     const entry: IgnoreEntry = { package: 'p', version: '1.0.0', rules: ['young-version'], integrity: 'sha512-AAAA', reason: 'r' };
     const policy = { ...EMPTY_POLICY, ignore: [entry] };
-    const target = (integrities: (string | null)[], ruleId = 'young-version') => matchingIgnore(policy, { ruleId, name: 'p', version: '1.0.0', integrities }, 0);
+    const target = (integrities: (string | null)[], ruleId = 'young-version') =>
+      matchingIgnore(policy, { ruleId, name: 'p', version: '1.0.0', integrities }, 0);
     expect(target(['sha512-AAAA', 'sha512-AAAA'])).toBe(entry);
     expect(target(['sha512-AAAA', 'sha512-BBBB'])).toBeUndefined();
     expect(target([null])).toBeUndefined();

@@ -68,9 +68,12 @@ describe('a project .npmrc that nothing vouches for', () => {
       'cafile=/nonexistent/ca.pem',
     ].join('\n');
 
-  it('two lockfile files: no request reaches the server it names, the token goes only to the user\'s registry', async () => {
+  it("two lockfile files: no request reaches the server it names, the token goes only to the user's registry", async () => {
     const dir = hostileProject(hostile());
-    const r = await runCli(['diff', '--base', BASE, '--head', 'package-lock.json'], { cwd: dir, env: { DG_TOKEN: TOKEN, npm_config_userconfig: userConfig() } });
+    const r = await runCli(['diff', '--base', BASE, '--head', 'package-lock.json'], {
+      cwd: dir,
+      env: { DG_TOKEN: TOKEN, npm_config_userconfig: userConfig() },
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('CRITICAL event-stream');
     expect(attacker.requests).toEqual([]);
@@ -106,7 +109,7 @@ describe('a project .npmrc that nothing vouches for', () => {
 });
 
 describe('no base, but git knows the .npmrc', () => {
-  it('audit reads a developer\'s own untracked .npmrc, and only host-bound tokens from a tracked one', async () => {
+  it("audit reads a developer's own untracked .npmrc, and only host-bound tokens from a tracked one", async () => {
     const npmrc = `registry=${legit.url}\n//${host(legit.url)}/:_authToken=${TOKEN}\n`;
     const own = hostileProject(npmrc);
     git(own, 'init', '-q');
@@ -138,7 +141,7 @@ describe('with a git base, the project .npmrc as the base had it', () => {
     expect(attacker.requests).toEqual([]);
   });
 
-  it('a developer\'s own untracked .npmrc is read (local mode: HEAD is the base)', async () => {
+  it("a developer's own untracked .npmrc is read (local mode: HEAD is the base)", async () => {
     const repo = tempRepo();
     copyFileSync(BASE, path.join(repo, 'package-lock.json'));
     git(repo, 'add', '.');
@@ -159,7 +162,21 @@ describe('credentials in a registry URL', () => {
     url.password = secret;
     const cache = mkdtempSync(path.join(os.tmpdir(), 'cache-'));
     for (const format of ['text', 'json', 'sarif', 'markdown', 'github']) {
-      const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', url.toString(), '--cache-dir', cache, '--cache-max-age', '0', '--format', format]);
+      const r = await runCli([
+        'diff',
+        '--base',
+        BASE,
+        '--head',
+        HEAD,
+        '--registry',
+        url.toString(),
+        '--cache-dir',
+        cache,
+        '--cache-max-age',
+        '0',
+        '--format',
+        format,
+      ]);
       expect(r.code, format).toBe(1);
       expect(everything(r), format).not.toContain(secret);
     }

@@ -43,14 +43,28 @@ async function trickling(slow: readonly string[]) {
 async function run(slow: readonly string[], extra: string[]) {
   const { registry, close } = await trickling(slow);
   try {
-    const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', registry.url, '--format', 'json', '--timeout', '30', ...extra]);
+    const r = await runCli([
+      'diff',
+      '--base',
+      BASE,
+      '--head',
+      HEAD,
+      '--registry',
+      registry.url,
+      '--format',
+      'json',
+      '--timeout',
+      '30',
+      ...extra,
+    ]);
     return { ...r, out: r.stdout ? JSON.parse(r.stdout) : null };
   } finally {
     await close();
   }
 }
 
-const unavailable = (out: { unavailable: Array<{ package: { name: string }; reason: string }> }) => out.unavailable.map((u) => `${u.package.name}: ${u.reason}`);
+const unavailable = (out: { unavailable: Array<{ package: { name: string }; reason: string }> }) =>
+  out.unavailable.map((u) => `${u.package.name}: ${u.reason}`);
 
 describe('--deadline', () => {
   it('one package trickling forever: it is not checked ("deadline passed"), the others are judged, exit 3', async () => {
@@ -76,7 +90,7 @@ describe('--deadline', () => {
     expect((await runCli(['audit', '--lockfile', HEAD, '--deadline', 'later'])).code).toBe(2);
     const hook = await runCli(['hook', 'install', '--', '--deadline', 'later'], { cwd: tempRepo() });
     expect(hook.code).toBe(2);
-    expect(hook.stderr).toContain("--deadline must be a duration");
+    expect(hook.stderr).toContain('--deadline must be a duration');
     expect((await runCli(['diff', '--help'])).stdout).toContain('--deadline <duration>');
   }, 60_000);
 });

@@ -16,7 +16,12 @@ const LOCKFILES = [
 ] as const;
 
 interface SarifLog {
-  runs: Array<{ results: Array<{ message: { text: string }; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }> }>;
+  runs: Array<{
+    results: Array<{
+      message: { text: string };
+      locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }>;
+    }>;
+  }>;
 }
 
 let registry: Registry;
@@ -36,7 +41,11 @@ describe('every output format on every lockfile format', () => {
     const headPath = path.relative(ROOT, head).split(path.sep).join('/');
 
     it(`${manager ?? 'npm'}: exits 1 in every format, pointing SARIF and annotations at the entries of ${fileName}`, async () => {
-      const outputs = await Promise.all(FORMATS.map((format) => runCli(['diff', '--base', dir('base'), '--head', dir('head'), '--registry', registry.url, '--format', format])));
+      const outputs = await Promise.all(
+        FORMATS.map((format) =>
+          runCli(['diff', '--base', dir('base'), '--head', dir('head'), '--registry', registry.url, '--format', format]),
+        ),
+      );
       const by = Object.fromEntries(FORMATS.map((format, i) => [format, outputs[i]!]));
       for (const format of FORMATS) {
         expect(by[format]!.stderr, format).toBe('');

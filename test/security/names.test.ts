@@ -28,7 +28,14 @@ beforeAll(async () => {
   evilDir = mkdtempSync(path.join(os.tmpdir(), 'evil-package-'));
   marker = path.join(evilDir, 'PWNED');
   const script = `node -e "require('fs').writeFileSync(${JSON.stringify(marker)}, 'x')"`;
-  writeFileSync(path.join(evilDir, 'package.json'), JSON.stringify({ name: 'evil', version: '1.0.0', scripts: { prepare: script, preinstall: script, install: script, postinstall: script } }));
+  writeFileSync(
+    path.join(evilDir, 'package.json'),
+    JSON.stringify({
+      name: 'evil',
+      version: '1.0.0',
+      scripts: { prepare: script, preinstall: script, install: script, postinstall: script },
+    }),
+  );
 });
 
 const made: string[] = [];
@@ -70,16 +77,26 @@ const cases: Case[] = [
     lockfile: 'pnpm-lock.yaml',
     mutate: () => (t) => {
       const key = `'${attackerUrl('x.tgz')}@1.0.0'`;
-      return t.replace('packages:\n\n', `packages:\n\n  ${key}:\n    resolution: {integrity: sha512-AAAA}\n\n`).replace('snapshots:\n\n', `snapshots:\n\n  ${key}: {}\n\n`);
+      return t
+        .replace('packages:\n\n', `packages:\n\n  ${key}:\n    resolution: {integrity: sha512-AAAA}\n\n`)
+        .replace('snapshots:\n\n', `snapshots:\n\n  ${key}: {}\n\n`);
     },
-    message: () => new RegExp(`package "${escape(attackerUrl('x.tgz'))}@1\\.0\\.0" names an invalid package "${escape(attackerUrl('x.tgz'))}"`),
+    message: () =>
+      new RegExp(
+        `package "${escapeRegExp(attackerUrl('x.tgz'))}@1\\.0\\.0" names an invalid package "${escapeRegExp(attackerUrl('x.tgz'))}"`,
+      ),
   },
   {
     what: 'pnpm: a dependency installed under a name that is a git URL',
     format: 'pnpm',
     lockfile: 'pnpm-lock.yaml',
-    mutate: () => (t) => t.replace('    dependencies:\n      duplexer: 0.1.1\n', `    dependencies:\n      duplexer: 0.1.1\n      'git+${attackerUrl('evil.git')}': 1.0.0\n`),
-    message: () => new RegExp(`package "event-stream@3\\.3\\.6" depends on an invalid package name "git\\+${escape(attackerUrl('evil.git'))}"`),
+    mutate: () => (t) =>
+      t.replace(
+        '    dependencies:\n      duplexer: 0.1.1\n',
+        `    dependencies:\n      duplexer: 0.1.1\n      'git+${attackerUrl('evil.git')}': 1.0.0\n`,
+      ),
+    message: () =>
+      new RegExp(`package "event-stream@3\\.3\\.6" depends on an invalid package name "git\\+${escapeRegExp(attackerUrl('evil.git'))}"`),
   },
   {
     what: 'pnpm: a package key naming a folder with install scripts',
@@ -87,7 +104,9 @@ const cases: Case[] = [
     lockfile: 'pnpm-lock.yaml',
     mutate: () => (t) => {
       const key = `'file:${evilDir}@1.0.0'`;
-      return t.replace('packages:\n\n', `packages:\n\n  ${key}:\n    resolution: {integrity: sha512-AAAA}\n\n`).replace('snapshots:\n\n', `snapshots:\n\n  ${key}: {}\n\n`);
+      return t
+        .replace('packages:\n\n', `packages:\n\n  ${key}:\n    resolution: {integrity: sha512-AAAA}\n\n`)
+        .replace('snapshots:\n\n', `snapshots:\n\n  ${key}: {}\n\n`);
     },
     message: () => /names an invalid package "file:/,
   },
@@ -95,15 +114,17 @@ const cases: Case[] = [
     what: 'Yarn classic: an entry whose name is a git URL',
     format: 'yarn-classic',
     lockfile: 'yarn.lock',
-    mutate: () => (t) => `${t}\n"git+${attackerUrl('evil.git')}@^1.0.0":\n  version "1.0.0"\n  resolved "git+${attackerUrl('evil.git')}#0123456789abcdef0123456789abcdef01234567"\n`,
-    message: () => new RegExp(`names an invalid package "git\\+${escape(attackerUrl('evil.git'))}"`),
+    mutate: () => (t) =>
+      `${t}\n"git+${attackerUrl('evil.git')}@^1.0.0":\n  version "1.0.0"\n  resolved "git+${attackerUrl('evil.git')}#0123456789abcdef0123456789abcdef01234567"\n`,
+    message: () => new RegExp(`names an invalid package "git\\+${escapeRegExp(attackerUrl('evil.git'))}"`),
   },
   {
     what: 'Yarn Berry: a resolution whose name is a URL on another host',
     format: 'yarn-berry',
     lockfile: 'yarn.lock',
-    mutate: () => (t) => `${t}\n"evil@npm:1.0.0":\n  version: 1.0.0\n  resolution: "${attackerUrl('x.tgz')}@npm:1.0.0"\n  languageName: node\n  linkType: hard\n`,
-    message: () => new RegExp(`names an invalid package "${escape(attackerUrl('x.tgz'))}"`),
+    mutate: () => (t) =>
+      `${t}\n"evil@npm:1.0.0":\n  version: 1.0.0\n  resolution: "${attackerUrl('x.tgz')}@npm:1.0.0"\n  languageName: node\n  linkType: hard\n`,
+    message: () => new RegExp(`names an invalid package "${escapeRegExp(attackerUrl('x.tgz'))}"`),
   },
   {
     what: 'Bun: the root workspace depends on a package installed under a GitHub spec',
@@ -116,7 +137,8 @@ const cases: Case[] = [
     what: 'Bun: a version with terminal escapes',
     format: 'bun',
     lockfile: 'bun.lock',
-    mutate: () => (t) => t.replace('"packages": {', `"packages": {\n    "evil": ["evil@1.0.0\\u001b[2J\\u001b[32mPASS", "", {}, "sha512-AAAA"],`),
+    mutate: () => (t) =>
+      t.replace('"packages": {', `"packages": {\n    "evil": ["evil@1.0.0\\u001b[2J\\u001b[32mPASS", "", {}, "sha512-AAAA"],`),
     message: () => /package "evil" has a version with control characters or too long: "1\.0\.0\\u001b\[2J/,
   },
   {
@@ -144,7 +166,7 @@ describe('names that are not registry package names: refused before anything is 
       const r = await runCli(['diff', '--base', base, '--head', head, '--registry', registry.url]);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(new RegExp(`^depguard: ${escape(head)}: `));
+      expect(r.stderr).toMatch(new RegExp(`^depguard: ${escapeRegExp(head)}: `));
       expect(r.stderr).toMatch(c.message());
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -158,11 +180,24 @@ describe('names that are not registry package names: refused before anything is 
   it('a valid name with a git source is still read (and reported, never fetched)', async () => {
     const head = headWith('pnpm', 'pnpm-lock.yaml', (t) =>
       t
-        .replace('packages:\n\n', `packages:\n\n  evil@1.0.0:\n    resolution: {type: git, repo: '${attackerUrl('evil.git')}', commit: 0123456789abcdef0123456789abcdef01234567}\n    version: 1.0.0\n\n`)
+        .replace(
+          'packages:\n\n',
+          `packages:\n\n  evil@1.0.0:\n    resolution: {type: git, repo: '${attackerUrl('evil.git')}', commit: 0123456789abcdef0123456789abcdef01234567}\n    version: 1.0.0\n\n`,
+        )
         .replace('snapshots:\n\n', 'snapshots:\n\n  evil@1.0.0: {}\n\n'),
     );
     const before = { registry: registry.requests.length, attacker: attacker.requests.length };
-    const r = await runCli(['diff', '--base', fixture('event-stream', 'pnpm', 'base', 'pnpm-lock.yaml'), '--head', head, '--registry', registry.url, '--format', 'json']);
+    const r = await runCli([
+      'diff',
+      '--base',
+      fixture('event-stream', 'pnpm', 'base', 'pnpm-lock.yaml'),
+      '--head',
+      head,
+      '--registry',
+      registry.url,
+      '--format',
+      'json',
+    ]);
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as { findings: Array<{ package: { name: string } }> };
     expect(out.findings.map((f) => f.package.name)).toContain('evil');
@@ -172,7 +207,11 @@ describe('names that are not registry package names: refused before anything is 
 });
 
 describe('the registry client fetches registry names only', () => {
-  const client = (): PacoteClient => new PacoteClient({ config: { registry: registry.url, options: {} }, limits: { timeoutMs: 2_000, retries: 0, maxResponseBytes: 1024 * 1024 } });
+  const client = (): PacoteClient =>
+    new PacoteClient({
+      config: { registry: registry.url, options: {} },
+      limits: { timeoutMs: 2_000, retries: 0, maxResponseBytes: 1024 * 1024 },
+    });
 
   const refused = (): string[] => [
     'github:a/b',
@@ -203,7 +242,9 @@ describe('the registry client fetches registry names only', () => {
   });
 
   it('says which spec it refused, escaped, in one line', async () => {
-    await expect(client().packageFacts('evil\u001b[2J\nPASS')).rejects.toThrow('refused to fetch "evil\\u001b[2J\\nPASS": not a registry package name');
+    await expect(client().packageFacts('evil\u001b[2J\nPASS')).rejects.toThrow(
+      'refused to fetch "evil\\u001b[2J\\nPASS": not a registry package name',
+    );
   });
 
   it('still fetches a registry name', async () => {
@@ -212,6 +253,6 @@ describe('the registry client fetches registry names only', () => {
   });
 });
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -12,7 +12,12 @@ import { eventStreamRegistry, type Recorder } from '../helpers/servers.js';
  * output format; it takes effect once merged. --config is the user's choice and used as is.
  */
 const ES = (...p: string[]) => fixture('event-stream', ...p);
-const RELAX = { rules: { 'publisher-changed': 'off', 'new-dependency': 'off' }, trusted: ['event-stream', 'flatmap-stream'], ignore: [{ package: 'event-stream', version: '3.3.6', reason: 'approved by the author of this change' }], failOn: 'critical' };
+const RELAX = {
+  rules: { 'publisher-changed': 'off', 'new-dependency': 'off' },
+  trusted: ['event-stream', 'flatmap-stream'],
+  ignore: [{ package: 'event-stream', version: '3.3.6', reason: 'approved by the author of this change' }],
+  failOn: 'critical',
+};
 
 let registry: Recorder;
 beforeAll(async () => {
@@ -56,7 +61,9 @@ describe('a change that edits the policy it is judged by', () => {
     expect(code).toBe(1);
     expect(out.policy).toEqual(expect.objectContaining({ source: 'HEAD~1:depguard.config.json', changedByThisChange: true }));
     expect(out.suppressed).toEqual([]);
-    expect(rules(out)).toEqual(expect.arrayContaining(['publisher-changed critical event-stream', 'policy-changed high depguard.config.json']));
+    expect(rules(out)).toEqual(
+      expect.arrayContaining(['publisher-changed critical event-stream', 'policy-changed high depguard.config.json']),
+    );
     for (const format of ['text', 'markdown', 'github', 'sarif']) {
       const r = await runCli(['diff', '--base', 'HEAD~1', '--head', 'HEAD', '--format', format], { cwd: dir });
       expect(r.code, format).toBe(1);
@@ -71,7 +78,11 @@ describe('a change that edits the policy it is judged by', () => {
     const { code, out } = await diff(dir);
     expect(code).toBe(1);
     expect(out.policy).toEqual(expect.objectContaining({ source: null, changedByThisChange: true }));
-    expect(out.findings.find((f) => f.ruleId === 'policy-changed')).toMatchObject({ severity: 'high', package: { name: '.depguardrc.json' }, evidence: { change: 'added' } });
+    expect(out.findings.find((f) => f.ruleId === 'policy-changed')).toMatchObject({
+      severity: 'high',
+      package: { name: '.depguardrc.json' },
+      evidence: { change: 'added' },
+    });
     expect(rules(out)).toContain('publisher-changed critical event-stream');
   });
 
@@ -82,7 +93,10 @@ describe('a change that edits the policy it is judged by', () => {
     git(dir, 'add', '.');
     const staged = await diff(dir, ['--staged']);
     expect(staged.code).toBe(1);
-    expect(staged.out.findings.find((f) => f.ruleId === 'policy-changed')).toMatchObject({ package: { name: 'package.json "depguard"' }, evidence: { change: 'added' } });
+    expect(staged.out.findings.find((f) => f.ruleId === 'policy-changed')).toMatchObject({
+      package: { name: 'package.json "depguard"' },
+      evidence: { change: 'added' },
+    });
     expect(rules(staged.out)).toContain('publisher-changed critical event-stream');
     // the same key in the base: a change elsewhere in package.json (the dependency bump) edits no policy
     git(dir, 'commit', '-qm', 'policy in package.json');

@@ -22,7 +22,7 @@ const NONSENSE: Array<[string, string, RegExp]> = [
   ['a list', '[]', /registry sent a list instead of a package document/],
   ['a string', '"event-stream"', /registry sent a string instead of a package document/],
   ['a number', '42', /registry sent a number instead of a package document/],
-  ['another package\'s document', JSON.stringify(DOCS.get('through')), /registry sent the document of another package \("through"\)/],
+  ["another package's document", JSON.stringify(DOCS.get('through')), /registry sent the document of another package \("through"\)/],
   ['a document without versions', JSON.stringify(withoutVersions), /registry sent a document without versions/],
   ['versions that are a list', JSON.stringify({ ...withoutVersions, versions: [] }), /registry sent a document without versions/],
 ];
@@ -30,14 +30,25 @@ const NONSENSE: Array<[string, string, RegExp]> = [
 async function diff(overrides: Record<string, string>, args: string[]) {
   const registry = await eventStreamRegistry(overrides);
   try {
-    const r = await runCli([...args, '--registry', registry.url, '--format', 'json', '--retries', '0', '--cache-dir', mkdtempSync(path.join(os.tmpdir(), 'cache-'))]);
+    const r = await runCli([
+      ...args,
+      '--registry',
+      registry.url,
+      '--format',
+      'json',
+      '--retries',
+      '0',
+      '--cache-dir',
+      mkdtempSync(path.join(os.tmpdir(), 'cache-')),
+    ]);
     return { ...r, out: r.stdout ? JSON.parse(r.stdout) : null };
   } finally {
     await registry.close();
   }
 }
 
-const unavailable = (out: { unavailable: Array<{ package: { name: string }; reason: string }> }) => out.unavailable.map((u) => `${u.package.name}: ${u.reason}`);
+const unavailable = (out: { unavailable: Array<{ package: { name: string }; reason: string }> }) =>
+  out.unavailable.map((u) => `${u.package.name}: ${u.reason}`);
 
 describe('a registry that answers nonsense', () => {
   for (const [what, body, reason] of NONSENSE) {
@@ -45,14 +56,24 @@ describe('a registry that answers nonsense', () => {
       const r = await diff({ 'event-stream': body }, ['diff', '--base', BASE, '--head', HEAD]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(3);
-      expect(r.out.unavailable).toEqual([{ package: { name: 'event-stream', version: '3.3.6' }, reason: expect.stringMatching(reason), location: { file: 'fixtures/event-stream/head/package-lock.json', line: 20 } }]);
+      expect(r.out.unavailable).toEqual([
+        {
+          package: { name: 'event-stream', version: '3.3.6' },
+          reason: expect.stringMatching(reason),
+          location: { file: 'fixtures/event-stream/head/package-lock.json', line: 20 },
+        },
+      ]);
     });
   }
 
   it('for a package new to the tree: listed as not checked, never a pass', async () => {
     for (const body of ['{}', JSON.stringify(DOCS.get('event-stream'))]) {
       const r = await diff({ 'flatmap-stream': body }, ['diff', '--base', BASE, '--head', HEAD, '--fail-on', 'critical']);
-      expect(unavailable(r.out)).toEqual([expect.stringMatching(/^flatmap-stream: registry sent (a document without a package name|the document of another package \("event-stream"\))$/)]);
+      expect(unavailable(r.out)).toEqual([
+        expect.stringMatching(
+          /^flatmap-stream: registry sent (a document without a package name|the document of another package \("event-stream"\))$/,
+        ),
+      ]);
       expect(r.code).not.toBe(0);
     }
   });

@@ -27,7 +27,14 @@ const sources = (r: Awaited<ReturnType<typeof diffJson>>, name = 'event-stream')
 
 describe('source problems fail the gate by default (exit 1 at --fail-on high)', () => {
   it('the untouched bump passes: the baseline of the cases below', async () => {
-    const r = await diffJson(['--base', NPM_BASE, '--head', fixture('event-stream', 'head', 'package-lock.json'), '--registry', mirror.url]);
+    const r = await diffJson([
+      '--base',
+      NPM_BASE,
+      '--head',
+      fixture('event-stream', 'head', 'package-lock.json'),
+      '--registry',
+      mirror.url,
+    ]);
     expect(r.code).toBe(0);
     expect(r.findings.every((f) => f.severity === 'low' || f.severity === 'info')).toBe(true);
   });
@@ -52,7 +59,10 @@ describe('source problems fail the gate by default (exit 1 at --fail-on high)', 
 
   it('npm: a local file tarball', async () => {
     const dir = project('event-stream', 'head');
-    editJson(path.join(dir, 'package-lock.json'), (lock) => (lock.packages['node_modules/event-stream'].resolved = 'file:vendor/event-stream-3.3.6.tgz'));
+    editJson(
+      path.join(dir, 'package-lock.json'),
+      (lock) => (lock.packages['node_modules/event-stream'].resolved = 'file:vendor/event-stream-3.3.6.tgz'),
+    );
     const r = await diffJson(['--base', NPM_BASE, '--head', path.join(dir, 'package-lock.json'), '--registry', mirror.url]);
     expect(r.code).toBe(1);
     expect(sources(r)).toEqual(['high file']);
@@ -62,7 +72,10 @@ describe('source problems fail the gate by default (exit 1 at --fail-on high)', 
     const dir = project('event-stream', 'head');
     editJson(path.join(dir, 'package-lock.json'), (lock) => {
       lock.packages[''].dependencies['event-stream'] = '3.3.7';
-      Object.assign(lock.packages['node_modules/event-stream'], { version: '3.3.7', resolved: 'https://registry.npmjs.org/flatmap-stream/-/flatmap-stream-0.1.1.tgz' });
+      Object.assign(lock.packages['node_modules/event-stream'], {
+        version: '3.3.7',
+        resolved: 'https://registry.npmjs.org/flatmap-stream/-/flatmap-stream-0.1.1.tgz',
+      });
     });
     const r = await diffJson(['--base', NPM_BASE, '--head', path.join(dir, 'package-lock.json'), '--registry', mirror.url]);
     expect(r.code).toBe(1);
@@ -72,16 +85,34 @@ describe('source problems fail the gate by default (exit 1 at --fail-on high)', 
 
   it('yarn.lock v1: a bump installed from git', async () => {
     const dir = project('event-stream', 'yarn-classic', 'head');
-    editText(path.join(dir, 'yarn.lock'), (text) => text.replace(/resolved "https:\/\/registry\.npmjs\.org\/event-stream\/-\/event-stream-3\.3\.6\.tgz#[0-9a-f]+"/, `resolved "${GIT}"`));
-    const r = await diffJson(['--base', fixture('event-stream', 'yarn-classic', 'base', 'yarn.lock'), '--head', path.join(dir, 'yarn.lock'), '--registry', mirror.url]);
+    editText(path.join(dir, 'yarn.lock'), (text) =>
+      text.replace(/resolved "https:\/\/registry\.npmjs\.org\/event-stream\/-\/event-stream-3\.3\.6\.tgz#[0-9a-f]+"/, `resolved "${GIT}"`),
+    );
+    const r = await diffJson([
+      '--base',
+      fixture('event-stream', 'yarn-classic', 'base', 'yarn.lock'),
+      '--head',
+      path.join(dir, 'yarn.lock'),
+      '--registry',
+      mirror.url,
+    ]);
     expect(r.code).toBe(1);
     expect(sources(r)).toEqual(['high git']);
   });
 
   it('pnpm: a bump whose tarball is on a foreign host', async () => {
     const dir = project('event-stream', 'pnpm', 'head');
-    editText(path.join(dir, 'pnpm-lock.yaml'), (text) => text.replace(`resolution: {integrity: ${LEGIT.integrity}}`, `resolution: {integrity: ${LEGIT.integrity}, tarball: ${FOREIGN}}`));
-    const r = await diffJson(['--base', fixture('event-stream', 'pnpm', 'base', 'pnpm-lock.yaml'), '--head', path.join(dir, 'pnpm-lock.yaml'), '--registry', mirror.url]);
+    editText(path.join(dir, 'pnpm-lock.yaml'), (text) =>
+      text.replace(`resolution: {integrity: ${LEGIT.integrity}}`, `resolution: {integrity: ${LEGIT.integrity}, tarball: ${FOREIGN}}`),
+    );
+    const r = await diffJson([
+      '--base',
+      fixture('event-stream', 'pnpm', 'base', 'pnpm-lock.yaml'),
+      '--head',
+      path.join(dir, 'pnpm-lock.yaml'),
+      '--registry',
+      mirror.url,
+    ]);
     expect(r.code).toBe(1);
     expect(sources(r)).toEqual(['high foreign-host']);
   });
@@ -101,10 +132,22 @@ describe('source-changed: the severity of each source', () => {
     ['a tarball URL on the registry host', bump('https://registry.npmjs.org/p.tgz'), 'high tarball'],
     ['not a URL', bump('p-1.0.1.tgz'), 'high unknown-scheme'],
     ['another scheme', bump('ftp://registry.npmjs.org/p/-/p-1.0.1.tgz'), 'high unknown-scheme'],
-    ["a new package from git", { ...added('p', '1.0.0'), after: { ...added('p', '1.0.0').after!, resolved: 'git+https://github.com/x/p.git#abc' } }, 'high git'],
-    ["the project's own patch stays medium (its code is in the change)", bump('patch:p@npm%3A1.0.1#./.yarn/patches/p.patch::locator=app%40workspace%3A.'), 'medium patch'],
+    [
+      'a new package from git',
+      { ...added('p', '1.0.0'), after: { ...added('p', '1.0.0').after!, resolved: 'git+https://github.com/x/p.git#abc' } },
+      'high git',
+    ],
+    [
+      "the project's own patch stays medium (its code is in the change)",
+      bump('patch:p@npm%3A1.0.1#./.yarn/patches/p.patch::locator=app%40workspace%3A.'),
+      'medium patch',
+    ],
   ];
   it.each(cases)('%s', (_, change, expected) => {
-    expect(judgeCase(sourceChanged, { name: 'case', change }).findings.map((f) => `${f.severity} ${(f.evidence.problems as string[]).join(',')}`)).toEqual([expected]);
+    expect(
+      judgeCase(sourceChanged, { name: 'case', change }).findings.map(
+        (f) => `${f.severity} ${(f.evidence.problems as string[]).join(',')}`,
+      ),
+    ).toEqual([expected]);
   });
 });

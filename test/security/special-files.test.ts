@@ -59,8 +59,16 @@ describe('special files are refused, promptly', () => {
   it('a head lockfile that is a FIFO, or a device', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fifo-'));
     fifo(path.join(dir, 'package-lock.json'));
-    await refused(['diff', '--base', BASE, '--head', 'package-lock.json'], dir, /^depguard: package-lock\.json: is a FIFO, not a regular file: refused\n$/);
-    await refused(['diff', '--base', BASE, '--head', '/dev/zero'], dir, /^depguard: \/dev\/zero: is a device, not a regular file: refused\n$/);
+    await refused(
+      ['diff', '--base', BASE, '--head', 'package-lock.json'],
+      dir,
+      /^depguard: package-lock\.json: is a FIFO, not a regular file: refused\n$/,
+    );
+    await refused(
+      ['diff', '--base', BASE, '--head', '/dev/zero'],
+      dir,
+      /^depguard: \/dev\/zero: is a device, not a regular file: refused\n$/,
+    );
   }, 60_000);
 
   it('a FIFO beside the lockfile: package.json, .npmrc, pnpm-workspace.yaml, a policy file', async () => {
@@ -74,7 +82,9 @@ describe('special files are refused, promptly', () => {
 
   it("the user's ~/.npmrc as a FIFO", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'userfifo-'));
-    await refused(['diff', '--base', BASE, '--head', HEAD], dir, /is a FIFO, not a regular file: refused/, { npm_config_userconfig: fifo(path.join(dir, 'npmrc')) });
+    await refused(['diff', '--base', BASE, '--head', HEAD], dir, /is a FIFO, not a regular file: refused/, {
+      npm_config_userconfig: fifo(path.join(dir, 'npmrc')),
+    });
   }, 60_000);
 });
 
@@ -93,7 +103,11 @@ describe('symbolic links out of the repository', () => {
       const dir = repo();
       execFileSync('rm', ['-f', path.join(dir, name)]);
       symlinkSync(secretFile(), path.join(dir, name));
-      await refused(['diff', '--base', BASE, '--head', 'package-lock.json'], dir, new RegExp(`${name.replace('.', '\\.')}: is a symbolic link to a file outside the repository: refused`));
+      await refused(
+        ['diff', '--base', BASE, '--head', 'package-lock.json'],
+        dir,
+        new RegExp(`${name.replace('.', '\\.')}: is a symbolic link to a file outside the repository: refused`),
+      );
     }
   }, 60_000);
 
@@ -116,9 +130,17 @@ describe('symbolic links in git', () => {
     symlinkSync('/etc/passwd', path.join(dir, 'package-lock.json'));
     git(dir, 'add', '-A');
     git(dir, 'commit', '-qm', 'pr');
-    await refused(['diff', '--base', 'HEAD~1', '--head', 'HEAD'], dir, /^depguard: HEAD:package-lock\.json: is a symbolic link out of the repository: refused\n$/);
+    await refused(
+      ['diff', '--base', 'HEAD~1', '--head', 'HEAD'],
+      dir,
+      /^depguard: HEAD:package-lock\.json: is a symbolic link out of the repository: refused\n$/,
+    );
     // and staged, in the index
-    await refused(['diff', '--staged'], dir, /^depguard: (HEAD|index):package-lock\.json: is a symbolic link out of the repository: refused\n$/);
+    await refused(
+      ['diff', '--staged'],
+      dir,
+      /^depguard: (HEAD|index):package-lock\.json: is a symbolic link out of the repository: refused\n$/,
+    );
   }, 60_000);
 
   it('a committed link inside the tree is followed there, never to the disk', async () => {
@@ -143,7 +165,11 @@ describe('--output-file', () => {
     copyFileSync(HEAD, path.join(dir, 'package-lock.json'));
     const victim = secretFile();
     symlinkSync(victim, path.join(dir, 'report.sarif'));
-    await refused(['diff', '--format', 'sarif', '--output-file', 'report.sarif'], dir, /^depguard: --output-file .*report\.sarif: is a symbolic link to a file outside the repository: refused\n$/);
+    await refused(
+      ['diff', '--format', 'sarif', '--output-file', 'report.sarif'],
+      dir,
+      /^depguard: --output-file .*report\.sarif: is a symbolic link to a file outside the repository: refused\n$/,
+    );
     expect(readFileSync(victim, 'utf8')).toContain(SECRET);
     // a folder linked out of the repository is the same thing
     symlinkSync(path.dirname(victim), path.join(dir, 'reports'));
@@ -154,7 +180,11 @@ describe('--output-file', () => {
     const dir = repo();
     copyFileSync(HEAD, path.join(dir, 'package-lock.json'));
     fifo(path.join(dir, 'report.txt'));
-    await refused(['diff', '--output-file', 'report.txt'], dir, /report\.txt: (is a FIFO, not a regular file: refused|cannot be written \(ENXIO\))/);
+    await refused(
+      ['diff', '--output-file', 'report.txt'],
+      dir,
+      /report\.txt: (is a FIFO, not a regular file: refused|cannot be written \(ENXIO\))/,
+    );
     const outside = path.join(mkdtempSync(path.join(os.tmpdir(), 'out-')), 'report.json');
     for (const file of ['out/../report.json', outside]) {
       if (file.startsWith('out/')) mkdirSync(path.join(dir, 'out'));

@@ -56,7 +56,13 @@ describe('a decoy lockfile added beside the real one', () => {
     expect(out.base).toBe('HEAD~1:package-lock.json (no lockfile), HEAD~1:pnpm-lock.yaml');
     expect(out.head).toBe('HEAD:package-lock.json, HEAD:pnpm-lock.yaml');
     expect(ids(out.findings)).toContain('publisher-changed critical event-stream');
-    expect(out.findings.filter((f) => f.ruleId === 'lockfile-changed')).toMatchObject([{ severity: 'high', package: { name: 'package-lock.json' }, evidence: { change: 'added', baseLockfiles: ['pnpm-lock.yaml'], headLockfiles: ['package-lock.json', 'pnpm-lock.yaml'] } }]);
+    expect(out.findings.filter((f) => f.ruleId === 'lockfile-changed')).toMatchObject([
+      {
+        severity: 'high',
+        package: { name: 'package-lock.json' },
+        evidence: { change: 'added', baseLockfiles: ['pnpm-lock.yaml'], headLockfiles: ['package-lock.json', 'pnpm-lock.yaml'] },
+      },
+    ]);
   });
 
   it('yarn project + package-lock.json in the working tree (the local default, HEAD against the working tree)', async () => {
@@ -79,11 +85,15 @@ describe('a decoy lockfile added beside the real one', () => {
     git(dir, 'add', '.');
     const staged = await json(dir, ['diff', '--staged']);
     expect(staged.out.head).toBe('index:package-lock.json, index:pnpm-lock.yaml');
-    expect(ids(staged.out.findings)).toEqual(expect.arrayContaining(['publisher-changed critical event-stream', 'lockfile-changed high package-lock.json']));
+    expect(ids(staged.out.findings)).toEqual(
+      expect.arrayContaining(['publisher-changed critical event-stream', 'lockfile-changed high package-lock.json']),
+    );
     git(dir, 'commit', '-qm', 'pr');
     const pr = await json(dir, ['diff'], { GITHUB_BASE_REF: 'main' });
     expect(pr.code).toBe(1);
-    expect(ids(pr.out.findings)).toEqual(expect.arrayContaining(['publisher-changed critical event-stream', 'lockfile-changed high package-lock.json']));
+    expect(ids(pr.out.findings)).toEqual(
+      expect.arrayContaining(['publisher-changed critical event-stream', 'lockfile-changed high package-lock.json']),
+    );
   });
 });
 
@@ -121,7 +131,15 @@ describe('the user chose the lockfile', () => {
   });
 
   it('two lockfile files: the user chose both', async () => {
-    const { code, out } = await json(path.dirname(ES('base', 'package-lock.json')), ['diff', '--base', ES('pnpm', 'base', 'pnpm-lock.yaml'), '--head', ES('pnpm', 'head', 'pnpm-lock.yaml'), '--registry', registry.url]);
+    const { code, out } = await json(path.dirname(ES('base', 'package-lock.json')), [
+      'diff',
+      '--base',
+      ES('pnpm', 'base', 'pnpm-lock.yaml'),
+      '--head',
+      ES('pnpm', 'head', 'pnpm-lock.yaml'),
+      '--registry',
+      registry.url,
+    ]);
     expect(code).toBe(1);
     expect(ids(out.findings).some((f) => f.startsWith('lockfile-changed'))).toBe(false);
   });
