@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { type FileHandle, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { RegistryError } from '../errors.js';
@@ -69,6 +69,8 @@ export interface FactsCacheOptions {
 export class CachedClient implements MetadataClient {
   readonly #dir: string;
   #index: Promise<Index> | undefined;
+  /** Packs read this run, each opened once: a warm audit reads thousands of entries from a few packs. */
+  readonly #packs = new Map<string, Promise<FileHandle>>();
   #pack: { name: string; stream: WriteStream; offset: number } | undefined;
   readonly #written = new Map<string, Entry>();
 
@@ -97,6 +99,9 @@ export class CachedClient implements MetadataClient {
 
   /** Writes the index for what this run fetched. Call once, after the last request. */
   async flush(): Promise<void> {
+    const handles = [...this.#packs.values()];
+    this.#packs.clear();
+    await Promise.all(handles.map(async (handle) => (await handle.catch(() => null))?.close()));
     const pack = this.#pack;
     if (!pack) return;
     await new Promise<void>((resolve, reject) => pack.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
@@ -118,16 +123,16 @@ export class CachedClient implements MetadataClient {
     const entry = (await this.#index).entries[this.#key(name)];
     if (!entry) return null;
     try {
-      const handle = await open(path.join(this.#dir, entry.pack), 'r');
-      try {
-        const buffer = Buffer.alloc(entry.length);
-        await handle.read(buffer, 0, entry.length, entry.offset);
-        const stored = JSON.parse(buffer.toString('utf8')) as StoredFacts;
-        if (stored.name !== name) return null;
-        return { fetchedAt: entry.fetchedAt, facts: decode(stored) };
-      } finally {
-        await handle.close();
+      let handle = this.#packs.get(entry.pack);
+      if (!handle) {
+        handle = open(path.join(this.#dir, entry.pack), 'r');
+        this.#packs.set(entry.pack, handle);
       }
+      const buffer = Buffer.alloc(entry.length);
+      await (await handle).read(buffer, 0, entry.length, entry.offset);
+      const stored = JSON.parse(buffer.toString('utf8')) as StoredFacts;
+      if (stored.name !== name) return null;
+      return { fetchedAt: entry.fetchedAt, facts: decode(stored) };
     } catch {
       return null; // a pack removed or cut short: a cache miss, nothing worse
     }
