@@ -37,6 +37,20 @@ async function isRevision(root: string, rev: string): Promise<boolean> {
   }
 }
 
+/**
+ * HEAD before the first commit (an unborn branch): the base of the first commit is the empty
+ * tree, as a revision without a lockfile already is.
+ */
+async function isUnbornHead(root: string, rev: string): Promise<boolean> {
+  if (rev !== 'HEAD') return false;
+  try {
+    await git(root, ['symbolic-ref', '--quiet', 'HEAD']);
+  } catch {
+    return false;
+  }
+  return !(await isRevision(root, rev));
+}
+
 /** Symbolic links inside a revision are followed this many times, then refused. */
 const MAX_LINK_HOPS = 8;
 
@@ -96,6 +110,7 @@ async function treeEntry(root: string, rev: string, repoPath: string): Promise<T
   try {
     out = await git(root, ['--literal-pathspecs', 'ls-tree', '-l', '-z', rev, '--', repoPath]);
   } catch (error) {
+    if (await isUnbornHead(root, rev)) return null;
     if (!(await isRevision(root, rev))) throw new GitError(`unknown git revision '${rev}'`);
     throw error;
   }
@@ -142,7 +157,10 @@ export async function listFolder(root: string, rev: string, dirRel: string): Pro
       ...new Set(files.filter((f) => f.startsWith(prefix) && f.length > prefix.length).map((f) => f.slice(prefix.length).split('/')[0]!)),
     ];
   }
-  if (rev.startsWith('-') || !(await isRevision(root, rev))) throw new GitError(`unknown git revision '${rev}'`);
+  if (rev.startsWith('-') || !(await isRevision(root, rev))) {
+    if (await isUnbornHead(root, rev)) return [];
+    throw new GitError(`unknown git revision '${rev}'`);
+  }
   const entries = (await git(root, ['--literal-pathspecs', 'ls-tree', '-z', '--name-only', rev, '--', prefix || '.'])).split('\0');
   return entries.filter((f) => f.startsWith(prefix) && f.length > prefix.length).map((f) => f.slice(prefix.length));
 }

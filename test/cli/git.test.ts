@@ -30,6 +30,21 @@ describe('depguard diff in a git repository', () => {
     expect(r.stdout).toContain('CRITICAL event-stream 3.3.4 -> 3.3.6');
   });
 
+  it('the first commit (an unborn HEAD) has an empty base: every staged package is judged', async () => {
+    const repo = tempRepo();
+    copyFileSync(HEAD, path.join(repo, 'package-lock.json'));
+    copyFileSync(path.join(path.dirname(HEAD), 'package.json'), path.join(repo, 'package.json'));
+    writeFileSync(path.join(repo, '.npmrc'), `registry=${registry.url}\n`);
+    git(repo, 'add', 'package-lock.json', 'package.json');
+    for (const args of [['diff', '--staged'], ['diff']]) {
+      const r = await runCli(args, { cwd: repo });
+      expect(r.stderr, args.join(' ')).toBe('');
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout).toContain('depguard diff HEAD:package-lock.json');
+      expect(r.stdout).toContain('event-stream 3.3.6');
+    }
+  });
+
   it('--staged compares HEAD with the index, not the working tree', async () => {
     const repo = repoWithBase();
     copyFileSync(HEAD, path.join(repo, 'package-lock.json'));
