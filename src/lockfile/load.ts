@@ -1,3 +1,4 @@
+import { LockfileError } from '../errors.js';
 import { detectFormat } from './detect.js';
 import type { Loader } from './npm.js';
 import type { Snapshot } from '../model.js';
@@ -9,6 +10,10 @@ import type { LockfileText } from './source.js';
  */
 export async function loadSnapshot(text: LockfileText, loader: Loader = 'fast'): Promise<Snapshot> {
   if (text.lockfile === null) return emptySnapshot(text.label);
+  // no format writes a line starting with seven of these: a merge left half-done, in any format
+  if (CONFLICT_MARKER.test(text.lockfile)) {
+    throw new LockfileError(text.label, 'has unresolved git merge conflict markers (resolve them, or let the package manager rewrite it)');
+  }
   const lockText = { ...text, lockfile: text.lockfile };
   switch (detectFormat(text.label, text.fileName, text.lockfile)) {
     // each loader (and its parser) is loaded only for its own format: start-up stays small
@@ -24,6 +29,8 @@ export async function loadSnapshot(text: LockfileText, loader: Loader = 'fast'):
       return (await import('./bun.js')).loadBunLockfile(lockText);
   }
 }
+
+const CONFLICT_MARKER = /^(?:<{7}|>{7})(?: |\r?$)|^={7}\r?$/m;
 
 function emptySnapshot(source: string): Snapshot {
   return { source, format: 'npm', nodes: [], edges: [], manifest: null, lockedRoot: null };

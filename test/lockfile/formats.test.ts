@@ -348,6 +348,16 @@ describe('unreadable lockfiles fail with one line, never as an empty tree', () =
       '# yarn lockfile v1\n\n<<<<<<< HEAD\na@^1:\n  version "1.0.0"\n=======\na@^1:\n  version "1.0.1"\n>>>>>>> theirs\n',
       /merge conflict markers/,
     ],
+    [
+      'package-lock.json',
+      '{\n  "name": "p",\n  "lockfileVersion": 3,\n  "packages": {\n<<<<<<< HEAD\n    "node_modules/a": { "version": "1.0.0" }\n=======\n    "node_modules/a": { "version": "1.0.1" }\n>>>>>>> theirs\n  }\n}\n',
+      /merge conflict markers/,
+    ],
+    [
+      'pnpm-lock.yaml',
+      "lockfileVersion: '9.0'\n<<<<<<< HEAD\nimporters: {}\n=======\nimporters: {}\n>>>>>>> theirs\n",
+      /merge conflict markers/,
+    ],
     ['yarn.lock', '__metadata:\n  version: 8\n\n"a@npm:^1":\n  version: 1.0.0\n', /has no resolution/],
     [
       'bun.lock',
