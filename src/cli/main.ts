@@ -59,7 +59,11 @@ function program(): Command {
     .version(pkg.version)
     .addHelpText('after', EXIT_HELP)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      // argument errors read like every other error: one `depguard:` line (README, exit codes)
+      outputError: (message, write) => write(message.replace(/^error: /, 'depguard: ')),
+    });
 
   addOptions(
     cli

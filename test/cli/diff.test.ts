@@ -211,3 +211,14 @@ describe('depguard diff: usage and input errors exit 2 with one line', () => {
     expect(r.stderr).toMatch(/^depguard: .*head\.json: is not valid JSON/);
   });
 });
+
+describe('argument errors', () => {
+  it('are one depguard: line with exit 2, for unknown options, commands and missing values', async () => {
+    for (const args of [['diff', '--bogus'], ['frob'], ['diff', '--format']]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout, args.join(' ')).toBe('');
+      expect(r.stderr, args.join(' ')).toMatch(/^depguard: [^\n]+\n$/);
+    }
+  });
+});
