@@ -104,7 +104,13 @@ export async function evaluate(
     if (r.unavailable) unavailable.push(r.unavailable);
   }
   // the project's own entry, where the format has one (npm's packages[""], pnpm's and Bun's root importer)
-  const projectLocation = { file: options.lockfilePath, line: trees.head.nodes.find((n) => n.isRoot)?.line ?? 1 };
+  // looked up only when a project finding needs it: a rewritten lockfile is judged without building its tree
+  const projectLocation: Location = {
+    file: options.lockfilePath,
+    get line() {
+      return trees.head.nodes.find((n) => n.isRoot)?.line ?? 1;
+    },
+  };
   const project = judgeProject(trees, options.project ?? UNCHANGED_PROJECT, options.projectRules, { policy, location: projectLocation });
   all.push(...project.findings);
   skipped.push(...project.skipped);

@@ -17,8 +17,20 @@ export function git(cwd: string, args: string[]): Promise<string> {
   });
 }
 
+/** Work-tree roots already asked for, by directory: one run asks for the same few several times. */
+const roots = new Map<string, Promise<string>>();
+
 /** The top of the work tree that contains `dir`. */
-export async function repoRoot(dir: string): Promise<string> {
+export function repoRoot(dir: string): Promise<string> {
+  let root = roots.get(dir);
+  if (!root) {
+    root = findRepoRoot(dir);
+    roots.set(dir, root);
+  }
+  return root;
+}
+
+async function findRepoRoot(dir: string): Promise<string> {
   try {
     return (await git(dir, ['rev-parse', '--show-toplevel'])).trim();
   } catch (error) {
