@@ -177,8 +177,9 @@ const failOn = value('failOn', {
 });
 const config = text('config', {
   flags: '--config <path>',
-  description: 'policy file',
-  defaultText: '`depguard.config.json`, `.depguardrc.json` or `package.json` `"depguard"` in the project',
+  description: "policy file, applied as given (the user's choice)",
+  defaultText:
+    '`depguard.config.json`, `.depguardrc.json` or `package.json` `"depguard"` in the project, as the base revision has it (an edit is a `policy-changed` finding)',
 });
 const asOf = value('asOf', {
   flags: '--as-of <date>',
