@@ -5,7 +5,6 @@ import { extractFacts } from './facts.js';
 import type { PackageFacts } from '../model.js';
 import type { SizeLimitedAgent } from './limited-agent.js';
 import type { RegistryConfig } from './npmrc.js';
-import { assertRegistryName } from './registry-name.js';
 
 export interface FetchLimits {
   /** Per request, in milliseconds. */
@@ -28,6 +27,7 @@ export interface PacoteClientOptions {
 
 interface Session {
   readonly pacote: typeof import('pacote');
+  readonly assertRegistryName: (name: string) => void;
   readonly agent: SizeLimitedAgent;
   readonly options: Record<string, unknown>;
 }
@@ -60,7 +60,12 @@ export class PacoteClient implements MetadataClient {
   /** pacote and the HTTP agent are loaded on the first request: a run that needs none starts faster. */
   #open(): Promise<Session> {
     this.#session ??= (async () => {
-      const [{ default: pacote }, { SizeLimitedAgent: Agent }] = await Promise.all([import('pacote'), import('./limited-agent.js')]);
+      const [{ default: pacote }, { SizeLimitedAgent: Agent }, { assertRegistryName }] = await Promise.all([
+        import('pacote'),
+        import('./limited-agent.js'),
+        // npm-package-arg, like pacote, only for a run that asks the registry
+        import('./registry-name.js'),
+      ]);
       const { config, maxSockets } = this.#client;
       const tls = config.options;
       const agent = new Agent(
@@ -90,14 +95,14 @@ export class PacoteClient implements MetadataClient {
         log: silentLog,
         signal: this.#client.signal,
       };
-      return { pacote, agent, options };
+      return { pacote, assertRegistryName, agent, options };
     })();
     return this.#session;
   }
 
   async #fetch(name: string, detailFor: ReadonlySet<string> | undefined): Promise<PackageFacts> {
-    assertRegistryName(name);
     const session = await this.#open();
+    session.assertRegistryName(name);
     for (let attempt = 0; ; attempt++) {
       try {
         const doc = await session.pacote.packument(name, session.options as import('pacote').Options);
