@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { TarballAnalyzer, type CodeSource } from './code/analyzer.js';
+import { packageDiff } from './code/show.js';
 import { diffTrees } from './diff/diff-trees.js';
 import { explainPackage, type Explanation } from './diff/explain.js';
 import { formatDuration } from './duration.js';
@@ -86,6 +88,12 @@ export interface AuditOptions {
    * checked against its registries.
    */
   readonly client?: MetadataClient;
+  /**
+   * The code stage (tarballs of what changed, fetched from the registry and analysed): false
+   * turns it off (like --no-code); a CodeSource of your own replaces depguard's. Default:
+   * depguard's, unless `client` is given (then off) or the policy says `"code": false`.
+   */
+  readonly code?: false | CodeSource;
   /** depguard's facts cache; false: none. Ignored with `client`. */
   readonly cache?: CacheOptions | false;
   /** Ages (cooldown, package age) are judged as of this time (ms since the epoch); default now. */
@@ -118,6 +126,60 @@ export interface AuditRun {
 export async function audit(options: AuditOptions): Promise<AuditRun> {
   const command = options.command ?? 'diff';
   const { cwd } = options;
+  const read = await readChanges(options);
+  const { trust, env, limits, deadline, texts, trees, changes, lockfilePaths, primary } = read;
+  const { plan, root, judge } = trust;
+  const { policy, releaseAge } = judge;
+  const config = readRegistryConfig(npmrcSources(trust, env, options.registry));
+  const registry = options.client ? null : registryClients(options, env, config, limits, deadline!);
+  const client = options.client ?? registry!.client;
+  const code = codeStage(options, policy.code, registry?.code);
+  const settings = { minReleaseAgeMs: releaseAge.ms, minReleaseAgeSource: releaseAge.source, registries: registryUrls(config) };
+  const rules = command === 'audit' ? AUDIT_RULES : RULES;
+  const project = { lockfiles: plan.lockfiles, policyEdits: judge.policyEdits };
+  const lockfilePath = lockfilePaths[primary]!;
+  const now = options.now ?? Date.now();
+  const evaluation = await evaluate(changes, trees[primary]!, {
+    rules,
+    projectRules: PROJECT_RULES,
+    client,
+    now,
+    concurrency: limits.concurrency,
+    settings,
+    policy,
+    project,
+    lockfilePath,
+    ...(code.source ? { code: code.source } : {}),
+    onProgress: options.onProgress,
+  });
+  if (client instanceof CachedClient) await client.flush();
+
+  // a side without this lockfile says so; the empty base of an audit is just "nothing"
+  const label = (i: number, side: 0 | 1): string => {
+    const text = texts[i]![side];
+    return text.lockfile === null && (side === 1 || plan.pairs[i]!.base.kind !== 'empty') ? `${text.label} (no lockfile)` : text.label;
+  };
+  const result = buildResult(
+    command,
+    texts.map((_, i) => label(i, 0)).join(', '),
+    texts.map((_, i) => label(i, 1)).join(', '),
+    changes,
+    evaluation,
+    {
+      source: policy.source,
+      minReleaseAge: formatDuration(releaseAge.ms),
+      minReleaseAgeSource: releaseAge.source,
+      changedByThisChange: judge.policyEdits.length > 0,
+    },
+    code.off ? { checked: false, reason: code.off } : { checked: true },
+  );
+  return { result, head: trees[primary]!.head, root, projectDir: trust.projectDir, failOn: policy.failOn ?? 'high' };
+}
+
+/** What both audit() and showCode() start with: the trust decision, both sides read, the change set. */
+async function readChanges(options: AuditOptions) {
+  const command = options.command ?? 'diff';
+  const { cwd } = options;
   const env = options.env ?? {};
   const { concurrency, maxLockfileBytes, maxResponseBytes, timeoutMs, retries } = AUDIT_DEFAULTS;
   const limits: AuditLimits = { concurrency, maxLockfileBytes, maxResponseBytes, timeoutMs, retries, ...defined(options.limits ?? {}) };
@@ -129,8 +191,7 @@ export async function audit(options: AuditOptions): Promise<AuditRun> {
     ruleIds: RULE_IDS,
     ...defined(pick(options, ['base', 'head', 'staged', 'lockfile', 'policy'])),
   });
-  const { plan, root, judge } = trust;
-  const { policy, releaseAge } = judge;
+  const { plan, root } = trust;
   // the deadline counts from here, before any lockfile is read
   const deadline = options.client ? null : deadlineSignal(options.deadlineMs ?? AUDIT_DEFAULTS.deadlineMs);
 
@@ -155,47 +216,25 @@ export async function audit(options: AuditOptions): Promise<AuditRun> {
     ),
   );
   const changes = trees.flatMap((t, i) => diffTrees(t.base, t.head).map((change) => ({ ...change, lockfile: lockfilePaths[i]! })));
+  return { trust, env, limits, deadline, texts, trees, changes, lockfilePaths, primary };
+}
 
+/**
+ * `depguard diff --show-code <name>`: the unified diff of the package's files between its two
+ * versions in the change set (each tarball fetched from the registry as the code stage does),
+ * escaped for the terminal.
+ */
+export async function showCode(options: AuditOptions, name: string): Promise<string> {
+  const { trust, env, limits, deadline, changes } = await readChanges({ ...options, command: 'diff' });
+  const wanted = changes.filter((c) => c.name === name && c.after !== null);
+  if (wanted.length === 0) throw new UsageError(`${name} has no new version in this change (see depguard diff)`);
   const config = readRegistryConfig(npmrcSources(trust, env, options.registry));
-  const client = options.client ?? registryClient(options, env, config, limits, deadline!);
-  const settings = { minReleaseAgeMs: releaseAge.ms, minReleaseAgeSource: releaseAge.source, registries: registryUrls(config) };
-  const rules = command === 'audit' ? AUDIT_RULES : RULES;
-  const project = { lockfiles: plan.lockfiles, policyEdits: judge.policyEdits };
-  const lockfilePath = lockfilePaths[primary]!;
-  const now = options.now ?? Date.now();
-  const evaluation = await evaluate(changes, trees[primary]!, {
-    rules,
-    projectRules: PROJECT_RULES,
-    client,
-    now,
-    concurrency: limits.concurrency,
-    settings,
-    policy,
-    project,
-    lockfilePath,
-    onProgress: options.onProgress,
-  });
-  if (client instanceof CachedClient) await client.flush();
-
-  // a side without this lockfile says so; the empty base of an audit is just "nothing"
-  const label = (i: number, side: 0 | 1): string => {
-    const text = texts[i]![side];
-    return text.lockfile === null && (side === 1 || plan.pairs[i]!.base.kind !== 'empty') ? `${text.label} (no lockfile)` : text.label;
-  };
-  const result = buildResult(
-    command,
-    texts.map((_, i) => label(i, 0)).join(', '),
-    texts.map((_, i) => label(i, 1)).join(', '),
-    changes,
-    evaluation,
-    {
-      source: policy.source,
-      minReleaseAge: formatDuration(releaseAge.ms),
-      minReleaseAgeSource: releaseAge.source,
-      changedByThisChange: judge.policyEdits.length > 0,
-    },
-  );
-  return { result, head: trees[primary]!.head, root, projectDir: trust.projectDir, failOn: policy.failOn ?? 'high' };
+  const { timeoutMs, retries, maxResponseBytes } = limits;
+  const pacote = new PacoteClient({ config, limits: { timeoutMs, retries, maxResponseBytes }, maxSockets: limits.concurrency, signal: deadline! });
+  const cache = options.cache === false ? undefined : options.cache?.dir !== undefined ? path.resolve(options.cwd, options.cache.dir) : defaultCacheDir(env);
+  const parts: string[] = [];
+  for (const change of wanted) parts.push(await packageDiff(pacote, change, cache === undefined ? undefined : path.join(cache, 'tarballs')));
+  return parts.join('\n');
 }
 
 /** Timers cannot wait longer (2^31 - 1 ms, about 24.8 days). */
@@ -214,28 +253,42 @@ function checkLimits(limits: AuditLimits, deadlineMs: number | undefined): void 
     fail(`deadlineMs must be from 1 to ${MAX_DEADLINE_MS} (24 days)`);
 }
 
-/** pacote, stopped at the deadline, behind depguard's facts cache. */
-function registryClient(
+/** Whether the code stage runs, and on what; `off` says why not. */
+function codeStage(
+  options: AuditOptions,
+  policyCode: boolean | undefined,
+  own: CodeSource | undefined,
+): { source?: CodeSource; off?: string } {
+  if (options.code === false) return { off: 'turned off (--no-code)' };
+  if (policyCode === false) return { off: 'turned off by the policy ("code": false)' };
+  if ((options.command ?? 'diff') === 'audit') return { off: 'not run by audit (it reads the code of what a change brings)' };
+  const source = options.code ?? own;
+  return source ? { source } : { off: 'no tarball source with a custom metadata client' };
+}
+
+/** pacote, stopped at the deadline, behind depguard's facts cache; and the code stage on the same connections and limits. */
+function registryClients(
   options: AuditOptions,
   env: Env,
   config: RegistryConfig,
   limits: AuditLimits,
   deadline: AbortSignal,
-): MetadataClient {
+): { client: MetadataClient; code: CodeSource } {
   const { timeoutMs, retries, maxResponseBytes } = limits;
-  const pacote = new DeadlineClient(
-    new PacoteClient({ config, limits: { timeoutMs, retries, maxResponseBytes }, maxSockets: limits.concurrency, signal: deadline }),
-    deadline,
-  );
-  if (options.cache === false) return pacote;
-  const cache = options.cache ?? {};
-  return new CachedClient(pacote, {
-    dir: cache.dir !== undefined ? path.resolve(options.cwd, cache.dir) : defaultCacheDir(env),
+  const raw = new PacoteClient({ config, limits: { timeoutMs, retries, maxResponseBytes }, maxSockets: limits.concurrency, signal: deadline });
+  const pacote = new DeadlineClient(raw, deadline);
+  const cache = options.cache === false ? null : (options.cache ?? {});
+  const dir = cache === null ? undefined : cache.dir !== undefined ? path.resolve(options.cwd, cache.dir) : defaultCacheDir(env);
+  const code = new TarballAnalyzer(raw, { cacheDir: dir, offline: Boolean(cache?.offline) });
+  if (cache === null) return { client: pacote, code };
+  const client = new CachedClient(pacote, {
+    dir: dir!,
     registry: config.registry,
     maxAgeMs: cache.maxAgeMs ?? AUDIT_DEFAULTS.cacheMaxAgeMs,
     offline: Boolean(cache.offline),
     now: Date.now,
   });
+  return { client, code };
 }
 
 function pick<T extends object, K extends keyof T>(object: T, keys: readonly K[]): Pick<T, K> {

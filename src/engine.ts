@@ -1,6 +1,8 @@
+import type { CodeSource } from './code/analyzer.js';
+import { compareCode } from './code/compare.js';
 import { ruleEnabled, isExpired, matchingIgnore, policySeverity, trustedCap } from './config/apply.js';
 import type { Policy } from './config/policy.js';
-import { RegistryError } from './errors.js';
+import { IntegrityMismatchError, RegistryError } from './errors.js';
 import {
   changeVersion,
   isInRangeUpdate,
@@ -21,7 +23,7 @@ import {
 import { mapLimit, type MetadataClient } from './registry/client.js';
 import { combine, type Signal } from './rules/combine.js';
 import { UNCHANGED_PROJECT, type ProjectChange } from './rules/project-change.js';
-import type { ProjectRule, Rule, RuleContext, RuleSettings } from './rules/rule.js';
+import type { CodeView, ProjectRule, Rule, RuleContext, RuleSettings } from './rules/rule.js';
 import { nonRegistrySource } from './sources.js';
 
 export interface Evaluation {
@@ -46,6 +48,8 @@ export interface EvaluateOptions {
   readonly lockfilePath: string;
   /** Lockfiles added or removed, policy edits: what the project rules judge beside the trees. */
   readonly project?: ProjectChange;
+  /** The code stage: where tarball analyses come from. Undefined: the stage is off. */
+  readonly code?: CodeSource;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -68,10 +72,11 @@ export async function evaluate(
   // Each package is judged as soon as its facts arrive, and its facts are then dropped: memory
   // stays bounded by the requests in flight, not by the size of the tree.
   const results = new Map<Change, ChangeVerdict>();
-  const judge = (change: Change, facts: PackageFacts | undefined, failure: string | undefined): void => {
+  const judge = (change: Change, facts: PackageFacts | undefined, failure: string | undefined, code?: CodeView): void => {
     const location = { file: change.lockfile ?? options.lockfilePath, line: entryLine(change) };
-    results.set(change, judgeChange(change, rules, { facts, failure, now, settings: options.settings, policy, location }));
+    results.set(change, judgeChange(change, rules, { facts, failure, now, settings: options.settings, policy, location, code }));
   };
+  const codeRules = options.code ? rules.filter((r) => r.code) : [];
   const byName = new Map<string, Change[]>();
   for (const change of relevant) {
     if (!wanted.has(change.name)) continue;
@@ -89,7 +94,12 @@ export async function evaluate(
       if (!(error instanceof RegistryError)) throw error;
       failure = error.reason;
     }
-    for (const change of byName.get(name)!) judge(change, facts, failure);
+    await Promise.all(
+      byName.get(name)!.map(async (change) => {
+        const code = codeRules.some((r) => r.appliesTo(change)) ? await codeView(change, facts, options.code!) : undefined;
+        judge(change, facts, failure, code);
+      }),
+    );
     options.onProgress?.(++done, wanted.size);
   });
   for (const change of relevant) if (!results.has(change)) judge(change, undefined, undefined);
@@ -145,6 +155,38 @@ export async function evaluate(
   };
 }
 
+/**
+ * The new version's code against the old one's: both tarballs fetched (from the registry only),
+ * verified against the lockfile's integrity, else the registry's, and analysed.
+ */
+async function codeView(change: Change, facts: PackageFacts | undefined, source: CodeSource): Promise<CodeView> {
+  const after = change.after!;
+  const elsewhere = nonRegistrySource(after.resolved);
+  if (elsewhere) return { unavailable: `not installed from a registry (${elsewhere}): no registry tarball to read` };
+  const integrity = (side: { version: string; integrity: string | null }): string | null =>
+    side.integrity ?? facts?.versions.get(side.version)?.integrity ?? null;
+  // the old version is the baseline only when it came from a registry too
+  const before = change.before && nonRegistrySource(change.before.resolved) === null ? change.before : null;
+  try {
+    const [old, now] = await Promise.all([
+      before ? source.analysis(change.name, before.version, integrity(before)).catch(baselineMissing) : undefined,
+      source.analysis(change.name, after.version, integrity(after)),
+    ]);
+    if (before && !old) return { unavailable: `the tarball of ${before.version} could not be read: nothing to compare with` };
+    return { comparison: compareCode(old, now) };
+  } catch (error) {
+    if (error instanceof IntegrityMismatchError) return { mismatch: { version: error.version, expected: error.expected, found: error.found } };
+    if (error instanceof RegistryError) return { unavailable: `tarball not fetched (${error.reason})` };
+    throw error;
+  }
+}
+
+/** The old version's tarball could not be had: no baseline (any other error is a bug, and thrown). */
+function baselineMissing(error: unknown): undefined {
+  if (error instanceof RegistryError || error instanceof IntegrityMismatchError) return undefined;
+  throw error;
+}
+
 /** Some enabled rule on the change reads registry metadata, and the package comes from a registry. */
 function readsMetadata(change: Change, rules: readonly Rule[]): boolean {
   return nonRegistrySource(change.after?.resolved) === null && rules.some((r) => r.metadata !== 'none' && r.appliesTo(change));
@@ -188,6 +230,8 @@ export interface ChangeInput {
   readonly policy: Policy;
   /** Where the change's findings point. */
   readonly location: Location;
+  /** The code stage's result for the change, when it ran. */
+  readonly code?: CodeView;
 }
 
 export interface ChangeVerdict {
@@ -206,7 +250,7 @@ export function judgeChange(change: Change, rules: readonly Rule[], input: Chang
   const { facts, failure, policy } = input;
   const ref = { name: change.name, version: changeVersion(change) };
   const elsewhere = nonRegistrySource(change.after?.resolved);
-  const lockfileOnly: RuleContext = { change, now: input.now, settings: input.settings };
+  const lockfileOnly: RuleContext = { change, now: input.now, settings: input.settings, ...(input.code ? { code: input.code } : {}) };
   const withFacts: RuleContext = {
     ...lockfileOnly,
     facts,
@@ -236,7 +280,7 @@ export function judgeChange(change: Change, rules: readonly Rule[], input: Chang
       });
     }
   }
-  const findings = combine(signals, isInRangeUpdate(change)).map(
+  const findings = combine(signals, { inRange: isInRangeUpdate(change), added: change.before === null }).map(
     (c): PackageFinding => ({
       kind: 'package',
       ruleId: c.ruleId,
@@ -249,6 +293,7 @@ export function judgeChange(change: Change, rules: readonly Rule[], input: Chang
       message: c.draft.message,
       evidence: c.draft.evidence,
       traits: c.draft.traits,
+      ...(c.draft.inPackage ? { inPackage: c.draft.inPackage } : {}),
       ...(c.escalation ? { escalation: c.escalation } : {}),
       paths: change.paths,
       location: input.location,

@@ -48,6 +48,20 @@ export class RegistryError extends DepguardError {
   }
 }
 
+/** A tarball whose content is not what the lockfile's integrity says: a different package, never analysed. */
+export class IntegrityMismatchError extends DepguardError {
+  readonly exitCode = 3 as const;
+  override readonly name = 'IntegrityMismatchError';
+  constructor(
+    readonly packageName: string,
+    readonly version: string,
+    readonly expected: string,
+    readonly found: string,
+  ) {
+    super(`${packageName}@${version}: the registry's tarball does not match the lockfile's integrity`);
+  }
+}
+
 /** A file depguard refuses to open: not a regular file, too large, or a link out of the repository: exit 2. */
 export class FileError extends DepguardError {
   readonly exitCode = 2 as const;

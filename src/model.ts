@@ -266,6 +266,8 @@ export interface PackageFinding extends FindingBase {
   readonly direct: boolean;
   readonly dev: boolean;
   readonly traits: readonly string[];
+  /** Where in the package's own files the evidence is (code findings): a path inside the tarball and a line. */
+  readonly inPackage?: { readonly file: string; readonly line: number };
   readonly escalation?: Escalation;
   readonly paths: readonly (readonly PathStep[])[];
 }

@@ -52,6 +52,8 @@ export interface DiffResult {
      */
     readonly changedByThisChange: boolean;
   };
+  /** Whether the code stage ran (tarballs of what changed, analysed), and why not. */
+  readonly code: { readonly checked: boolean; readonly reason?: string };
   /** The rules the run knew, in listing order: what reports say about a rule (titles, default severities, pages). */
   readonly rules: readonly RuleInfo[];
 }
@@ -82,6 +84,7 @@ export function buildResult(
   changes: readonly Change[],
   evaluation: Evaluation,
   policy: DiffResult['policy'],
+  code: DiffResult['code'],
 ): DiffResult {
   const kinds = { added: 0, removed: 0, upgraded: 0, downgraded: 0, 'source-changed': 0 };
   for (const c of changes) kinds[c.kind]++;
@@ -104,6 +107,7 @@ export function buildResult(
     skipped: evaluation.skipped,
     unavailable: evaluation.unavailable,
     policy,
+    code,
     rules: evaluation.rules,
   };
 }

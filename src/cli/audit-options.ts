@@ -19,7 +19,7 @@ export type AnalysisValues = Pick<
   | 'retries'
   | 'deadline'
 > &
-  Partial<Pick<DiffValues, 'base' | 'head' | 'staged'>>;
+  Partial<Pick<DiffValues, 'base' | 'head' | 'staged' | 'code'>>;
 
 /** The flags as audit() options: the CLI adds nothing to the analysis but the process's cwd, environment and clock. */
 export function auditOptions(command: 'diff' | 'audit', flags: AnalysisValues, environment: Environment): AuditOptions {
@@ -31,6 +31,7 @@ export function auditOptions(command: 'diff' | 'audit', flags: AnalysisValues, e
     ...(flags.base !== undefined ? { base: flags.base } : {}),
     ...(flags.head !== undefined ? { head: flags.head } : {}),
     ...(flags.staged ? { staged: true } : {}),
+    ...(flags.code === false ? { code: false as const } : {}),
     ...(flags.lockfile ? { lockfile: flags.lockfile } : {}),
     ...(flags.config ? { policy: flags.config } : {}),
     ...(flags.registry !== undefined ? { registry: flags.registry } : {}),

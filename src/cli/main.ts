@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { audit, type AuditRun } from '../audit.js';
+import { audit, showCode, type AuditRun } from '../audit.js';
 import { DepguardError } from '../errors.js';
 import { formatReport } from '../report/index.js';
 import { auditOptions } from './audit-options.js';
@@ -74,6 +74,10 @@ function program(): Command {
     DIFF_OPTIONS,
   ).action(async (raw: Record<string, unknown>) => {
     const flags = parseOptions(DIFF_OPTIONS, raw);
+    if (flags.showCode !== undefined) {
+      process.stdout.write(await showCode(auditOptions('diff', flags, environment()), flags.showCode));
+      return;
+    }
     report(await audit({ ...auditOptions('diff', flags, environment()), onProgress: progress() }), flags);
   });
 

@@ -286,8 +286,18 @@ export const AUDIT_OPTIONS = [
   offline,
 ] as const;
 
-/** `depguard diff`: which two sides, then all of `audit`'s. */
-export const DIFF_OPTIONS = [base, head, staged, ...AUDIT_OPTIONS] as const;
+const noCode = toggle('code', {
+  flags: '--no-code',
+  description:
+    'skip the code stage (fetching and analysing the tarballs of what changed); the report says it was skipped. The policy\'s `"code": false` does the same',
+});
+const showCode = text('showCode', {
+  flags: '--show-code <name>',
+  description: "print the unified diff of the package's changed files between its two versions (escaped for the terminal) instead of the report",
+});
+
+/** `depguard diff`: which two sides, the code stage, then all of `audit`'s. */
+export const DIFF_OPTIONS = [base, head, staged, noCode, showCode, ...AUDIT_OPTIONS] as const;
 
 export type DiffValues = OptionValues<typeof DIFF_OPTIONS>;
 export type AuditValues = OptionValues<typeof AUDIT_OPTIONS>;

@@ -19,11 +19,13 @@ export interface Policy {
   readonly trusted: readonly string[];
   /** Package names or globs on which any publisher or maintainer change is at least high. */
   readonly critical: readonly string[];
+  /** false: the code stage does not run (`"code": false`, like --no-code). */
+  readonly code?: boolean;
 }
 
 export const EMPTY_POLICY: Policy = { source: null, rules: {}, ignore: [], trusted: [], critical: [] };
 
-const KEYS = ['$schema', 'rules', 'ignore', 'minReleaseAge', 'failOn', 'trusted', 'critical'];
+const KEYS = ['$schema', 'rules', 'ignore', 'minReleaseAge', 'failOn', 'trusted', 'critical', 'code'];
 const IGNORE_KEYS = ['package', 'version', 'rule', 'rules', 'integrity', 'reason', 'expires', 'approvedBy', 'approvedAt'];
 
 /** Lockfile tampering: no ignore entry covers it, and a trusted package is not spared it (see apply.ts). */
@@ -100,6 +102,7 @@ export function validatePolicy(raw: unknown, source: string, ruleIds: readonly s
     if (parsed === null) fail('minReleaseAge', 'must be a number of days or a duration like "3d", "12h"');
     minReleaseAgeMs = parsed as number;
   }
+  if (obj.code !== undefined && typeof obj.code !== 'boolean') fail('code', 'must be true or false');
   if (obj.failOn !== undefined && !isSeverity(obj.failOn)) fail('failOn', 'must be one of info, low, medium, high, critical');
 
   const names = (key: 'trusted' | 'critical'): string[] => {
@@ -115,6 +118,7 @@ export function validatePolicy(raw: unknown, source: string, ruleIds: readonly s
     ignore,
     ...(minReleaseAgeMs !== undefined ? { minReleaseAgeMs } : {}),
     ...(obj.failOn !== undefined ? { failOn: obj.failOn as Severity } : {}),
+    ...(obj.code !== undefined ? { code: obj.code as boolean } : {}),
     trusted: names('trusted'),
     critical: names('critical'),
   };

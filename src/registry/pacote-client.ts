@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RegistryError } from '../errors.js';
+import { IntegrityMismatchError, RegistryError } from '../errors.js';
 import type { MetadataClient } from './client.js';
 import { extractFacts } from './facts.js';
 import type { PackageFacts } from '../model.js';
@@ -103,23 +103,56 @@ export class PacoteClient implements MetadataClient {
   async #fetch(name: string, detailFor: ReadonlySet<string> | undefined): Promise<PackageFacts> {
     const session = await this.#open();
     session.assertRegistryName(name);
+    return this.#retrying(session, name, `/${name.replace('/', '%2f')}`, async () =>
+      extractFacts(await session.pacote.packument(name, session.options as import('pacote').Options), name, detailFor),
+    );
+  }
+
+  /**
+   * The tarball of name@version from the registry that serves the name (its canonical
+   * `<registry>/<name>/-/<file>.tgz`, never a URL a lockfile or document names), verified against
+   * `integrity` when there is one; stored in `cache` (depguard's own directory, a tarball never
+   * changes). Rejects with IntegrityMismatchError or RegistryError.
+   */
+  async tarball(name: string, version: string, integrity: string | null, cache: string | undefined): Promise<Buffer> {
+    const session = await this.#open();
+    session.assertRegistryName(name);
+    const file = `/-/${name.split('/').pop()}-${version}.tgz`;
+    const url = `${registryFor(this.#client.config, name)}${name}${file}`;
+    const options = {
+      ...session.options,
+      ...(integrity ? { integrity } : {}),
+      ...(cache ? { cache, preferOffline: true } : {}),
+    } as import('pacote').Options;
+    return this.#retrying(session, name, file, async () => {
+      try {
+        return await session.pacote.tarball(`${name}@${url}`, options);
+      } catch (error) {
+        const e = error as { code?: string; found?: unknown; expected?: unknown };
+        if (e.code === 'EINTEGRITY') throw new IntegrityMismatchError(name, version, String(integrity), String(e.found ?? 'another hash'));
+        throw error;
+      }
+    });
+  }
+
+  async #retrying<T>(session: Session, name: string, pathSuffix: string, fn: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const doc = await session.pacote.packument(name, session.options as import('pacote').Options);
-        return extractFacts(doc, name, detailFor);
+        return await fn();
       } catch (error) {
-        if (error instanceof RegistryError) throw error; // a document that is not this package's
+        // a document that is not this package's, a tarball that is not the locked one
+        if (error instanceof RegistryError || error instanceof IntegrityMismatchError) throw error;
         if (this.#client.signal?.aborted) throw new RegistryError(name, 'request abandoned');
-        const failure = this.#describe(session.agent, name, error);
+        const failure = this.#describe(session.agent, pathSuffix, error);
         if (!failure.transient || attempt >= this.#limits.retries) throw new RegistryError(name, failure.reason);
         await sleep(250 * 2 ** attempt, undefined, { signal: this.#client.signal }).catch(() => undefined);
       }
     }
   }
 
-  #describe(agent: SizeLimitedAgent, name: string, error: unknown): { reason: string; transient: boolean } {
+  #describe(agent: SizeLimitedAgent, pathSuffix: string, error: unknown): { reason: string; transient: boolean } {
     const e = error as { code?: string; statusCode?: number; type?: string; message?: string };
-    if (agent.wasCutOff(`/${name.replace('/', '%2f')}`)) {
+    if (agent.wasCutOff(pathSuffix)) {
       return {
         reason: `response larger than the ${(this.#limits.maxResponseBytes / 1024 / 1024).toFixed(0)} MB limit (--max-response-size)`,
         transient: false,
@@ -146,6 +179,13 @@ export class PacoteClient implements MetadataClient {
     if (e.code) return { reason: `request failed (${e.code})`, transient: false };
     return { reason: 'request failed', transient: false };
   }
+}
+
+/** The registry configured for the name's scope, else the default one; always ending in '/'. */
+function registryFor(config: RegistryConfig, name: string): string {
+  const scoped = name.startsWith('@') ? config.options[`${name.split('/')[0]}:registry`] : undefined;
+  const url = typeof scoped === 'string' ? scoped : config.registry;
+  return url.endsWith('/') ? url : `${url}/`;
 }
 
 const noop = (): void => {};

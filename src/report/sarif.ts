@@ -39,6 +39,7 @@ export function formatSarif(result: DiffResult, options: SarifOptions): string {
           level: alertLevel(f.severity),
           message: { text: messageText(f) },
           locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(f.location.file) }, region: { startLine: f.location.line } } }],
+          ...(f.kind === 'package' && f.inPackage ? { relatedLocations: [inPackage(f.package.name, f.inPackage)] } : {}),
           partialFingerprints: { 'depguardFindingHash/v1': fingerprint(f) },
         })),
       },
@@ -75,6 +76,18 @@ function uriOf(file: string): string {
   return file.split('/').map(encodeURIComponent).join('/');
 }
 
+/** The evidence inside the package, where npm installs it. */
+function inPackage(name: string, at: { file: string; line: number }): object {
+  return {
+    id: 1,
+    message: { text: `in the package's tarball: ${at.file}` },
+    physicalLocation: {
+      artifactLocation: { uri: uriOf(`node_modules/${name}/${at.file}`) },
+      ...(at.line > 0 ? { region: { startLine: at.line } } : {}),
+    },
+  };
+}
+
 /** The finding stands alone: the alert is shown away from the report, next to a lockfile line. */
 function messageText(f: Finding): string {
   const parts = [`${f.package.name} ${findingVersion(f)}: ${f.message}`];
@@ -88,6 +101,15 @@ function messageText(f: Finding): string {
 /** What makes a finding the same finding: never its line or its wording. */
 function fingerprint(f: Finding): string {
   return createHash('sha256')
-    .update(JSON.stringify([f.ruleId, f.package.name, f.package.version, f.kind === 'package' ? f.previousVersion : null]))
+    .update(
+      JSON.stringify([
+        f.ruleId,
+        f.package.name,
+        f.package.version,
+        f.kind === 'package' ? f.previousVersion : null,
+        // a code finding is one per file
+        ...(f.kind === 'package' && f.inPackage ? [f.inPackage.file] : []),
+      ]),
+    )
     .digest('hex');
 }

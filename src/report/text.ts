@@ -101,6 +101,8 @@ export function formatText(result: DiffResult, options: TextOptions): string {
     }
   }
 
+  if (!result.code.checked) lines.push('', `Code not checked: ${safe(result.code.reason ?? 'off')}.`);
+
   lines.push('', verdict(c, result, options.failOn));
   return `${lines.join('\n')}\n`;
 }

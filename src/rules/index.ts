@@ -1,4 +1,5 @@
 import type { RuleInfo } from '../model.js';
+import { codeCapabilities } from './code-capabilities.js';
 import { installScriptAdded } from './install-script-added.js';
 import { lockfileChanged } from './lockfile-changed.js';
 import { lockfileOutOfSync } from './lockfile-out-of-sync.js';
@@ -26,6 +27,7 @@ export const RULES: readonly Rule[] = [
   provenanceDropped,
   maintainersChanged,
   installScriptAdded,
+  codeCapabilities,
   newDependency,
   newPackage,
   versionUnpublished,
@@ -36,8 +38,11 @@ export const RULES: readonly Rule[] = [
   youngPackage,
 ];
 
-/** `depguard audit` judges a standing tree: everything is "new", so new-package says nothing there. */
-export const AUDIT_RULES: readonly Rule[] = RULES.filter((r) => r !== newPackage);
+/**
+ * `depguard audit` judges a standing tree: everything is "new", so new-package says nothing
+ * there; and it reads no code (the code stage reads what a change brings).
+ */
+export const AUDIT_RULES: readonly Rule[] = RULES.filter((r) => r !== newPackage && r !== codeCapabilities);
 
 /** Rules about the project as a whole. */
 export const PROJECT_RULES: readonly ProjectRule[] = [lockfileOutOfSync, lockfileChanged, policyChanged];

@@ -1,3 +1,5 @@
+import type { CodeComparison } from '../code/compare.js';
+import type { CapabilityKind } from '../code/model.js';
 import type { Change, PackageFacts, RuleInfo, Snapshot, VersionFacts } from '../model.js';
 import type { Severity } from '../severity.js';
 import type { ProjectChange } from './project-change.js';
@@ -24,7 +26,23 @@ export type Trait =
   | 'release:downgrade'
   | 'release:skip-ahead'
   | 'release:odd-prerelease'
-  | 'release:out-of-order';
+  | 'release:out-of-order'
+  | CodeTrait;
+
+/** A kind of capability as a trait; `require(<non-literal>)` is told apart from eval and Function (bundles are full of it). */
+export type CodeKind = CapabilityKind | 'dynamic-require';
+
+/**
+ * The code stage's traits, on a finding about one file: `code:<kind>` for a capability new in
+ * this version, `code:had:<kind>` for one the file has that the previous version already had.
+ */
+export type CodeTrait =
+  | `code:${CodeKind}`
+  | `code:had:${CodeKind}`
+  | 'code:install-time'
+  | 'code:chain'
+  | 'code:rewritten'
+  | 'code:tarball-anomaly';
 
 /**
  * What a rule reports; the engine adds the package, the paths and the rule id. Without
@@ -36,6 +54,18 @@ export interface Draft {
   readonly message: string;
   readonly evidence: Readonly<Record<string, unknown>>;
   readonly traits: readonly Trait[];
+  /** Where in the package the evidence is (code findings): a file of the tarball and a line. */
+  readonly inPackage?: { readonly file: string; readonly line: number };
+}
+
+/** What the code stage found for a change (see src/code/). */
+export interface CodeView {
+  /** The new version against the old one (or alone, for a package new to the tree). */
+  readonly comparison?: CodeComparison;
+  /** Why there is no comparison: the check was not made. */
+  readonly unavailable?: string;
+  /** The registry served a tarball that the lockfile's integrity does not describe. */
+  readonly mismatch?: { readonly version: string; readonly expected: string; readonly found: string };
 }
 
 export interface RuleContext {
@@ -47,6 +77,8 @@ export interface RuleContext {
   /** Milliseconds since the epoch: "now" for every age computed in this run. */
   readonly now: number;
   readonly settings: RuleSettings;
+  /** The code stage's result for the change; undefined when the stage did not run for it. */
+  readonly code?: CodeView;
 }
 
 /** The parts of the configuration rules read. */
@@ -79,6 +111,8 @@ export type MetadataUse = 'required' | 'optional' | 'none';
 /** A rule about one changed package. */
 export interface Rule extends RuleInfo {
   readonly metadata: MetadataUse;
+  /** The rule judges the package's code: the engine runs the code stage for the changes it applies to. */
+  readonly code?: boolean;
   appliesTo(change: Change): boolean;
   check(ctx: RuleContext): RuleOutcome;
 }

@@ -13,7 +13,7 @@ export const sourceChanged = defineRule({
   defaultSeverity: 'high',
   metadata: 'optional',
   appliesTo: (change) => change.after !== null,
-  check({ change, after: registryVersion, settings }) {
+  check({ change, after: registryVersion, settings, code }) {
     const now = change.after!;
     const then = change.before;
     const sameVersion = change.kind === 'source-changed';
@@ -25,6 +25,12 @@ export const sourceChanged = defineRule({
     for (const p of integrityProblems(sameVersion ? then : null, now, registryVersion?.integrity)) add(p);
     if (sameVersion) add(dependencyProblem(then!, now));
     add(copiesProblem(now));
+    if (code?.mismatch)
+      add({
+        severity: 'high',
+        kind: 'tarball-integrity',
+        text: `the registry's tarball of ${code.mismatch.version} does not match the lockfile's integrity (${code.mismatch.found.slice(0, 40)} found): what would install is not what was locked`,
+      });
     if (problems.length === 0) return pass;
     const draft: Draft = {
       severity: problems.map((p) => p.severity).reduce(maxSeverity),

@@ -56,5 +56,5 @@ export function resultWith(findings: readonly Finding[], rest: { skipped?: Skipp
     minReleaseAge: '3d',
     minReleaseAgeSource: 'depguard default',
     changedByThisChange: false,
-  });
+  }, { checked: true });
 }

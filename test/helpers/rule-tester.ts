@@ -20,7 +20,7 @@ import { judgeChange, judgeProject } from '../../src/engine.js';
 import type { Change, Escalation, Finding, PackageFacts, Skipped, Snapshot } from '../../src/model.js';
 import { extractFacts } from '../../src/registry/facts.js';
 import { UNCHANGED_PROJECT, type ProjectChange } from '../../src/rules/project-change.js';
-import type { ProjectRule, Rule, RuleSettings } from '../../src/rules/rule.js';
+import type { CodeView, ProjectRule, Rule, RuleSettings } from '../../src/rules/rule.js';
 import type { Severity } from '../../src/severity.js';
 import { NOW, SETTINGS } from './rules.js';
 
@@ -65,6 +65,8 @@ export interface ChangeCase extends CommonCase {
   readonly settings?: Partial<RuleSettings>;
   /** Rules judged on the same change beside the one under test (combinations). */
   readonly alongside?: readonly Rule[];
+  /** What the code stage found for the change. */
+  readonly code?: CodeView;
 }
 
 export interface InvalidChangeCase extends ChangeCase {
@@ -95,6 +97,7 @@ export function judgeCase(rule: Rule, c: ChangeCase): { findings: Finding[]; ski
     settings: { ...SETTINGS, ...c.settings },
     policy: { ...EMPTY_POLICY, ...c.policy },
     location: LOCATION,
+    ...(c.code ? { code: c.code } : {}),
   });
   return { findings: verdict.findings, skipped: verdict.skipped };
 }

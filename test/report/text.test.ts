@@ -94,9 +94,9 @@ describe('formatText', () => {
     const changes = [upgrade('a', '1.0.0', '1.0.1'), upgrade('b', '2.0.0', '2.1.0')];
     const evaluation = { findings: [], suppressed: [], expiredIgnores: [], skipped: [], unavailable: [], rules: [] };
     const policy = { source: null, minReleaseAge: '3d', minReleaseAgeSource: 'depguard default', changedByThisChange: false };
-    const diff = formatText(buildResult('diff', 'HEAD', 'worktree', changes, evaluation, policy), PLAIN);
+    const diff = formatText(buildResult('diff', 'HEAD', 'worktree', changes, evaluation, policy, { checked: true }), PLAIN);
     expect(diff).toContain('\nChanges without findings\n  upgraded       a 1.0.0 -> 1.0.1\n  upgraded       b 2.0.0 -> 2.1.0\n');
-    const audit = formatText(buildResult('audit', 'nothing', 'package-lock.json', changes, evaluation, policy), PLAIN);
+    const audit = formatText(buildResult('audit', 'nothing', 'package-lock.json', changes, evaluation, policy, { checked: true }), PLAIN);
     expect(audit).toContain('\n2 packages without findings (--verbose lists them).\n');
     expect(audit.startsWith('depguard audit package-lock.json\n2 packages audited.\n')).toBe(true);
   });

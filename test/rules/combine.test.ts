@@ -17,16 +17,16 @@ describe('combine', () => {
         d('new-dependency', 'low', 'payload:new-dependency'),
         d('maintainers-changed', 'low', 'maintainers:added'),
       ],
-      true,
+      { inRange: true, added: false },
     );
     expect(out.map((f) => f.severity)).toEqual(['critical', 'critical', 'low']);
     expect(out[0]!.escalation).toMatchObject({ combination: 'newcomer-ships-new-code', from: 'medium' });
   });
 
   it('leaves a single weak signal alone', () => {
-    expect(combine([d('new-dependency', 'low', 'payload:new-dependency')], true).map((f) => f.severity)).toEqual(['low']);
+    expect(combine([d('new-dependency', 'low', 'payload:new-dependency')], { inRange: true, added: false }).map((f) => f.severity)).toEqual(['low']);
     expect(
-      combine([d('publisher-changed', 'info', 'publisher:established'), d('new-dependency', 'low', 'payload:new-dependency')], true).map(
+      combine([d('publisher-changed', 'info', 'publisher:established'), d('new-dependency', 'low', 'payload:new-dependency')], { inRange: true, added: false }).map(
         (f) => f.severity,
       ),
     ).toEqual(['info', 'low']);
@@ -34,7 +34,7 @@ describe('combine', () => {
 
   it('does not escalate a major release a person chose', () => {
     expect(
-      combine([d('publisher-changed', 'medium', 'publisher:new'), d('new-dependency', 'info', 'payload:new-dependency')], false).map(
+      combine([d('publisher-changed', 'medium', 'publisher:new'), d('new-dependency', 'info', 'payload:new-dependency')], { inRange: false, added: false }).map(
         (f) => f.severity,
       ),
     ).toEqual(['medium', 'info']);

@@ -1,0 +1,91 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { RegistryError } from '../errors.js';
+import type { FileAnalysis } from './model.js';
+import { analysePackage, type PackageAnalysis } from './package.js';
+import { readTarball, type TarLimits } from './tarball.js';
+
+/** Where the engine gets a package version's code analysis. */
+export interface CodeSource {
+  /**
+   * The analysis of name@version as the registry serves it, checked against `integrity` (the
+   * lockfile's, else the registry's). Rejects with RegistryError (the check is then listed as
+   * not made) or IntegrityMismatchError.
+   */
+  analysis(name: string, version: string, integrity: string | null): Promise<PackageAnalysis>;
+}
+
+/** What fetches a tarball: PacoteClient, or a test's own. */
+export interface TarballFetcher {
+  tarball(name: string, version: string, integrity: string | null, cache: string | undefined): Promise<Buffer>;
+}
+
+export interface AnalyzerOptions {
+  /** depguard's cache directory; analyses are kept under it by integrity, tarballs in its `tarballs/`. Undefined: none. */
+  readonly cacheDir?: string;
+  /** Only cached analyses: nothing is fetched. */
+  readonly offline: boolean;
+  readonly limits?: TarLimits;
+}
+
+const FORMAT = 1;
+/** File analyses kept across packages in one run (two versions share most files). */
+const MEMO_ENTRIES = 20_000;
+
+/**
+ * Fetches, reads in memory and analyses tarballs; an analysis never changes for one integrity, so
+ * it is cached by it (a warm run neither fetches nor parses).
+ */
+export class TarballAnalyzer implements CodeSource {
+  readonly #memo = new Map<string, FileAnalysis>();
+  readonly #dir: string | undefined;
+
+  constructor(
+    private readonly fetcher: TarballFetcher,
+    private readonly options: AnalyzerOptions,
+  ) {
+    this.#dir = options.cacheDir === undefined ? undefined : path.join(options.cacheDir, `code-v${FORMAT}`);
+  }
+
+  async analysis(name: string, version: string, integrity: string | null): Promise<PackageAnalysis> {
+    const cached = integrity ? await this.#read(integrity) : null;
+    if (cached) return cached;
+    if (this.options.offline) throw new RegistryError(name, 'code analysis not in the cache (--offline)');
+    const tarballs = this.options.cacheDir === undefined ? undefined : path.join(this.options.cacheDir, 'tarballs');
+    const tgz = await this.fetcher.tarball(name, version, integrity, tarballs);
+    const contents = await readTarball(tgz, this.options.limits);
+    if (this.#memo.size > MEMO_ENTRIES) this.#memo.clear();
+    const analysis = analysePackage(contents, this.#memo);
+    await this.#write(integrity ?? `sha512-${createHash('sha512').update(tgz).digest('base64')}`, analysis);
+    return analysis;
+  }
+
+  #file(integrity: string): string {
+    const key = createHash('sha256').update(integrity).digest('hex');
+    return path.join(this.#dir!, key.slice(0, 2), `${key}.json`);
+  }
+
+  async #read(integrity: string): Promise<PackageAnalysis | null> {
+    if (!this.#dir) return null;
+    try {
+      const stored = JSON.parse(await readFile(this.#file(integrity), 'utf8')) as { integrity: string; analysis: PackageAnalysis };
+      return stored.integrity === integrity ? stored.analysis : null;
+    } catch {
+      return null; // absent or damaged: a miss
+    }
+  }
+
+  async #write(integrity: string, analysis: PackageAnalysis): Promise<void> {
+    if (!this.#dir) return;
+    const file = this.#file(integrity);
+    try {
+      await mkdir(path.dirname(file), { recursive: true });
+      const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      await writeFile(tmp, JSON.stringify({ integrity, analysis }));
+      await rename(tmp, file);
+    } catch {
+      // a cache that cannot be written only costs speed
+    }
+  }
+}
