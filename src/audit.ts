@@ -125,7 +125,6 @@ export interface AuditRun {
  */
 export async function audit(options: AuditOptions): Promise<AuditRun> {
   const command = options.command ?? 'diff';
-  const { cwd } = options;
   const read = await readChanges(options);
   const { trust, env, limits, deadline, texts, trees, changes, lockfilePaths, primary } = read;
   const { plan, root, judge } = trust;

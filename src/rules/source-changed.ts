@@ -25,7 +25,8 @@ export const sourceChanged = defineRule({
     for (const p of integrityProblems(sameVersion ? then : null, now, registryVersion?.integrity)) add(p);
     if (sameVersion) add(dependencyProblem(then!, now));
     add(copiesProblem(now));
-    if (code?.mismatch)
+    // said once: a lockfile integrity already found wrong explains why the tarball does not match it
+    if (code?.mismatch && !problems.some((p) => p.kind.startsWith('integrity')))
       add({
         severity: 'high',
         kind: 'tarball-integrity',
