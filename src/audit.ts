@@ -229,10 +229,21 @@ export async function showCode(options: AuditOptions, name: string): Promise<str
   if (wanted.length === 0) throw new UsageError(`${name} has no new version in this change (see depguard diff)`);
   const config = readRegistryConfig(npmrcSources(trust, env, options.registry));
   const { timeoutMs, retries, maxResponseBytes } = limits;
-  const pacote = new PacoteClient({ config, limits: { timeoutMs, retries, maxResponseBytes }, maxSockets: limits.concurrency, signal: deadline! });
-  const cache = options.cache === false ? undefined : options.cache?.dir !== undefined ? path.resolve(options.cwd, options.cache.dir) : defaultCacheDir(env);
+  const pacote = new PacoteClient({
+    config,
+    limits: { timeoutMs, retries, maxResponseBytes },
+    maxSockets: limits.concurrency,
+    signal: deadline!,
+  });
+  const cache =
+    options.cache === false
+      ? undefined
+      : options.cache?.dir !== undefined
+        ? path.resolve(options.cwd, options.cache.dir)
+        : defaultCacheDir(env);
   const parts: string[] = [];
-  for (const change of wanted) parts.push(await packageDiff(pacote, change, cache === undefined ? undefined : path.join(cache, 'tarballs')));
+  for (const change of wanted)
+    parts.push(await packageDiff(pacote, change, cache === undefined ? undefined : path.join(cache, 'tarballs')));
   return parts.join('\n');
 }
 
@@ -274,7 +285,12 @@ function registryClients(
   deadline: AbortSignal,
 ): { client: MetadataClient; code: CodeSource } {
   const { timeoutMs, retries, maxResponseBytes } = limits;
-  const raw = new PacoteClient({ config, limits: { timeoutMs, retries, maxResponseBytes }, maxSockets: limits.concurrency, signal: deadline });
+  const raw = new PacoteClient({
+    config,
+    limits: { timeoutMs, retries, maxResponseBytes },
+    maxSockets: limits.concurrency,
+    signal: deadline,
+  });
   const pacote = new DeadlineClient(raw, deadline);
   const cache = options.cache === false ? null : (options.cache ?? {});
   const dir = cache === null ? undefined : cache.dir !== undefined ? path.resolve(options.cwd, cache.dir) : defaultCacheDir(env);

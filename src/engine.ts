@@ -102,7 +102,16 @@ export async function evaluate(
     );
     options.onProgress?.(++done, wanted.size);
   });
-  for (const change of relevant) if (!results.has(change)) judge(change, undefined, undefined);
+  for (const change of relevant) {
+    if (results.has(change)) continue;
+    // not fetched from a registry: the code stage says why without asking anything
+    judge(
+      change,
+      undefined,
+      undefined,
+      codeRules.some((r) => r.appliesTo(change)) ? await codeView(change, undefined, options.code!) : undefined,
+    );
+  }
 
   const all: Finding[] = [];
   const skipped: Skipped[] = [];
@@ -175,7 +184,8 @@ async function codeView(change: Change, facts: PackageFacts | undefined, source:
     if (before && !old) return { unavailable: `the tarball of ${before.version} could not be read: nothing to compare with` };
     return { comparison: compareCode(old, now) };
   } catch (error) {
-    if (error instanceof IntegrityMismatchError) return { mismatch: { version: error.version, expected: error.expected, found: error.found } };
+    if (error instanceof IntegrityMismatchError)
+      return { mismatch: { version: error.version, expected: error.expected, found: error.found } };
     if (error instanceof RegistryError) return { unavailable: `tarball not fetched (${error.reason})` };
     throw error;
   }

@@ -293,7 +293,8 @@ const noCode = toggle('code', {
 });
 const showCode = text('showCode', {
   flags: '--show-code <name>',
-  description: "print the unified diff of the package's changed files between its two versions (escaped for the terminal) instead of the report",
+  description:
+    "print the unified diff of the package's changed files between its two versions (escaped for the terminal) instead of the report",
 });
 
 /** `depguard diff`: which two sides, the code stage, then all of `audit`'s. */

@@ -116,7 +116,10 @@ export function filesRun(command: string, paths: ReadonlySet<string>): string[] 
 }
 
 function normalise(word: string): string {
-  return word.replace(/^["']|["']$/g, '').replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+  return word
+    .replace(/^["']|["']$/g, '')
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '');
 }
 
 function lineOf(text: string, needle: string): number {

@@ -36,7 +36,10 @@ export function formatMarkdown(result: DiffResult, options: MarkdownOptions): st
     policyNote +
     section('Accepted by policy (not counted)', acceptedByPolicy(result)) +
     section('Expired policy entries (no longer applied)', expiredEntries(result)) +
-    section('Checks not made', [...checksNotMade(result), ...(result.code.checked ? [] : [`- code not checked: ${md(result.code.reason ?? 'off')}`])]) +
+    section('Checks not made', [
+      ...checksNotMade(result),
+      ...(result.code.checked ? [] : [`- code not checked: ${md(result.code.reason ?? 'off')}`]),
+    ]) +
     section('Could not be checked (registry metadata unavailable)', couldNotBeChecked(result));
 
   const groups = groupByPackage(result.findings);

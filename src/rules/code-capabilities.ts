@@ -11,7 +11,8 @@ const MAX_NAMED = 6;
 
 export const codeCapabilities = defineRule({
   id: 'code-capabilities',
-  title: "The new version's code can do what the previous one could not (network, processes, dynamic code, secrets, hooks, obfuscation, binaries)",
+  title:
+    "The new version's code can do what the previous one could not (network, processes, dynamic code, secrets, hooks, obfuscation, binaries)",
   defaultSeverity: 'info',
   metadata: 'optional',
   code: true,

@@ -229,5 +229,8 @@ export function combine(findings: readonly Signal[], update: UpdateShape): Combi
 /** Every group matched in one file's traits, counting capabilities it already had, and at least one by a new capability. */
 function chainMatches(combo: Combination, traits: ReadonlySet<Trait>): boolean {
   const had = (t: Trait): boolean => t.startsWith('code:') && traits.has(`code:had:${t.slice('code:'.length)}` as Trait);
-  return combo.when.every((group) => group.some((t) => traits.has(t) || had(t))) && combo.when.some((group) => group.some((t) => t !== 'code:install-time' && traits.has(t)));
+  return (
+    combo.when.every((group) => group.some((t) => traits.has(t) || had(t))) &&
+    combo.when.some((group) => group.some((t) => t !== 'code:install-time' && traits.has(t)))
+  );
 }

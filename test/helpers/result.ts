@@ -51,10 +51,18 @@ export function resultWith(findings: readonly Finding[], rest: { skipped?: Skipp
     unavailable: rest.unavailable ?? [],
     rules: [...ALL_RULES],
   };
-  return buildResult('diff', 'HEAD:package-lock.json', 'package-lock.json', changes, evaluation, {
-    source: null,
-    minReleaseAge: '3d',
-    minReleaseAgeSource: 'depguard default',
-    changedByThisChange: false,
-  }, { checked: true });
+  return buildResult(
+    'diff',
+    'HEAD:package-lock.json',
+    'package-lock.json',
+    changes,
+    evaluation,
+    {
+      source: null,
+      minReleaseAge: '3d',
+      minReleaseAgeSource: 'depguard default',
+      changedByThisChange: false,
+    },
+    { checked: true },
+  );
 }

@@ -8,7 +8,13 @@ import { ruleTester } from '../helpers/rule-tester.js';
 import { added, person, upgrade } from '../helpers/rules.js';
 
 /** A capability at line 1 of `file`. */
-const cap = (file: string, kind: CapabilityKind, detail: string, line = 1): Capability => ({ kind, detail, file, line, excerpt: `${kind} ${detail}` });
+const cap = (file: string, kind: CapabilityKind, detail: string, line = 1): Capability => ({
+  kind,
+  detail,
+  file,
+  line,
+  excerpt: `${kind} ${detail}`,
+});
 
 /** A version's analysis: its files (hash = path + tag) and capabilities. */
 function version(capabilities: Capability[], extra: Partial<PackageAnalysis> = {}, tag = 'v'): PackageAnalysis {
@@ -28,7 +34,12 @@ function version(capabilities: Capability[], extra: Partial<PackageAnalysis> = {
 const view = (before: PackageAnalysis | undefined, after: PackageAnalysis): CodeView => ({ comparison: compareCode(before, after) });
 const postinstall = { installScripts: { postinstall: 'node install.js' }, installFiles: ['install.js'] };
 
-const v = (ver: string, by: string, time: string) => ({ version: ver, time, publisher: person(by), maintainers: [person('owner'), person(by)] });
+const v = (ver: string, by: string, time: string) => ({
+  version: ver,
+  time,
+  publisher: person(by),
+  maintainers: [person('owner'), person(by)],
+});
 const newcomerRegistry = {
   name: 'p',
   versions: [v('1.0.0', 'owner', '2020-01-01T00:00:00Z'), v('1.0.1', 'stranger', '2026-11-01T00:00:00Z')],
@@ -75,7 +86,13 @@ ruleTester.run(codeCapabilities, {
       name: 'reads NPM_TOKEN and sends it: a chain, high',
       change: upgrade('p', '1.0.0', '1.0.1'),
       code: view(version([]), version([cap('x.js', 'token-read', 'NPM_TOKEN'), cap('x.js', 'network', 'https')])),
-      findings: [{ severity: 'high', traits: ['code:token-read', 'code:network', 'code:chain'], escalation: { combination: 'code-exfiltrates-secrets', from: 'low' } }],
+      findings: [
+        {
+          severity: 'high',
+          traits: ['code:token-read', 'code:network', 'code:chain'],
+          escalation: { combination: 'code-exfiltrates-secrets', from: 'low' },
+        },
+      ],
     },
     {
       name: 'a file that already used the network newly reads a token: the new link makes the chain',
@@ -107,14 +124,29 @@ ruleTester.run(codeCapabilities, {
     {
       name: 'an update starts using the network at install: high',
       change: upgrade('p', '1.0.0', '1.0.1'),
-      code: view(version([cap('index.js', 'network', 'https')]), version([cap('index.js', 'network', 'https'), cap('install.js', 'network', 'https')], postinstall)),
-      findings: [{ severity: 'high', traits: ['code:network', 'code:install-time', 'code:chain'], escalation: { combination: 'code-install-time-network' } }],
+      code: view(
+        version([cap('index.js', 'network', 'https')]),
+        version([cap('index.js', 'network', 'https'), cap('install.js', 'network', 'https')], postinstall),
+      ),
+      findings: [
+        {
+          severity: 'high',
+          traits: ['code:network', 'code:install-time', 'code:chain'],
+          escalation: { combination: 'code-install-time-network' },
+        },
+      ],
     },
     {
       name: 'a package new to the tree that downloads its binary at install (esbuild, sharp): low',
       change: added('p', '1.0.0'),
       code: view(undefined, version([cap('install.js', 'network', 'https'), cap('install.js', 'process', 'child_process')], postinstall)),
-      findings: [{ severity: 'low', traits: ['code:network', 'code:process', 'code:install-time'], message: /^1\.0\.0 \(new to the tree\): install\.js \(runs at install\)/ }],
+      findings: [
+        {
+          severity: 'low',
+          traits: ['code:network', 'code:process', 'code:install-time'],
+          message: /^1\.0\.0 \(new to the tree\): install\.js \(runs at install\)/,
+        },
+      ],
     },
     {
       name: 'a package new to the tree whose install script dumps the environment: high',
@@ -125,22 +157,38 @@ ruleTester.run(codeCapabilities, {
     {
       name: 'decoded data run as code: high',
       change: added('flatmap-stream', '0.1.1'),
-      code: view(undefined, version([cap('index.min.js', 'decode-execute', 'hex'), cap('index.min.js', 'dynamic-code', 'module.constructor')])),
-      findings: [{ severity: 'high', traits: ['code:decode-execute', 'code:dynamic-code', 'code:chain'], escalation: { combination: 'code-runs-decoded-data' } }],
+      code: view(
+        undefined,
+        version([cap('index.min.js', 'decode-execute', 'hex'), cap('index.min.js', 'dynamic-code', 'module.constructor')]),
+      ),
+      findings: [
+        {
+          severity: 'high',
+          traits: ['code:decode-execute', 'code:dynamic-code', 'code:chain'],
+          escalation: { combination: 'code-runs-decoded-data' },
+        },
+      ],
     },
     {
       name: 'obfuscated code hooking fetch in an existing file (debug/chalk 2025): high',
       change: upgrade('debug', '4.4.1', '4.4.2'),
       code: view(
         version([cap('src/index.js', 'dynamic-code', 'require(non-literal)')]),
-        version([cap('src/index.js', 'dynamic-code', 'require(non-literal)'), cap('src/index.js', 'obfuscated', '_0x identifiers'), cap('src/index.js', 'browser-hook', 'fetch')]),
+        version([
+          cap('src/index.js', 'dynamic-code', 'require(non-literal)'),
+          cap('src/index.js', 'obfuscated', '_0x identifiers'),
+          cap('src/index.js', 'browser-hook', 'fetch'),
+        ]),
       ),
       findings: [{ severity: 'high', traits: ['code:obfuscated', 'code:browser-hook', 'code:had:dynamic-require', 'code:chain'] }],
     },
     {
       name: 'a bundle with require(<computed>) and the network is no chain',
       change: upgrade('p', '1.0.0', '1.0.1'),
-      code: view(version([]), version([cap('dist/bundle.js', 'dynamic-code', 'require(non-literal)'), cap('dist/bundle.js', 'network', 'https')])),
+      code: view(
+        version([]),
+        version([cap('dist/bundle.js', 'dynamic-code', 'require(non-literal)'), cap('dist/bundle.js', 'network', 'https')]),
+      ),
       findings: [{ severity: 'low', traits: ['code:dynamic-require', 'code:network'] }],
     },
     {
@@ -150,7 +198,11 @@ ruleTester.run(codeCapabilities, {
       alongside: [publisherChanged],
       code: view(version([]), version([cap('x.js', 'env-dump', 'process.env'), cap('x.js', 'network', 'https')])),
       findings: [
-        { severity: 'critical', traits: ['code:env-dump', 'code:network', 'code:chain'], escalation: { combination: 'chain-with-metadata-alarm', from: 'low' } },
+        {
+          severity: 'critical',
+          traits: ['code:env-dump', 'code:network', 'code:chain'],
+          escalation: { combination: 'chain-with-metadata-alarm', from: 'low' },
+        },
         { ruleId: 'publisher-changed', severity: 'critical' },
       ],
     },
@@ -163,7 +215,9 @@ ruleTester.run(codeCapabilities, {
           { ...version([]), files: [{ path: 'index.js', hash: 'x', size: 100 }] },
         ),
       },
-      findings: [{ severity: 'low', traits: ['code:rewritten'], message: '1.0.1 is nearly empty: 1 file, 100 B where 1.0.0 had 40 files, 195 KB' }],
+      findings: [
+        { severity: 'low', traits: ['code:rewritten'], message: '1.0.1 is nearly empty: 1 file, 100 B where 1.0.0 had 40 files, 195 KB' },
+      ],
     },
     {
       name: 'a tarball with a path traversal entry: medium',

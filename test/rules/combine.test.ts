@@ -24,19 +24,23 @@ describe('combine', () => {
   });
 
   it('leaves a single weak signal alone', () => {
-    expect(combine([d('new-dependency', 'low', 'payload:new-dependency')], { inRange: true, added: false }).map((f) => f.severity)).toEqual(['low']);
+    expect(combine([d('new-dependency', 'low', 'payload:new-dependency')], { inRange: true, added: false }).map((f) => f.severity)).toEqual(
+      ['low'],
+    );
     expect(
-      combine([d('publisher-changed', 'info', 'publisher:established'), d('new-dependency', 'low', 'payload:new-dependency')], { inRange: true, added: false }).map(
-        (f) => f.severity,
-      ),
+      combine([d('publisher-changed', 'info', 'publisher:established'), d('new-dependency', 'low', 'payload:new-dependency')], {
+        inRange: true,
+        added: false,
+      }).map((f) => f.severity),
     ).toEqual(['info', 'low']);
   });
 
   it('does not escalate a major release a person chose', () => {
     expect(
-      combine([d('publisher-changed', 'medium', 'publisher:new'), d('new-dependency', 'info', 'payload:new-dependency')], { inRange: false, added: false }).map(
-        (f) => f.severity,
-      ),
+      combine([d('publisher-changed', 'medium', 'publisher:new'), d('new-dependency', 'info', 'payload:new-dependency')], {
+        inRange: false,
+        added: false,
+      }).map((f) => f.severity),
     ).toEqual(['medium', 'info']);
   });
 });
