@@ -30,6 +30,8 @@ export interface AnalyzerOptions {
 }
 
 const FORMAT = 1;
+/** Tarballs held unpacked in memory at once (each up to the limits' maxUnpackedBytes). */
+const READING_AT_ONCE = 4;
 /** File analyses kept across packages in one run (two versions share most files). */
 const MEMO_ENTRIES = 20_000;
 
@@ -40,6 +42,7 @@ const MEMO_ENTRIES = 20_000;
 export class TarballAnalyzer implements CodeSource {
   readonly #memo = new Map<string, FileAnalysis>();
   readonly #dir: string | undefined;
+  readonly #reading = new Slots(READING_AT_ONCE);
 
   constructor(
     private readonly fetcher: TarballFetcher,
@@ -54,9 +57,11 @@ export class TarballAnalyzer implements CodeSource {
     if (this.options.offline) throw new RegistryError(name, 'code analysis not in the cache (--offline)');
     const tarballs = this.options.cacheDir === undefined ? undefined : path.join(this.options.cacheDir, 'tarballs');
     const tgz = await this.fetcher.tarball(name, version, integrity, tarballs);
-    const contents = await readTarball(tgz, this.options.limits);
-    if (this.#memo.size > MEMO_ENTRIES) this.#memo.clear();
-    const analysis = analysePackage(contents, this.#memo);
+    const analysis = await this.#reading.run(async () => {
+      const contents = await readTarball(tgz, this.options.limits);
+      if (this.#memo.size > MEMO_ENTRIES) this.#memo.clear();
+      return analysePackage(contents, this.#memo);
+    });
     await this.#write(integrity ?? `sha512-${createHash('sha512').update(tgz).digest('base64')}`, analysis);
     return analysis;
   }
@@ -86,6 +91,28 @@ export class TarballAnalyzer implements CodeSource {
       await rename(tmp, file);
     } catch {
       // a cache that cannot be written only costs speed
+    }
+  }
+}
+
+/** At most `size` tasks at once; the others wait their turn in order. */
+class Slots {
+  #free: number;
+  readonly #waiting: Array<() => void> = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free++;
     }
   }
 }

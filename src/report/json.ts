@@ -22,6 +22,7 @@ export function formatJson(result: DiffResult): string {
     skipped: result.skipped,
     unavailable: result.unavailable,
     policy: result.policy,
+    code: result.code,
     rules: result.rules,
   };
   return `${JSON.stringify(document, null, 2)}\n`;
@@ -41,6 +42,7 @@ function findingJson(f: Finding): object {
     message: f.message,
     evidence: f.evidence,
     traits: p ? p.traits : [],
+    ...(p?.inPackage ? { inPackage: p.inPackage } : {}),
     ...(p?.escalation ? { escalation: p.escalation } : {}),
     paths: p ? p.paths : [],
     location: f.location,
