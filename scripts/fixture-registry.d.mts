@@ -11,6 +11,10 @@ export interface VersionSpec {
   deprecated?: string;
   repository?: unknown;
   attestations?: boolean;
+  main?: string;
+  bin?: Record<string, string>;
+  /** The version's code: a directory under fixtures/code/, packed by make-fixtures.mjs with `npm pack`. */
+  files?: string;
 }
 export interface PackageSpec {
   name: string;
@@ -29,12 +33,25 @@ export interface Registry {
   requests: Array<{ method?: string; path: string; authorization?: string }>;
   close(): Promise<void>;
 }
+/** A tarball made by `npm pack`, with what npm reports of it. */
+export interface PackedTarball {
+  tgz: Buffer;
+  fileCount: number;
+  unpackedSize: number;
+}
 export function packTarball(manifest: Record<string, unknown>): Buffer;
+export function tarballManifest(manifest: Record<string, unknown>): Record<string, unknown>;
+export function tarballFile(name: string, version: string): string;
 export function integrityOf(buffer: Buffer): string;
 export function shasumOf(buffer: Buffer): string;
-export function buildPackument(spec: PackageSpec): Packument;
+export function buildPackument(spec: PackageSpec, packed?: Record<string, PackedTarball>): Packument;
 export function loadDocuments(dir: string): Map<string, Packument>;
 export function startRegistry(
   docs: string | Map<string, Packument>,
-  options?: { token?: string; localTarballs?: boolean; fault?: (req: import('node:http').IncomingMessage, url: URL) => Fault },
+  options?: {
+    token?: string;
+    localTarballs?: boolean;
+    tarballs?: string;
+    fault?: (req: import('node:http').IncomingMessage, url: URL) => Fault;
+  },
 ): Promise<Registry>;

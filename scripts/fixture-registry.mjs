@@ -1,8 +1,10 @@
 // A registry on 127.0.0.1 that serves fixture documents the way the public registry does:
 // GET /<name> (full document), GET /<name>/<version|tag>, GET /<name>/-/<file>.tgz.
 // Tarballs are made on the fly from each version's manifest (deterministically, so the
-// `dist.integrity` written by make-fixtures.mjs matches). Used by the tests, `npm run example`,
-// the fixture generator and the benchmark; never by depguard itself.
+// `dist.integrity` written by make-fixtures.mjs matches), except for versions with real code:
+// those were made by `npm pack` and are stored as <registry>/tarballs/<tarballFile(name, version)>.
+// Used by the tests, `npm run example`, the fixture generator and the benchmark; never by
+// depguard itself.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,7 +37,8 @@ export function packTarball(manifest) {
   return zlib.gzipSync(Buffer.concat(blocks), { level: 9 });
 }
 
-function tarballManifest(m) {
+/** The package.json a version's tarball holds: its manifest without what only the registry adds. */
+export function tarballManifest(m) {
   const out = {};
   for (const k of [
     'name',
@@ -65,8 +68,20 @@ export function shasumOf(buffer) {
   return crypto.createHash('sha1').update(buffer).digest('hex');
 }
 
-/** Fills in what the public registry derives: _id, dist, time.created/modified, dist-tags. */
-export function buildPackument(spec) {
+/**
+ * Where a version's stored tarball lives inside a registry directory's `tarballs/`:
+ * `<name>-<version>.tgz`, a scoped name's `/` written `+` (`@acme+tinycolor-4.1.1.tgz`).
+ */
+export function tarballFile(name, version) {
+  return `${name.replace('/', '+')}-${version}.tgz`;
+}
+
+/**
+ * Fills in what the public registry derives: _id, dist, time.created/modified, dist-tags.
+ * `packed` gives, by version, a tarball made by `npm pack` ({ tgz, fileCount, unpackedSize })
+ * that `dist` describes instead of the one made on the fly.
+ */
+export function buildPackument(spec, packed = {}) {
   const versions = {};
   const time = {};
   for (const v of spec.versions) {
@@ -76,6 +91,8 @@ export function buildPackument(spec) {
       description: spec.description ?? `${spec.name} fixture`,
       license: 'MIT',
       ...((v.repository ?? spec.repository) ? { repository: v.repository ?? spec.repository } : {}),
+      ...(v.main ? { main: v.main } : {}),
+      ...(v.bin ? { bin: v.bin } : {}),
       ...(v.dependencies ? { dependencies: v.dependencies } : {}),
       ...(v.optionalDependencies ? { optionalDependencies: v.optionalDependencies } : {}),
       ...(v.scripts ? { scripts: v.scripts } : {}),
@@ -87,14 +104,15 @@ export function buildPackument(spec) {
       _npmVersion: v.npmVersion ?? '6.4.1',
       _nodeVersion: '10.9.0',
     };
-    const tgz = packTarball(manifest);
+    const own = packed[v.version];
+    const tgz = own?.tgz ?? packTarball(manifest);
     const file = `${spec.name.split('/').pop()}-${v.version}.tgz`;
     manifest.dist = {
       integrity: integrityOf(tgz),
       shasum: shasumOf(tgz),
       tarball: `https://registry.npmjs.org/${spec.name}/-/${file}`,
-      fileCount: 1,
-      unpackedSize: tgz.length,
+      fileCount: own?.fileCount ?? 1,
+      unpackedSize: own?.unpackedSize ?? tgz.length,
       ...(v.attestations
         ? {
             attestations: {
@@ -141,10 +159,13 @@ export function loadDocuments(dir) {
  * Options: `token` (demand `Authorization: Bearer <token>`), `fault(req)` returning one of
  * 'reset' | 'hang' | 'truncate' | 'invalid-json' | <HTTP status number> | undefined,
  * `localTarballs` (documents name tarballs on this server instead of registry.npmjs.org, so a
- * package manager that downloads them, or records non-default URLs, sees its own registry).
+ * package manager that downloads them, or records non-default URLs, sees its own registry),
+ * `tarballs` (the directory of stored `npm pack` tarballs; by default `<docs>/tarballs` when
+ * `docs` is a directory): a version's stored tarball is served instead of one made on the fly.
  */
 export async function startRegistry(docs, options = {}) {
   const documents = typeof docs === 'string' ? loadDocuments(docs) : docs;
+  const tarballs = options.tarballs ?? (typeof docs === 'string' ? path.join(docs, 'tarballs') : undefined);
   const requests = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -173,7 +194,8 @@ export async function startRegistry(docs, options = {}) {
       const version = rest[1].slice(name.split('/').pop().length + 1, -'.tgz'.length);
       const manifest = doc.versions?.[version];
       if (manifest) {
-        body = packTarball(manifest);
+        const stored = tarballs && path.join(tarballs, tarballFile(name, version));
+        body = stored && fs.existsSync(stored) ? fs.readFileSync(stored) : packTarball(manifest);
         type = 'application/octet-stream';
       }
     } else if (doc && rest.length && rest[0]) {

@@ -3,13 +3,16 @@
 // full documents) and the base/head lockfiles, made by the real npm against those documents
 // served on 127.0.0.1 (<scenario>/base, <scenario>/head); for the scenarios that list `managers`,
 // also by pnpm, Yarn classic, Yarn Berry and Bun (<scenario>/<manager>/base and .../head, each a
-// project directory of its own). Run: node scripts/make-fixtures.mjs [scenario...]
+// project directory of its own). A version with `files` (the code-* scenarios) is packed by
+// `npm pack` from fixtures/code/<files>/ with the package.json its registry manifest implies;
+// the tarball is kept as <scenario>/registry/tarballs/<tarballFile(name, version)>, and the
+// registry document's dist describes it. Run: node scripts/make-fixtures.mjs [scenario...]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { buildPackument, startRegistry } from './fixture-registry.mjs';
+import { buildPackument, startRegistry, tarballFile, tarballManifest } from './fixture-registry.mjs';
 import { installTools, managers } from './package-managers.mjs';
 import { scenarios } from '../fixtures/scenarios.mjs';
 
@@ -27,6 +30,31 @@ async function npm(cwd, registry, args) {
     },
   );
   fs.rmSync(path.join(cwd, '.npm-cache'), { recursive: true, force: true });
+}
+
+/**
+ * Packs a version's code (fixtures/code/<v.files>/ and the package.json of `manifest`) with
+ * `npm pack`, keeps the tarball in `out`, and returns it with npm's file count and unpacked size.
+ */
+async function packVersion(name, v, manifest, out) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'depguard-pack-'));
+  try {
+    const src = path.join(work, 'package');
+    fs.cpSync(path.join(root, 'fixtures', 'code', v.files), src, { recursive: true });
+    fs.writeFileSync(path.join(src, 'package.json'), `${JSON.stringify(tarballManifest(manifest), null, 2)}\n`);
+    const { stdout } = await promisify(execFile)(
+      'npm',
+      ['pack', '--json', '--ignore-scripts', '--pack-destination', work, '--cache', path.join(work, '.npm-cache')],
+      { cwd: src, env: { ...process.env, npm_config_userconfig: '/dev/null' } },
+    );
+    const [info] = JSON.parse(stdout);
+    const tgz = fs.readFileSync(path.join(work, info.filename));
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, tarballFile(name, v.version)), tgz);
+    return { tgz, fileCount: info.entryCount, unpackedSize: info.unpackedSize };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /** Writes a side's package.json and workspace manifests into `dir`. */
@@ -75,10 +103,14 @@ for (const scenario of scenarios) {
   if (!scenario.registryFrom) fs.mkdirSync(path.join(dir, 'registry'), { recursive: true });
   const docs = new Map();
   for (const spec of scenario.packages) {
-    const doc = buildPackument(spec);
+    const packed = {};
+    const manifests = buildPackument(spec).versions;
+    for (const v of spec.versions.filter((v) => v.files))
+      packed[v.version] = await packVersion(spec.name, v, manifests[v.version], path.join(dir, 'registry', 'tarballs'));
+    const doc = buildPackument(spec, packed);
     docs.set(doc.name, doc);
   }
-  const registry = await startRegistry(docs);
+  const registry = await startRegistry(docs, { tarballs: path.join(dir, 'registry', 'tarballs') });
   try {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'depguard-fixture-'));
     for (const side of ['base', 'head']) {
