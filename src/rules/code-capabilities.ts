@@ -51,8 +51,12 @@ function fileDraft(file: FileCapabilities, version: string, isNew: boolean): Dra
   for (const c of fresh) traits.add(`code:${traitKind(c)}`);
   for (const c of had) if (!traits.has(`code:${traitKind(c)}`)) traits.add(`code:had:${traitKind(c)}`);
   if (file.installTime) traits.add('code:install-time');
-  const severity: Severity = file.installTime || fresh.some((c) => SENSITIVE.has(c.kind)) ? 'low' : 'info';
-  const named = fresh.slice(0, MAX_NAMED).map((c) => `${describe(c)} (${c.line > 0 ? `${c.line} ` : ''}\`${c.excerpt}\`)`);
+  const severity: Severity = file.installTime || fresh.some(sensitive) ? 'low' : 'info';
+  // the weightiest first: a host name says less than a token read
+  const named = [...fresh]
+    .sort((a, b) => rank(b) - rank(a))
+    .slice(0, MAX_NAMED)
+    .map((c) => `${describe(c)} (${[c.line > 0 ? String(c.line) : '', c.excerpt ? `\`${c.excerpt}\`` : ''].filter(Boolean).join(' ') || 'the file'})`);
   const more = fresh.length > MAX_NAMED ? `, and ${fresh.length - MAX_NAMED} more` : '';
   const where = `${file.file}${file.installTime ? ' (runs at install)' : ''}`;
   const first = fresh[0]!;
@@ -68,6 +72,15 @@ function fileDraft(file: FileCapabilities, version: string, isNew: boolean): Dra
       alsoHad: [...new Set(had.map(capabilityId))],
     },
   };
+}
+
+/** A kind that says more than "uses a common API" (a computed require is everyday bundler output). */
+function sensitive(c: Capability): boolean {
+  return SENSITIVE.has(c.kind) && traitKind(c) !== 'dynamic-require';
+}
+
+function rank(c: Capability): number {
+  return sensitive(c) ? 2 : c.kind === 'host' ? 0 : 1;
 }
 
 /** How a capability reads in a message. */

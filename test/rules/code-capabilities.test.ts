@@ -189,7 +189,7 @@ ruleTester.run(codeCapabilities, {
         version([]),
         version([cap('dist/bundle.js', 'dynamic-code', 'require(non-literal)'), cap('dist/bundle.js', 'network', 'https')]),
       ),
-      findings: [{ severity: 'low', traits: ['code:dynamic-require', 'code:network'] }],
+      findings: [{ severity: 'info', traits: ['code:dynamic-require', 'code:network'] }],
     },
     {
       name: 'a chain in a release by a newcomer: critical',
