@@ -62,8 +62,10 @@ function fileDiff(file: string, a: TarFile | undefined, b: TarFile | undefined):
   if (left === null || right === null)
     return `--- a/${name}\n+++ b/${name}\n(binary or larger than ${MAX_DIFF_BYTES / 1024} KB: ${a?.size ?? 0} -> ${b?.size ?? 0} bytes)`;
   const patch = createTwoFilesPatch(`a/${file}`, `b/${file}`, left, right, undefined, undefined, { context: 3 });
-  const lines = patch.split('\n').slice(2); // the "Index:" and "====" lines
-  const shown = lines.slice(0, MAX_LINES).map((line) => forTerminal(line, MAX_LINE));
+  const lines = patch.split('\n').slice(1); // the "====" line
+  while (lines.at(-1) === '') lines.pop();
+  // tabs shown as spaces; every other control character escaped
+  const shown = lines.slice(0, MAX_LINES).map((line) => forTerminal(line.replace(/\t/g, '    '), MAX_LINE));
   if (lines.length > MAX_LINES) shown.push(`… ${lines.length - MAX_LINES} more lines`);
   return shown.join('\n');
 }

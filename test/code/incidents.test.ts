@@ -29,7 +29,8 @@ const LOOK_ALIKES: Record<string, boolean> = {
 
 const registries = new Map<string, Registry>();
 beforeAll(async () => {
-  for (const id of [...Object.keys(INCIDENTS), ...Object.keys(LOOK_ALIKES)]) registries.set(id, await startRegistry(fixture(id, 'registry')));
+  for (const id of [...Object.keys(INCIDENTS), ...Object.keys(LOOK_ALIKES)])
+    registries.set(id, await startRegistry(fixture(id, 'registry')));
 });
 afterAll(async () => {
   for (const r of registries.values()) await r.close();
