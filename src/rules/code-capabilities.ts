@@ -56,7 +56,10 @@ function fileDraft(file: FileCapabilities, version: string, isNew: boolean): Dra
   const named = [...fresh]
     .sort((a, b) => rank(b) - rank(a))
     .slice(0, MAX_NAMED)
-    .map((c) => `${describe(c)} (${[c.line > 0 ? String(c.line) : '', c.excerpt ? `\`${c.excerpt}\`` : ''].filter(Boolean).join(' ') || 'the file'})`);
+    .map(
+      (c) =>
+        `${describe(c)} (${[c.line > 0 ? String(c.line) : '', c.excerpt ? `\`${c.excerpt}\`` : ''].filter(Boolean).join(' ') || 'the file'})`,
+    );
   const more = fresh.length > MAX_NAMED ? `, and ${fresh.length - MAX_NAMED} more` : '';
   const where = `${file.file}${file.installTime ? ' (runs at install)' : ''}`;
   const first = fresh[0]!;
