@@ -11,7 +11,7 @@ export interface AstNode {
   readonly [key: string]: unknown;
 }
 
-export function isNode(value: unknown): value is AstNode {
+function isNode(value: unknown): value is AstNode {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
 
@@ -74,8 +74,9 @@ const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
  * `window['ethereum'].request` is 'ethereum.request', `global.process.env` is 'process.env'.
  */
 export function staticPath(node: AstNode | undefined): string | undefined {
-  const parts: string[] = [];
   let current = unwrap(node);
+  if (current?.type === 'Identifier') return current.name as string;
+  const parts: string[] = [];
   for (let depth = 0; current !== undefined && depth < 8; depth++) {
     if (current.type === 'Identifier') {
       parts.push(current.name as string);

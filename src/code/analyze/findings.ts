@@ -81,7 +81,7 @@ function isLineBreak(code: number): boolean {
 }
 
 /** The line around `offset`, trimmed, at most EXCERPT characters, never a broken surrogate pair. */
-export function excerpt(text: string, offset: number): string {
+function excerpt(text: string, offset: number): string {
   let start = offset;
   const lowest = Math.max(0, offset - EXCERPT_LEAD);
   while (start > lowest && !isLineBreak(text.charCodeAt(start - 1))) start--;

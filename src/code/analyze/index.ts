@@ -9,7 +9,7 @@ import { binaryKind } from './binary.js';
 import { Findings } from './findings.js';
 import { obfuscationSignals } from './obfuscation.js';
 import { parseJavaScript } from './parse.js';
-import { scanScript } from './script.js';
+import { scanScript } from './script-lines.js';
 import { scanTokens } from './tokens.js';
 import { walkProgram } from './walk.js';
 

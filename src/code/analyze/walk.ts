@@ -160,17 +160,19 @@ class Walker {
     }
   }
 
-  /** Function names and parameters shadow globals (`fetch = ...` on a parameter hooks nothing). */
+  /** Function declarations are followed by the data flow; names and parameters may shadow a hooked global. */
   private function(node: AstNode): void {
     const name = identifierName(child(node, 'id'));
     if (name !== undefined && node.type === 'FunctionDeclaration') {
-      this.declared.add(name);
+      this.declare(name);
       this.assignments.add(name, node);
     }
-    for (const param of children(node, 'params')) {
-      const local = identifierName(param) ?? identifierName(child(param, 'left'));
-      if (local !== undefined) this.declared.add(local);
-    }
+    for (const param of children(node, 'params')) this.declare(identifierName(param) ?? identifierName(child(param, 'left')));
+  }
+
+  /** A local binding: `fetch = ...` on it hooks nothing. */
+  private declare(name: string | undefined): void {
+    if (name !== undefined && HOOKED_GLOBALS.has(name)) this.declared.add(name);
   }
 
   /** A module loaded by name (require, import, dynamic import, export from). */
@@ -215,12 +217,12 @@ class Walker {
     const callee = unwrap(child(node, 'callee'));
     if (callee === undefined) return;
     const args = children(node, 'arguments');
-    if (decoderOf(node) !== undefined) this.decoders = true;
     if (this.isRequire(callee)) {
       this.requireCall(node, args);
       return;
     }
     const path = staticPath(callee);
+    if (!this.decoders && decoderOf(node, path) !== undefined) this.decoders = true;
     const method = callee.type === 'MemberExpression' ? propertyName(callee) : identifierName(callee);
     switch (path) {
       case 'eval':
@@ -327,8 +329,8 @@ class Walker {
   private construct(node: AstNode): void {
     const callee = unwrap(child(node, 'callee'));
     const args = children(node, 'arguments');
-    if (decoderOf(node) !== undefined) this.decoders = true;
     const path = staticPath(callee);
+    if (!this.decoders && decoderOf(node, path) !== undefined) this.decoders = true;
     switch (path) {
       case 'Function':
         this.add('dynamic-code', 'Function', node);
@@ -380,7 +382,7 @@ class Walker {
     const init = child(node, 'init');
     const name = identifierName(id);
     if (name !== undefined) {
-      this.declared.add(name);
+      this.declare(name);
       if (init === undefined) return;
       this.assignments.add(name, init);
       if (/env/i.test(name)) this.environmentValues.add(init);
@@ -407,7 +409,7 @@ class Walker {
     const budget = { nodes: FLOW_BUDGET };
     if (this.decoders) {
       for (const sink of this.sinks) {
-        const decoded = findLabels(sink.args, this.assignments, decoderOf, budget)[0];
+        const decoded = findLabels(sink.args, this.assignments, (node) => decoderOf(node), budget)[0];
         if (decoded === undefined) continue;
         this.findings.add('decode-execute', decoded, sink.offset);
         this.findings.add('dynamic-code', sink.detail, sink.offset);
@@ -476,11 +478,11 @@ const BUFFER_DECODINGS = new Map([
  * The decoder a call is, if any: Buffer.from(x, 'hex'|'base64'), atob, String.fromCharCode,
  * decodeURIComponent/unescape of %-escapes, createDecipher(iv), `.split('').reverse().join('')`.
  */
-export function decoderOf(node: AstNode): string | undefined {
+function decoderOf(node: AstNode, calleePath?: string): string | undefined {
   if (node.type !== 'CallExpression' && node.type !== 'NewExpression') return undefined;
   const callee = unwrap(child(node, 'callee'));
   const args = children(node, 'arguments');
-  const path = staticPath(callee);
+  const path = calleePath ?? staticPath(callee);
   switch (path) {
     case 'Buffer':
     case 'Buffer.from':
