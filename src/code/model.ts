@@ -58,7 +58,7 @@ export interface Capability {
 }
 
 /** How a file was read. */
-export type Reader = 'ast' | 'loose' | 'tokens' | 'binary' | 'skipped';
+type Reader = 'ast' | 'loose' | 'tokens' | 'binary' | 'skipped';
 
 /** What one file can do: each capability identity once, at its first occurrence. */
 export interface FileAnalysis {

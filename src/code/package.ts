@@ -5,7 +5,7 @@ import type { Capability, FileAnalysis } from './model.js';
 import type { TarballContents, TarProblem } from './tarball.js';
 
 /** One file of a package: enough to tell whether it changed between versions. */
-export interface PackageFile {
+interface PackageFile {
   readonly path: string;
   /** sha256 of the content, hex, first 32 characters; '' when the file was too large to read. */
   readonly hash: string;
@@ -100,7 +100,7 @@ const RUNNERS = new Set(['node', 'nodejs', 'sh', 'bash', 'zsh', 'dash', 'python'
  * The package's own files a script command runs: `node x.js`, `sh ./x.sh`, `./x`, `start /B node
  * x.js`, and any path in the command that names a file of the package (a binary it executes).
  */
-export function filesRun(command: string, paths: ReadonlySet<string>): string[] {
+function filesRun(command: string, paths: ReadonlySet<string>): string[] {
   const out: string[] = [];
   for (const part of command.split(/&&|\|\||[;&|\n]/)) {
     const words = part.trim().split(/\s+/).filter(Boolean);

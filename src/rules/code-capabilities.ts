@@ -87,7 +87,7 @@ function rank(c: Capability): number {
 }
 
 /** How a capability reads in a message. */
-export function describe(c: Pick<Capability, 'kind' | 'detail'>): string {
+function describe(c: Pick<Capability, 'kind' | 'detail'>): string {
   switch (c.kind) {
     case 'network':
       return `network (${c.detail})`;
