@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { TarballAnalyzer, type CodeSource } from './code/analyzer.js';
 import { packageDiff } from './code/show.js';
+import { StoredTarballs } from './code/tarball-store.js';
 import { diffTrees } from './diff/diff-trees.js';
 import { explainPackage, type Explanation } from './diff/explain.js';
 import { formatDuration } from './duration.js';
@@ -241,9 +242,9 @@ export async function showCode(options: AuditOptions, name: string): Promise<str
       : options.cache?.dir !== undefined
         ? path.resolve(options.cwd, options.cache.dir)
         : defaultCacheDir(env);
+  const tarballs = cache === undefined ? pacote : new StoredTarballs(pacote, path.join(cache, 'tarballs-v1'));
   const parts: string[] = [];
-  for (const change of wanted)
-    parts.push(await packageDiff(pacote, change, cache === undefined ? undefined : path.join(cache, 'tarballs')));
+  for (const change of wanted) parts.push(await packageDiff(tarballs, change));
   return parts.join('\n');
 }
 
@@ -294,7 +295,8 @@ function registryClients(
   const pacote = new DeadlineClient(raw, deadline);
   const cache = options.cache === false ? null : (options.cache ?? {});
   const dir = cache === null ? undefined : cache.dir !== undefined ? path.resolve(options.cwd, cache.dir) : defaultCacheDir(env);
-  const code = new TarballAnalyzer(raw, { cacheDir: dir, offline: Boolean(cache?.offline) });
+  const tarballs = dir === undefined ? raw : new StoredTarballs(raw, path.join(dir, 'tarballs-v1'));
+  const code = new TarballAnalyzer(tarballs, { cacheDir: dir, offline: Boolean(cache?.offline) });
   if (cache === null) return { client: pacote, code };
   const client = new CachedClient(pacote, {
     dir: dir!,

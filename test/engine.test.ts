@@ -135,6 +135,7 @@ describe('engine: registry metadata, as each rule declares it', () => {
       'provenance-dropped': 'required',
       'maintainers-changed': 'required',
       'install-script-added': 'optional',
+      'code-capabilities': 'optional',
       'new-dependency': 'optional',
       'new-package': 'required',
       'version-unpublished': 'required',

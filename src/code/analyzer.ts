@@ -18,11 +18,11 @@ export interface CodeSource {
 
 /** What fetches a tarball: PacoteClient, or a test's own. */
 export interface TarballFetcher {
-  tarball(name: string, version: string, integrity: string | null, cache: string | undefined): Promise<Buffer>;
+  tarball(name: string, version: string, integrity: string | null): Promise<Buffer>;
 }
 
 export interface AnalyzerOptions {
-  /** depguard's cache directory; analyses are kept under it by integrity, tarballs in its `tarballs/`. Undefined: none. */
+  /** depguard's cache directory; analyses are kept under it by integrity. Undefined: none. */
   readonly cacheDir?: string;
   /** Only cached analyses: nothing is fetched. */
   readonly offline: boolean;
@@ -55,8 +55,7 @@ export class TarballAnalyzer implements CodeSource {
     const cached = integrity ? await this.#read(integrity) : null;
     if (cached) return cached;
     if (this.options.offline) throw new RegistryError(name, 'code analysis not in the cache (--offline)');
-    const tarballs = this.options.cacheDir === undefined ? undefined : path.join(this.options.cacheDir, 'tarballs');
-    const tgz = await this.fetcher.tarball(name, version, integrity, tarballs);
+    const tgz = await this.fetcher.tarball(name, version, integrity);
     const analysis = await this.#reading.run(async () => {
       const contents = await readTarball(tgz, this.options.limits);
       if (this.#memo.size > MEMO_ENTRIES) this.#memo.clear();

@@ -1,6 +1,6 @@
 import { capabilityId, type Capability, type CapabilityKind } from './model.js';
 import type { PackageAnalysis } from './package.js';
-import type { TarProblem } from './tarball.js';
+import type { TarProblem } from './model.js';
 
 /** A file of the new version that can do something the old version could not. */
 export interface FileCapabilities {

@@ -69,3 +69,33 @@ export interface FileAnalysis {
 export function capabilityId(c: Pick<Capability, 'kind' | 'detail'>): string {
   return `${c.kind}:${c.detail}`;
 }
+
+/** What was wrong with an archive or one of its entries. */
+export type TarProblemKind =
+  /** A symbolic or hard link (dropped, as npm drops them). */
+  | 'link'
+  /** A character or block device or a FIFO (dropped). */
+  | 'special'
+  /** A path with a `..` segment (dropped). */
+  | 'traversal'
+  /** An absolute path, `/...`, `C:...` or `\\...` (dropped). */
+  | 'absolute'
+  /** A second file at the same path: it replaces the first, as it would on disk. */
+  | 'duplicate'
+  /** A file over maxFileBytes: listed without its bytes. */
+  | 'file-too-large'
+  /** More than maxEntries entries: reading stopped. */
+  | 'too-many-entries'
+  /** More than maxUnpackedBytes in all: reading stopped. */
+  | 'too-large'
+  /** The decompression ratio went over maxRatio: reading stopped. */
+  | 'ratio'
+  /** Not a (gzipped) tar archive, truncated, or a damaged header. */
+  | 'corrupt';
+
+/** One problem; `path` is the entry's path as written in the archive ('' for the whole archive). */
+export interface TarProblem {
+  readonly kind: TarProblemKind;
+  readonly path: string;
+  readonly detail: string;
+}

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { analyzeFile } from './analyze/index.js';
 import { classifyString } from './analyze/strings.js';
-import type { Capability, FileAnalysis } from './model.js';
-import type { TarballContents, TarProblem } from './tarball.js';
+import type { Capability, FileAnalysis, TarProblem } from './model.js';
+import type { TarballContents } from './tarball.js';
 
 /** One file of a package: enough to tell whether it changed between versions. */
 interface PackageFile {

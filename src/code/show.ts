@@ -17,14 +17,14 @@ const MAX_LINE = 400;
  * The unified diff of one change's files (old version against new; a package new to the tree
  * against nothing), every line escaped for the terminal: a tarball's bytes are a stranger's.
  */
-export async function packageDiff(fetcher: TarballFetcher, change: Change, cacheDir: string | undefined): Promise<string> {
+export async function packageDiff(fetcher: TarballFetcher, change: Change): Promise<string> {
   const after = change.after!;
   const before = change.before && nonRegistrySource(change.before.resolved) === null ? change.before : null;
   const title = `${change.name} ${before ? `${before.version} -> ` : ''}${after.version}`;
   const elsewhere = nonRegistrySource(after.resolved);
   if (elsewhere) return `${forTerminal(title)}: not installed from a registry (${elsewhere}); depguard fetches nothing else\n`;
   const load = async (side: { version: string; integrity: string | null }): Promise<Map<string, TarFile>> => {
-    const tgz = await fetcher.tarball(change.name, side.version, side.integrity, cacheDir);
+    const tgz = await fetcher.tarball(change.name, side.version, side.integrity);
     return new Map((await readTarball(tgz)).files.map((f) => [f.path, f]));
   };
   let old: Map<string, TarFile>;

@@ -5,6 +5,7 @@
  * ratio stop reading early instead of exhausting memory.
  */
 import { Parser, type ReadEntry } from 'tar';
+import type { TarProblem, TarProblemKind } from './model.js';
 
 /** How much of a tarball is read before giving up. */
 export interface TarLimits {
@@ -25,36 +26,6 @@ export const DEFAULT_TAR_LIMITS: TarLimits = {
   maxFileBytes: 16 * 1024 * 1024,
   maxRatio: 200,
 };
-
-/** What was wrong with an archive or one of its entries. */
-export type TarProblemKind =
-  /** A symbolic or hard link (dropped, as npm drops them). */
-  | 'link'
-  /** A character or block device or a FIFO (dropped). */
-  | 'special'
-  /** A path with a `..` segment (dropped). */
-  | 'traversal'
-  /** An absolute path, `/...`, `C:...` or `\\...` (dropped). */
-  | 'absolute'
-  /** A second file at the same path: it replaces the first, as it would on disk. */
-  | 'duplicate'
-  /** A file over maxFileBytes: listed without its bytes. */
-  | 'file-too-large'
-  /** More than maxEntries entries: reading stopped. */
-  | 'too-many-entries'
-  /** More than maxUnpackedBytes in all: reading stopped. */
-  | 'too-large'
-  /** The decompression ratio went over maxRatio: reading stopped. */
-  | 'ratio'
-  /** Not a (gzipped) tar archive, truncated, or a damaged header. */
-  | 'corrupt';
-
-/** One problem; `path` is the entry's path as written in the archive ('' for the whole archive). */
-export interface TarProblem {
-  readonly kind: TarProblemKind;
-  readonly path: string;
-  readonly detail: string;
-}
 
 /** A regular file of the package. */
 export interface TarFile {

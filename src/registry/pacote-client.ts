@@ -111,10 +111,10 @@ export class PacoteClient implements MetadataClient {
   /**
    * The tarball of name@version from the registry that serves the name (its canonical
    * `<registry>/<name>/-/<file>.tgz`, never a URL a lockfile or document names), verified against
-   * `integrity` when there is one; stored in `cache` (depguard's own directory, a tarball never
-   * changes). Rejects with IntegrityMismatchError or RegistryError.
+   * `integrity` when there is one. Nothing is written anywhere (StoredTarballs keeps them).
+   * Rejects with IntegrityMismatchError or RegistryError.
    */
-  async tarball(name: string, version: string, integrity: string | null, cache: string | undefined): Promise<Buffer> {
+  async tarball(name: string, version: string, integrity: string | null): Promise<Buffer> {
     const session = await this.#open();
     session.assertRegistryName(name);
     const file = `/-/${name.split('/').pop()}-${version}.tgz`;
@@ -122,7 +122,6 @@ export class PacoteClient implements MetadataClient {
     const options = {
       ...session.options,
       ...(integrity ? { integrity } : {}),
-      ...(cache ? { cache, preferOffline: true } : {}),
     } as import('pacote').Options;
     return this.#retrying(session, name, file, async () => {
       try {

@@ -1,6 +1,6 @@
 import { SENSITIVE, type CodeComparison, type FileCapabilities } from '../code/compare.js';
-import { capabilityId, type Capability } from '../code/model.js';
-import type { TarProblem } from '../code/tarball.js';
+import { capabilityId, type Capability, type TarProblem } from '../code/model.js';
+
 import type { Severity } from '../severity.js';
 import { defineRule, pass, unchecked, type CodeKind, type CodeTrait, type Draft } from './rule.js';
 

@@ -34,7 +34,6 @@ describe('packageDiff', () => {
         ],
       }),
       upgrade('p', '1.0.0', '1.0.1'),
-      undefined,
     );
     expect(out).toContain('# p 1.0.0 -> 1.0.1');
     expect(out).toContain('-module.exports = 1;\n+module.exports = 2;');
@@ -46,7 +45,6 @@ describe('packageDiff', () => {
     const out = await packageDiff(
       fetcher({ '1.0.0': [{ path: 'package/x\u001b[2J.js', body: 'a\u001b]0;owned\u0007\u202e\n' }] }),
       added('p', '1.0.0'),
-      undefined,
     );
     expect(out).not.toMatch(/[\u001b\u0007\u202e]/);
     expect(out).toContain('\\u001b]0;owned\\u0007\\u202e');
@@ -56,17 +54,16 @@ describe('packageDiff', () => {
     const out = await packageDiff(
       fetcher({ '1.0.0': [{ path: 'package/addon.node', body: new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1]) }] }),
       added('p', '1.0.0'),
-      undefined,
     );
     expect(out).toContain('(binary or larger than 512 KB: 0 -> 7 bytes)');
   });
 
   it('a tarball the registry does not serve is said in one line; a git package is never fetched', async () => {
     const f = fetcher({});
-    expect(await packageDiff(f, added('p', '1.0.0'), undefined)).toBe('p 1.0.0: not found on the registry (404)\n');
+    expect(await packageDiff(f, added('p', '1.0.0'))).toBe('p 1.0.0: not found on the registry (404)\n');
     const change = added('q', '1.0.0');
     const git = { ...change, after: { ...change.after!, resolved: 'git+https://github.com/a/q.git#abc' } };
-    expect(await packageDiff(f, git, undefined)).toMatch(/not installed from a registry \(git\)/);
+    expect(await packageDiff(f, git)).toMatch(/not installed from a registry \(git\)/);
     expect(f.asked).toEqual(['p@1.0.0']);
   });
 });

@@ -1,17 +1,11 @@
+import type { TarProblem, TarProblemKind } from '../../src/code/model.js';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_TAR_LIMITS,
-  readTarball,
-  type TarballContents,
-  type TarFile,
-  type TarProblem,
-  type TarProblemKind,
-} from '../../src/code/tarball.js';
+import { DEFAULT_TAR_LIMITS, readTarball, type TarballContents, type TarFile } from '../../src/code/tarball.js';
 import { expectNoDiskWrites, gzipBomb, tarArchive, tgz } from '../helpers/tar.js';
 
 let work: string;
