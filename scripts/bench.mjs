@@ -6,19 +6,31 @@
 // ten-package upgrade and audit of the whole tree, each cold and warm cache, a lockfile rewritten
 // with no package change, and the fetch floor (scripts/bench/floor.mjs). Prints medians with the
 // targets of the issue; writes every figure to bench/results/latest.json.
-// Usage: npm run bench [-- --runs N] [-- --quick (one run, 2,000 packages only)]
+// The code section (issue 12) runs on a real corpus (scripts/bench/real-bump.mjs: a ~2,000-package
+// lockfile bump, its documents and tarballs, built once under bench/.corpus/ from the registry npm
+// is configured with) served by scripts/bench/corpus-server.mjs: diff with the code stage, cold
+// and warm, next to the same diff with --no-code (warm) and to the fetch floor of the documents
+// and tarballs the cold run fetched.
+// Usage: npm run bench [-- --runs N] [-- --quick (one run, 2,000 packages only)] [-- --code-only]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { describeCorpus, ensureCorpus } from './bench/real-bump.mjs';
 import { generate } from './bench/synthetic.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const { values: flags } = parseArgs({ options: { runs: { type: 'string', default: '5' }, quick: { type: 'boolean', default: false } } });
+const { values: flags } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    quick: { type: 'boolean', default: false },
+    'code-only': { type: 'boolean', default: false },
+  },
+});
 const runs = flags.quick ? 1 : Number(flags.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer');
-const sizes = flags.quick ? [2000] : [2000, 10000];
+const sizes = flags['code-only'] ? [] : flags.quick ? [2000] : [2000, 10000];
 const SEED = 6;
 const CONCURRENCY = 8; // depguard's default --concurrency
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
@@ -30,6 +42,11 @@ const TARGETS = [
   { scenario: 'audit', size: 2000, cache: 'cold', text: '<= 1.3x floor', pass: (row) => row.ratio <= 1.3 },
   { scenario: 'audit', size: 10000, cache: 'cold', text: 'RSS < 400 MB', pass: (row) => row.peakRssMb !== null && row.peakRssMb < 400 },
   { scenario: 'audit', size: 10000, cache: 'warm', text: 'RSS < 400 MB', pass: (row) => row.peakRssMb !== null && row.peakRssMb < 400 },
+  // the code section: its size is the real corpus's, whatever it is
+  { scenario: 'code', cache: 'cold', text: '<= 2.0x floor', pass: (row) => row.ratio !== null && row.ratio <= 2.0 },
+  { scenario: 'code', cache: 'warm', text: '<= 1.2x no-code', pass: (row) => row.ratio !== null && row.ratio <= 1.2 },
+  { scenario: 'code', cache: 'cold', text: 'RSS < 500 MB', pass: (row) => row.peakRssMb !== null && row.peakRssMb < 500 },
+  { scenario: 'code', cache: 'warm', text: 'RSS < 500 MB', pass: (row) => row.peakRssMb !== null && row.peakRssMb < 500 },
 ];
 const LABELS = {
   diff: 'diff, 10 packages upgraded',
@@ -37,10 +54,18 @@ const LABELS = {
   audit: 'audit, whole tree',
   'floor-diff': 'fetch floor, the 10 diff documents',
   'floor-audit': 'fetch floor, every document',
+  code: 'diff with code, real bump',
+  'no-code': 'diff --no-code, real bump',
+  'floor-code': 'fetch floor, its documents + tarballs',
 };
+/** What a row's ratio is to, when not the floor of its scenario: warm code against warm --no-code. */
+const BASELINES = { 'code|warm': { scenario: 'no-code', cache: 'warm', label: 'no-code' } };
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'depguard-bench-'));
 const home = fs.mkdtempSync(path.join(work, 'home-'));
+// no user configuration reaches the child: an empty one (depguard refuses /dev/null, a device)
+const userconfig = path.join(home, '.npmrc');
+fs.writeFileSync(userconfig, '');
 const warnings = [];
 const warn = (text) => {
   warnings.push(text);
@@ -62,15 +87,20 @@ async function measure(args, cwd) {
   const rssFile = path.join(work, 'rss');
   const command = TIME ? [TIME, '-f', '%M', '-o', rssFile, process.execPath, ...args] : [process.execPath, ...args];
   const start = process.hrtime.bigint();
-  const result = await collect(spawn(command[0], command.slice(1), { cwd, env: { PATH: process.env.PATH, HOME: home, NO_COLOR: '1' } }));
+  const result = await collect(
+    spawn(command[0], command.slice(1), {
+      cwd,
+      env: { PATH: process.env.PATH, HOME: home, npm_config_userconfig: userconfig, NO_COLOR: '1' },
+    }),
+  );
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   // time writes "Command exited with non-zero status N" first when the status is not 0
   const rssMb = TIME ? Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)) / 1024 : null;
   return { ...result, seconds, rssMb };
 }
 
-function startRegistry(dir) {
-  const child = spawn(process.execPath, [path.join(root, 'scripts', 'bench', 'server.mjs'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+function startRegistry(dir, script = 'server.mjs') {
+  const child = spawn(process.execPath, [path.join(root, 'scripts', 'bench', script), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.on('exit', (code) => reject(new Error(`the bench registry exited with ${code}`)));
     child.stdout.once('data', (line) => resolve({ url: line.toString().trim(), close: () => child.kill() }));
@@ -83,8 +113,12 @@ function inspect(label, result, expectedChanges) {
   const out = JSON.parse(result.stdout);
   if (out.unavailable.length)
     warn(`${label}: ${out.unavailable.length} packages unavailable, e.g. ${out.unavailable[0].package.name}: ${out.unavailable[0].reason}`);
+  // the code stage's checks not made (a tarball not fetched or cut short) are skipped code-capabilities
+  const code = out.skipped.filter((s) => s.ruleId === 'code-capabilities');
+  if (code.length) warn(`${label}: code not checked for ${code.length} packages, e.g. ${code[0].package.name}: ${code[0].reason}`);
   const changes = Object.values(out.summary.changes).reduce((a, b) => a + b, 0);
   if (expectedChanges !== undefined && changes !== expectedChanges) warn(`${label}: ${changes} changes, expected ${expectedChanges}`);
+  return out;
 }
 
 /** Every run's figures, by scenario, size and cache. */
@@ -109,9 +143,11 @@ async function benchSize(target) {
   const depguard = (args, cache) => measure([bin, ...args, '--registry', registry.url, '--cache-dir', cache, '--format', 'json'], base);
   const floor = (scenario) =>
     measure([path.join(root, 'scripts', 'bench', 'floor.mjs'), registry.url, names[scenario], String(CONCURRENCY)], base);
+  // the synthetic registry has documents only (no tarball matches their made-up integrity): the
+  // code stage is measured by the code section, on real tarballs
   const scenarios = {
-    diff: { args: ['diff', '--base', lockfile('base'), '--head', lockfile('head')], changes: 10 },
-    rewrite: { args: ['diff', '--base', lockfile('base'), '--head', lockfile('rewrite')], changes: 0 },
+    diff: { args: ['diff', '--no-code', '--base', lockfile('base'), '--head', lockfile('head')], changes: 10 },
+    rewrite: { args: ['diff', '--no-code', '--base', lockfile('base'), '--head', lockfile('rewrite')], changes: 0 },
     audit: { args: ['audit', '--lockfile', lockfile('base')] },
   };
   const fresh = () => fs.mkdtempSync(path.join(work, 'cache-'));
@@ -150,6 +186,90 @@ async function benchSize(target) {
   };
 }
 
+/** What the real corpus's registry served since the last call (and forgets): the paths one run fetched. */
+async function served(registry) {
+  const res = await fetch(new URL('-/bench/requests', registry.url));
+  return res.json();
+}
+
+/** The code section: the real bump, diffed with the code stage cold and warm, with --no-code, and the fetch floor. */
+async function benchCode() {
+  console.error('the code corpus (built once under bench/.corpus/)...');
+  let corpus;
+  try {
+    corpus = await ensureCorpus();
+  } catch (error) {
+    // the synthetic figures still stand without a registry to build the corpus from
+    warn(`no code section: the real corpus could not be built (${error.message.split('\n')[0]})`);
+    return null;
+  }
+  console.error(describeCorpus(corpus));
+  const pair = corpus.pairs['real-bump'];
+  const size = pair.basePackages;
+  const registry = await startRegistry(corpus.registryDir, 'corpus-server.mjs');
+  const bin = path.join(root, 'bin', 'depguard.js');
+  const base = path.join(root, pair.base);
+  const args = ['diff', '--base', base, '--head', path.join(root, pair.head)];
+  const depguard = (extra, cache) =>
+    measure([bin, ...args, ...extra, '--registry', registry.url, '--cache-dir', cache, '--format', 'json'], path.dirname(base));
+  const fresh = () => fs.mkdtempSync(path.join(work, 'cache-'));
+  const pathsFile = path.join(work, 'code-paths.json');
+  let fetched;
+  let first;
+  try {
+    for (let run = 1; run <= runs; run++) {
+      console.error(`code, real bump (${size.toLocaleString('en')} packages), run ${run}/${runs}`);
+      await served(registry);
+      const withCode = fresh();
+      for (const temperature of ['cold', 'warm']) {
+        const result = await depguard([], withCode);
+        const out = inspect(`diff with code (${temperature}, run ${run})`, result);
+        first ??= out;
+        record('code', size, temperature, result);
+        if (temperature === 'cold') {
+          // the floor fetches exactly what this cold run fetched
+          const paths = await served(registry);
+          fetched ??= paths;
+          if (!paths.some((p) => p.endsWith('.tgz'))) warn(`diff with code (cold, run ${run}) fetched no tarball`);
+          fs.writeFileSync(pathsFile, JSON.stringify(paths));
+        }
+      }
+      const noCode = fresh();
+      for (const temperature of ['cold', 'warm']) {
+        const result = await depguard(['--no-code'], noCode);
+        inspect(`diff --no-code (${temperature}, run ${run})`, result);
+        record('no-code', size, temperature, result);
+      }
+      const result = await measure([path.join(root, 'scripts', 'bench', 'floor.mjs'), registry.url, pathsFile, String(CONCURRENCY)], root);
+      if (result.code !== 0) throw new Error(`the fetch floor failed: ${result.stderr.trim()}`);
+      record('floor-code', size, '-', result);
+      for (const dir of [withCode, noCode]) fs.rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    registry.close();
+  }
+  const bytes = (file) => fs.statSync(path.join(corpus.registryDir, file)).size;
+  const tarballs = fetched.filter((p) => p.endsWith('.tgz'));
+  const documents = fetched.filter((p) => !p.endsWith('.tgz'));
+  const fileOf = (p) => {
+    const [name, file] = decodeURIComponent(p.slice(1)).split('/-/');
+    return name && file ? `tarballs/${name.replace('/', '+')}-${file.slice(name.split('/').pop().length + 1)}` : null;
+  };
+  const findings = first?.findings.filter((f) => f.ruleId === 'code-capabilities') ?? [];
+  return {
+    packages: { base: pair.basePackages, head: pair.headPackages },
+    changes: first?.summary.changes ?? null,
+    changedNames: pair.changedNames.length,
+    documentsFetched: documents.length,
+    documentMb: documents.reduce((sum, p) => sum + bytes(`${encodeURIComponent(decodeURIComponent(p.slice(1)))}.json`), 0) / 2 ** 20,
+    tarballsFetched: tarballs.length,
+    tarballMb: tarballs.reduce((sum, p) => sum + bytes(fileOf(p)), 0) / 2 ** 20,
+    codeFindings: Object.fromEntries(
+      ['info', 'low', 'medium', 'high', 'critical'].map((s) => [s, findings.filter((f) => f.severity === s).length]),
+    ),
+  };
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -174,17 +294,19 @@ function summarize(samples) {
     });
   }
   for (const row of rows) {
-    const floor = rows.find((r) => r.scenario === `floor-${row.scenario}` && r.size === row.size);
-    row.ratio = floor ? row.median / floor.median : null;
-    const target = TARGETS.find((t) => t.scenario === row.scenario && t.size === row.size && t.cache === row.cache);
-    row.target = target?.text ?? null;
-    row.pass = target ? target.pass(row) : null;
+    const other = BASELINES[`${row.scenario}|${row.cache}`] ?? { scenario: `floor-${row.scenario}`, cache: '-', label: 'floor' };
+    const baseline = rows.find((r) => r.scenario === other.scenario && r.cache === other.cache && r.size === row.size);
+    row.ratio = baseline ? row.median / baseline.median : null;
+    row.ratioOf = baseline ? other.label : null;
+    const targets = TARGETS.filter((t) => t.scenario === row.scenario && (t.size ?? row.size) === row.size && t.cache === row.cache);
+    row.target = targets.length ? targets.map((t) => t.text).join('; ') : null;
+    row.pass = targets.length ? targets.every((t) => t.pass(row)) : null;
   }
   return rows;
 }
 
 function table(rows) {
-  const header = ['scenario', 'size', 'cache', 'median s', 'min s', 'max s', 'peak RSS MB', 'depguard/floor', 'target', 'pass/fail'];
+  const header = ['scenario', 'size', 'cache', 'median s', 'min s', 'max s', 'peak RSS MB', 'ratio', 'target', 'pass/fail'];
   const lines = rows.map((r) => [
     LABELS[r.scenario],
     r.size.toLocaleString('en'),
@@ -193,7 +315,7 @@ function table(rows) {
     r.min.toFixed(2),
     r.max.toFixed(2),
     r.peakRssMb === null ? 'n/a' : r.peakRssMb.toFixed(0),
-    r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`,
+    r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x ${r.ratioOf}`,
     r.target ?? '-',
     r.pass === null ? '-' : r.pass ? 'pass' : 'FAIL',
   ]);
@@ -203,11 +325,13 @@ function table(rows) {
 }
 
 const projects = {};
+let code = null;
 // other work on the machine skews every figure: the load averages before and after say how much
 const loadBefore = os.loadavg();
 try {
   if (!TIME) warn('/usr/bin/time not found: peak RSS is not measured');
   for (const size of sizes) projects[size] = await benchSize(size);
+  code = await benchCode();
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }
@@ -219,9 +343,22 @@ for (const [size, p] of Object.entries(projects)) {
     `${Number(size).toLocaleString('en')}: ${p.packages.toLocaleString('en')} packages (${p.names.toLocaleString('en')} names), ${p.documentMb.toFixed(0)} MB of documents, ${p.documentsOver2Mb.length} over 2 MB (${p.documentsOver2Mb.map((mb) => mb.toFixed(1)).join(', ')} MB); diff upgrades ${p.changed.join(', ')}`,
   );
 }
+if (code) {
+  const mb = (x) => `${x.toFixed(1)} MB`;
+  const list = (entries) =>
+    entries
+      .filter(([, n]) => n)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ') || 'none';
+  const realBump = `${code.packages.base.toLocaleString('en')} -> ${code.packages.head.toLocaleString('en')} packages`;
+  console.log(`code: real bump ${realBump}, ${code.changedNames} names changed (${list(Object.entries(code.changes ?? {}))})`);
+  console.log(
+    `  the cold run fetched ${code.documentsFetched} documents (${mb(code.documentMb)}) and ${code.tarballsFetched} tarballs (${mb(code.tarballMb)}); code findings: ${list(Object.entries(code.codeFindings))}`,
+  );
+}
 console.log(`load average ${loadBefore[0].toFixed(1)} before, ${loadAfter[0].toFixed(1)} after, on ${os.cpus().length} cores`);
 console.log(
-  `medians of ${runs} run${runs > 1 ? 's' : ''}; peak RSS is the highest of the runs; floor: the same documents fetched and parsed by a minimal client, ${CONCURRENCY} in flight\n`,
+  `medians of ${runs} run${runs > 1 ? 's' : ''}; peak RSS is the highest of the runs; floor: the same documents fetched and parsed (tarballs: fetched and hashed) by a minimal client, ${CONCURRENCY} in flight\n`,
 );
 console.log(table(rows));
 const failed = rows.filter((r) => r.pass === false).length;
@@ -239,8 +376,9 @@ const results = {
     platform: `${os.platform()} ${os.release()}`,
     loadAverage: { before: loadBefore, after: loadAfter },
   },
-  options: { runs, sizes, seed: SEED, concurrency: CONCURRENCY },
+  options: { runs, sizes, seed: SEED, concurrency: CONCURRENCY, codeOnly: flags['code-only'] },
   projects,
+  code,
   rows,
   warnings,
 };
