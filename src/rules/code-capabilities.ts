@@ -39,9 +39,16 @@ export const codeCapabilities = defineRule({
   },
 });
 
-/** The capability as a trait kind: a `require` of a computed name is common in bundles, unlike eval. */
+/** Dynamic code bundles are full of: `require` of a computed name, `Function` of a constant string. */
+const COMMON_DYNAMIC = new Set(['require(non-literal)', 'Function(constant)']);
+/** Decoders that turn data into a payload; the others (fromCharCode, URI escapes, reversal) are everyday string handling. */
+const PAYLOAD_DECODERS = new Set(['hex', 'base64', 'decipher']);
+
+/** The capability as a trait kind, graded so that what every bundle does is no link of a chain. */
 function traitKind(c: Capability): CodeKind {
-  return c.kind === 'dynamic-code' && c.detail === 'require(non-literal)' ? 'dynamic-require' : c.kind;
+  if (c.kind === 'dynamic-code' && COMMON_DYNAMIC.has(c.detail)) return 'dynamic-common';
+  if (c.kind === 'decode-execute' && !PAYLOAD_DECODERS.has(c.detail)) return 'dynamic-code';
+  return c.kind;
 }
 
 function fileDraft(file: FileCapabilities, version: string, isNew: boolean): Draft {
@@ -79,7 +86,7 @@ function fileDraft(file: FileCapabilities, version: string, isNew: boolean): Dra
 
 /** A kind that says more than "uses a common API" (a computed require is everyday bundler output). */
 function sensitive(c: Capability): boolean {
-  return SENSITIVE.has(c.kind) && traitKind(c) !== 'dynamic-require';
+  return SENSITIVE.has(c.kind) && traitKind(c) !== 'dynamic-common';
 }
 
 function rank(c: Capability): number {

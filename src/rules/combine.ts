@@ -23,6 +23,8 @@ interface Combination {
    * not only `code:had:x`); only that finding is raised. Default: the whole update.
    */
   readonly scope?: 'file';
+  /** For 'file': the group that must be matched by a new capability (default: any group). */
+  readonly freshIn?: number;
   /** Not for a package new to the tree (common at install for new native and binary packages). */
   readonly updatesOnly?: boolean;
   /** A trait the raised findings gain, which later combinations read. */
@@ -61,6 +63,8 @@ const COMBINATIONS: readonly Combination[] = [
     reason: `downloads and runs code (${CHAIN_REASON}: eslint-scope's eval of a pastebin body)`,
     inRangeOnly: false,
     scope: 'file',
+    // new eval beside old networking; a client bundle that already evaluates code and adds fetch is an HTTP client
+    freshIn: 1,
     yields: 'code:chain',
   },
   {

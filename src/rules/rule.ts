@@ -29,8 +29,11 @@ export type Trait =
   | 'release:out-of-order'
   | CodeTrait;
 
-/** A kind of capability as a trait; `require(<non-literal>)` is told apart from eval and Function (bundles are full of it). */
-export type CodeKind = CapabilityKind | 'dynamic-require';
+/**
+ * A kind of capability as a trait. `dynamic-common` is the dynamic code bundles are full of
+ * (`require` of a computed name, `Function` of a constant string), told apart from eval.
+ */
+export type CodeKind = CapabilityKind | 'dynamic-common';
 
 /**
  * The code stage's traits, on a finding about one file: `code:<kind>` for a capability new in

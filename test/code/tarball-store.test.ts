@@ -7,7 +7,13 @@ import { StoredTarballs } from '../../src/code/tarball-store.js';
 
 /** depguard's own tarball store: by integrity, checked on every read. */
 function counting(bytes: Buffer) {
-  const fetcher = { fetched: 0, tarball: async () => (fetcher.fetched++, bytes) };
+  const fetcher = {
+    fetched: 0,
+    async tarball() {
+      fetcher.fetched++;
+      return bytes;
+    },
+  };
   return fetcher;
 }
 

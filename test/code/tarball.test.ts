@@ -10,9 +10,13 @@ import { expectNoDiskWrites, gzipBomb, tarArchive, tgz } from '../helpers/tar.js
 
 let work: string;
 
-/** `readTarball`, asserting that nothing reached the disk (work dir, tmp dir, cwd). */
+/**
+ * `readTarball`, asserting that nothing reached the disk: no node:fs call that opens, writes,
+ * creates or links, and the private work directory unchanged (the shared tmp dir and cwd change
+ * under the other test files running beside this one).
+ */
 function read(input: Uint8Array, limits = DEFAULT_TAR_LIMITS): Promise<TarballContents> {
-  return expectNoDiskWrites([work, os.tmpdir(), process.cwd()], () => readTarball(input, limits));
+  return expectNoDiskWrites([work], () => readTarball(input, limits));
 }
 
 const paths = (r: TarballContents) => r.files.map((f) => f.path);

@@ -180,7 +180,7 @@ ruleTester.run(codeCapabilities, {
           cap('src/index.js', 'browser-hook', 'fetch'),
         ]),
       ),
-      findings: [{ severity: 'high', traits: ['code:obfuscated', 'code:browser-hook', 'code:had:dynamic-require', 'code:chain'] }],
+      findings: [{ severity: 'high', traits: ['code:obfuscated', 'code:browser-hook', 'code:had:dynamic-common', 'code:chain'] }],
     },
     {
       name: 'a bundle with require(<computed>) and the network is no chain',
@@ -189,7 +189,7 @@ ruleTester.run(codeCapabilities, {
         version([]),
         version([cap('dist/bundle.js', 'dynamic-code', 'require(non-literal)'), cap('dist/bundle.js', 'network', 'https')]),
       ),
-      findings: [{ severity: 'info', traits: ['code:dynamic-require', 'code:network'] }],
+      findings: [{ severity: 'info', traits: ['code:dynamic-common', 'code:network'] }],
     },
     {
       name: 'a chain in a release by a newcomer: critical',

@@ -39,10 +39,14 @@ export class Findings {
     }
   }
 
-  /** A string literal (or a piece of one) at `offset`: whatever the string classifier sees in it. */
+  /**
+   * A string literal (or a piece of one) at `offset`: whatever the string classifier sees in it,
+   * except a path outside the package, which is a capability only where code writes to it (the
+   * write detectors ask `classify` themselves): `'users.*.profile'` is not a shell profile.
+   */
   string(value: string, offset: number): void {
     if (value.length === 0) return;
-    for (const hit of this.classify(value)) this.add(hit.kind, hit.detail, offset);
+    for (const hit of this.classify(value)) if (hit.kind !== 'write-outside') this.add(hit.kind, hit.detail, offset);
   }
 
   /** The classifier's hits for a value, remembered per file (minified code repeats its strings). */

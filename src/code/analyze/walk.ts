@@ -229,7 +229,7 @@ class Walker {
         this.sinks.push({ offset: node.start, detail: 'eval', args });
         break;
       case 'Function':
-        this.add('dynamic-code', 'Function', node);
+        this.add('dynamic-code', constantCode(args) ? 'Function(constant)' : 'Function', node);
         this.sinks.push({ offset: node.start, detail: 'Function', args });
         break;
       case 'setTimeout':
@@ -333,7 +333,7 @@ class Walker {
     if (!this.decoders && decoderOf(node, path) !== undefined) this.decoders = true;
     switch (path) {
       case 'Function':
-        this.add('dynamic-code', 'Function', node);
+        this.add('dynamic-code', constantCode(args) ? 'Function(constant)' : 'Function', node);
         this.sinks.push({ offset: node.start, detail: 'Function', args });
         return;
       case 'XMLHttpRequest':
@@ -512,4 +512,12 @@ function decoderOf(node: AstNode, calleePath?: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * `Function('return this')` and its kind: code written out in string literals is as visible as
+ * the file around it (bundles use it to find the global object); only computed code is dynamic.
+ */
+function constantCode(args: readonly AstNode[]): boolean {
+  return args.length > 0 && args.every((a) => stringValue(a) !== undefined);
 }
