@@ -361,6 +361,12 @@ console.log(
   `medians of ${runs} run${runs > 1 ? 's' : ''}; peak RSS is the highest of the runs; floor: the same documents fetched and parsed (tarballs: fetched and hashed) by a minimal client, ${CONCURRENCY} in flight\n`,
 );
 console.log(table(rows));
+// the analysis alone, next to the parser's bare parse, on the real package code of node_modules
+const throughput = await collect(
+  spawn(process.execPath, [path.join(root, 'scripts', 'bench', 'code-throughput.mjs'), '--runs', String(runs)], { cwd: root }),
+);
+if (throughput.code === 0) console.log(`\n${throughput.stdout.trim()}`);
+else warn(`code throughput not measured: ${throughput.stderr.trim().split('\n')[0]}`);
 const failed = rows.filter((r) => r.pass === false).length;
 console.log(
   `\n${failed ? `${failed} target${failed > 1 ? 's' : ''} missed` : 'all targets met'}${warnings.length ? `; ${warnings.length} warning${warnings.length > 1 ? 's' : ''} (above)` : ''}`,
@@ -380,6 +386,7 @@ const results = {
   projects,
   code,
   rows,
+  throughput: throughput.code === 0 ? throughput.stdout.trim() : null,
   warnings,
 };
 const out = path.join(root, 'bench', 'results', 'latest.json');
