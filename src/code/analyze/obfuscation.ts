@@ -77,6 +77,8 @@ function stringArray(text: string): number | null {
     if (reassigned.test(text)) return m.index;
     if (++heads >= MAX_HEADS) break;
   }
+  // the regex scans every identifier; a text without a shift call cannot match it
+  if (!text.includes('shift')) return null;
   let hasArray: boolean | undefined;
   for (const m of text.matchAll(ROTATION)) {
     const [, pushed, quote, shifted] = m;
