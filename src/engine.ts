@@ -23,7 +23,7 @@ import {
 import { mapLimit, type MetadataClient } from './registry/client.js';
 import { combine, type Signal } from './rules/combine.js';
 import { UNCHANGED_PROJECT, type ProjectChange } from './rules/project-change.js';
-import type { CodeView, ProjectRule, Rule, RuleContext, RuleSettings } from './rules/rule.js';
+import type { CodeView, PackageSummary, ProjectRule, Rule, RuleContext, RuleSettings } from './rules/rule.js';
 import { nonRegistrySource } from './sources.js';
 
 export interface Evaluation {
@@ -69,13 +69,27 @@ export async function evaluate(
     for (const v of [change.before?.version, change.after?.version]) if (v) versions.add(v);
     wanted.set(change.name, versions);
   }
+  // packages new to the tree, in brief, for the releases that start depending on them: fetched
+  // for that even when no rule of their own reads metadata
+  const newNames = new Set(relevant.filter((c) => c.kind === 'added' && c.newName).map((c) => c.name));
+  const dependedOn = new Set(
+    relevant.filter((c) => dependsOnNew(c, newNames)).flatMap((c) => Object.keys(c.after!.dependencies).filter((d) => newNames.has(d))),
+  );
+  for (const change of relevant) {
+    if (!dependedOn.has(change.name) || wanted.has(change.name) || nonRegistrySource(change.after?.resolved) !== null) continue;
+    wanted.set(change.name, new Set([change.after!.version]));
+  }
   // Each package is judged as soon as its facts arrive, and its facts are then dropped: memory
   // stays bounded by the requests in flight, not by the size of the tree.
   const results = new Map<Change, ChangeVerdict>();
+  const newPackages = new Map<string, PackageSummary>();
   const judge = (change: Change, facts: PackageFacts | undefined, failure: string | undefined, code?: CodeView): void => {
     const location = { file: change.lockfile ?? options.lockfilePath, line: entryLine(change) };
-    results.set(change, judgeChange(change, rules, { facts, failure, now, settings: options.settings, policy, location, code }));
+    const input = { facts, failure, now, settings: options.settings, policy, location, code };
+    results.set(change, judgeChange(change, rules, dependsOnNew(change, newNames) ? { ...input, newPackages } : input));
   };
+  // a release that starts depending on a package new to the tree is judged once every such package's facts are in
+  const deferred: Array<() => void> = [];
   const codeRules = options.code ? rules.filter((r) => r.code) : [];
   const byName = new Map<string, Change[]>();
   for (const change of relevant) {
@@ -97,11 +111,14 @@ export async function evaluate(
     await Promise.all(
       byName.get(name)!.map(async (change) => {
         const code = codeRules.some((r) => r.appliesTo(change)) ? await codeView(change, facts, options.code!) : undefined;
-        judge(change, facts, failure, code);
+        if (dependsOnNew(change, newNames)) deferred.push(() => judge(change, facts, failure, code));
+        else judge(change, facts, failure, code);
       }),
     );
+    if (facts && newNames.has(name)) newPackages.set(name, summarise(facts));
     options.onProgress?.(++done, wanted.size);
   });
+  for (const run of deferred) run();
   for (const change of relevant) {
     if (results.has(change)) continue;
     // not fetched from a registry: the code stage says why without asking anything
@@ -191,6 +208,21 @@ async function codeView(change: Change, facts: PackageFacts | undefined, source:
   }
 }
 
+/** The update's new version declares a dependency on a package new to the tree (the event-stream, node-ipc shape). */
+function dependsOnNew(change: Change, newNames: ReadonlySet<string>): boolean {
+  if (!change.before || !change.after || newNames.size === 0) return false;
+  return Object.keys(change.after.dependencies).some((d) => newNames.has(d) && !Object.hasOwn(change.before!.dependencies, d));
+}
+
+/** When a package was first published, and by whom (its earliest release's publisher). */
+function summarise(facts: PackageFacts): PackageSummary {
+  const first = [...facts.versions.values()].filter((v) => v.publishedAt !== undefined).sort((a, b) => a.publishedAt! - b.publishedAt!)[0];
+  return {
+    ...(facts.createdAt !== undefined ? { createdAt: facts.createdAt } : {}),
+    ...(first?.publisher ? { firstPublisher: first.publisher.name } : {}),
+  };
+}
+
 /** The old version's tarball could not be had: no baseline (any other error is a bug, and thrown). */
 function baselineMissing(error: unknown): undefined {
   if (error instanceof RegistryError || error instanceof IntegrityMismatchError) return undefined;
@@ -242,6 +274,8 @@ export interface ChangeInput {
   readonly location: Location;
   /** The code stage's result for the change, when it ran. */
   readonly code?: CodeView;
+  /** Packages new to the tree in this change set, in brief (see RuleContext.newPackages). */
+  readonly newPackages?: ReadonlyMap<string, PackageSummary>;
 }
 
 export interface ChangeVerdict {
@@ -260,7 +294,13 @@ export function judgeChange(change: Change, rules: readonly Rule[], input: Chang
   const { facts, failure, policy } = input;
   const ref = { name: change.name, version: changeVersion(change) };
   const elsewhere = nonRegistrySource(change.after?.resolved);
-  const lockfileOnly: RuleContext = { change, now: input.now, settings: input.settings, ...(input.code ? { code: input.code } : {}) };
+  const lockfileOnly: RuleContext = {
+    change,
+    now: input.now,
+    settings: input.settings,
+    ...(input.code ? { code: input.code } : {}),
+    ...(input.newPackages ? { newPackages: input.newPackages } : {}),
+  };
   const withFacts: RuleContext = {
     ...lockfileOnly,
     facts,

@@ -347,3 +347,30 @@ describe('engine: a new package', () => {
     ]);
   });
 });
+
+describe('engine: a release that starts depending on a package new to the tree', () => {
+  it('is judged with that package in brief, whichever answer arrives first', async () => {
+    const parent = {
+      name: 'parent',
+      versions: [
+        { version: '1.0.0', time: '2020-01-01T00:00:00Z', publisher: person('alice'), maintainers: [person('alice')] },
+        {
+          version: '1.0.1',
+          time: '2020-03-10T00:00:00Z',
+          publisher: person('alice'),
+          maintainers: [person('alice')],
+          dependencies: { payload: '^1.0.0' },
+        },
+      ],
+    };
+    const payload = { name: 'payload', versions: releases(1, '2020-03-08T00:00:00Z', 1, 'mallory') };
+    const change = upgrade('parent', '1.0.0', '1.0.1');
+    const withDep = { ...change, after: { ...change.after!, dependencies: { payload: '^1.0.0' } } };
+    const out = await run([withDep, added('payload', '1.0.0')], registry(parent, payload), {
+      rules: RULES.filter((r) => r.id === 'new-dependency'),
+    });
+    expect(summary(out)).toEqual([
+      'new-dependency high 1.0.1 depends on payload@^1.0.0, which 1.0.0 did not; payload was first published 2020-03-08 by mallory, 2 days before 1.0.1',
+    ]);
+  });
+});

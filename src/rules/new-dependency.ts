@@ -1,6 +1,9 @@
-import { isVersionChange } from '../model.js';
 import semver from 'semver';
-import { defineRule, pass } from './rule.js';
+import { isInRangeUpdate, isVersionChange } from '../model.js';
+import { DAY, days, defineRule, isoDate, pass, type PackageSummary, type Trait } from './rule.js';
+
+/** A dependency first published less than this before the release that adds it did not exist last week. */
+const FRESH = 7 * DAY;
 
 export const newDependency = defineRule({
   id: 'new-dependency',
@@ -8,7 +11,7 @@ export const newDependency = defineRule({
   defaultSeverity: 'low',
   metadata: 'optional',
   appliesTo: isVersionChange,
-  check({ change, before, after }) {
+  check({ change, before, after, newPackages, now }) {
     // The registry's manifests are the authority; the lockfile's copy of them is the fallback.
     const oldDeps = before?.dependencies ?? change.before!.dependencies;
     const newDeps = after?.dependencies ?? change.after!.dependencies;
@@ -19,20 +22,57 @@ export const newDependency = defineRule({
     const from = change.before!.version;
     const to = change.after!.version;
     const major = semver.valid(from) && semver.valid(to) && semver.major(to) !== semver.major(from) && semver.major(to) > 0;
+    // a dependency that did not exist a week before the release, and is no sibling of the package
+    // (its scope, its name's first word): node-ipc -> peacenotwar, axios -> plain-crypto-js
+    const releasedAt = after?.publishedAt ?? now;
+    const fresh = added.flatMap((name) => {
+      const summary = newPackages?.get(name);
+      if (summary?.createdAt === undefined || releasedAt - summary.createdAt >= FRESH || sibling(change.name, name)) return [];
+      return [{ name, summary: summary as PackageSummary & { createdAt: number } }];
+    });
+    const inRange = isInRangeUpdate(change);
+    const traits: Trait[] = ['payload:new-dependency', ...(fresh.length > 0 ? (['dependency:fresh'] as const) : [])];
+    const freshText = fresh
+      .map(({ name, summary }) => {
+        const by = summary.firstPublisher ? ` by ${summary.firstPublisher}` : '';
+        const gap = releasedAt - summary.createdAt;
+        const when = gap < 0 ? `after ${to}` : `${ageText(gap)} ${after?.publishedAt !== undefined ? `before ${to}` : 'ago'}`;
+        return `${name} was first published ${isoDate(summary.createdAt)}${by}, ${when}`;
+      })
+      .join('; ');
     return {
       findings: [
         {
-          // a major release is chosen by a person editing package.json
-          ...(major ? { severity: 'info' as const } : {}),
-          traits: ['payload:new-dependency'],
+          // a major release is chosen by a person editing package.json; a fresh dependency in an update nobody chose is the attack
+          ...(fresh.length > 0 && inRange ? { severity: 'high' as const } : major ? { severity: 'info' as const } : {}),
+          traits,
           evidence: {
             added: added.map((name) => ({ name, spec: newDeps[name] })),
             source: after ? 'registry' : 'lockfile',
             majorRelease: Boolean(major),
+            freshDependencies: fresh.map(({ name, summary }) => ({
+              name,
+              firstPublished: isoDate(summary.createdAt),
+              firstPublisher: summary.firstPublisher ?? null,
+              daysBeforeRelease: days(Math.max(0, releasedAt - summary.createdAt)),
+            })),
           },
-          message: `${to} depends on ${added.map((n) => `${n}@${newDeps[n]}`).join(', ')}, which ${from} did not${major ? ' (in a major release)' : ''}`,
+          message: `${to} depends on ${added.map((n) => `${n}@${newDeps[n]}`).join(', ')}, which ${from} did not${major ? ' (in a major release)' : ''}${freshText ? `; ${freshText}` : ''}`,
         },
       ],
     };
   },
 });
+
+/** Packages of one family: the same scope, or the same first word (jest -> jest-circus, @babel/core -> @babel/helper-x). */
+function sibling(a: string, b: string): boolean {
+  const scope = (n: string): string | null => (n.startsWith('@') ? n.split('/')[0]! : null);
+  if (scope(a) !== null || scope(b) !== null) return scope(a) === scope(b);
+  const word = (n: string): string => n.split(/[-_.]/)[0]!;
+  return word(a) === word(b);
+}
+
+function ageText(ms: number): string {
+  const d = days(ms);
+  return d === 0 ? `${Math.max(1, Math.round(ms / 3_600_000))} hours` : `${d} day${d === 1 ? '' : 's'}`;
+}

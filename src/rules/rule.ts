@@ -27,6 +27,7 @@ export type Trait =
   | 'release:skip-ahead'
   | 'release:odd-prerelease'
   | 'release:out-of-order'
+  | 'dependency:fresh'
   | CodeTrait;
 
 /**
@@ -82,6 +83,17 @@ export interface RuleContext {
   readonly settings: RuleSettings;
   /** The code stage's result for the change; undefined when the stage did not run for it. */
   readonly code?: CodeView;
+  /**
+   * What the registry says of the packages new to the tree in this change set, by name: how old
+   * they are and who made them (new-dependency reads it for the dependencies a release adds).
+   */
+  readonly newPackages?: ReadonlyMap<string, PackageSummary>;
+}
+
+/** A package new to the tree, in brief: when it was first published, and by whom. */
+export interface PackageSummary {
+  readonly createdAt?: number;
+  readonly firstPublisher?: string;
 }
 
 /** The parts of the configuration rules read. */

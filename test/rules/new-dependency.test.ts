@@ -30,6 +30,62 @@ ruleTester.run(newDependency, {
   ],
   invalid: [
     {
+      name: 'high when an in-range update adds a dependency first published days before it (event-stream, node-ipc)',
+      change: upgrade('event-stream', '3.3.5', '3.3.6'),
+      registry: {
+        name: 'event-stream',
+        versions: [
+          { ...v('3.3.5', {}), time: '2018-09-04T21:23:46.022Z' },
+          { ...v('3.3.6', { 'flatmap-stream': '^0.1.0' }), time: '2018-09-09T08:28:59.503Z' },
+        ],
+      },
+      newPackages: new Map([['flatmap-stream', { createdAt: Date.parse('2018-09-05T10:00:00Z'), firstPublisher: 'hugeglass' }]]),
+      findings: [
+        {
+          severity: 'high',
+          traits: ['payload:new-dependency', 'dependency:fresh'],
+          evidence: {
+            freshDependencies: [
+              { name: 'flatmap-stream', firstPublished: '2018-09-05', firstPublisher: 'hugeglass', daysBeforeRelease: 3 },
+            ],
+          },
+          message:
+            '3.3.6 depends on flatmap-stream@^0.1.0, which 3.3.5 did not; flatmap-stream was first published 2018-09-05 by hugeglass, 3 days before 3.3.6',
+        },
+      ],
+    },
+    {
+      name: 'a fresh sibling (same scope, or same first word) is a release train, not an attack: low',
+      change: upgrade('@babel/core', '7.1.0', '7.2.0'),
+      registry: {
+        name: '@babel/core',
+        versions: [v('7.1.0', {}), { ...v('7.2.0', { '@babel/helper-new': '^7.2.0' }), time: '2020-01-02T00:00:00Z' }],
+      },
+      newPackages: new Map([['@babel/helper-new', { createdAt: Date.parse('2020-01-01T20:00:00Z'), firstPublisher: 'alice' }]]),
+      findings: [{ severity: 'low', traits: ['payload:new-dependency'] }],
+    },
+    {
+      name: 'a dependency that has existed for weeks: low',
+      change: upgrade('pkg', '1.0.0', '1.0.1'),
+      registry: { name: 'pkg', versions: [v('1.0.0', {}), { ...v('1.0.1', { other: '^1.0.0' }), time: '2020-03-01T00:00:00Z' }] },
+      newPackages: new Map([['other', { createdAt: Date.parse('2020-02-01T00:00:00Z') }]]),
+      findings: [{ severity: 'low', traits: ['payload:new-dependency'] }],
+    },
+    {
+      name: 'a fresh dependency in a major release is said, and stays info (a person chose the major)',
+      change: upgrade('pkg', '1.2.0', '2.0.0'),
+      registry: { name: 'pkg', versions: [v('1.2.0', {}), { ...v('2.0.0', { fresh: '^1.0.0' }), time: '2020-03-01T00:00:00Z' }] },
+      newPackages: new Map([['fresh', { createdAt: Date.parse('2020-02-29T12:00:00Z'), firstPublisher: 'bob' }]]),
+      findings: [
+        {
+          severity: 'info',
+          traits: ['payload:new-dependency', 'dependency:fresh'],
+          message:
+            '2.0.0 depends on fresh@^1.0.0, which 1.2.0 did not (in a major release); fresh was first published 2020-02-29 by bob, 12 hours before 2.0.0',
+        },
+      ],
+    },
+    {
       name: 'low when a patch release adds a dependency',
       change: upgrade('pkg', '3.3.4', '3.3.6'),
       registry: {
