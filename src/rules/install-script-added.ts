@@ -1,6 +1,6 @@
 import { isInRangeUpdate, type VersionFacts } from '../model.js';
-import { publishedBefore } from './history.js';
-import { defineRule, pass, type Draft } from './rule.js';
+import { publishedBefore, releaseOrder } from './history.js';
+import { defineRule, isoDate, pass, type Draft } from './rule.js';
 
 export const installScriptAdded = defineRule({
   id: 'install-script-added',
@@ -8,7 +8,7 @@ export const installScriptAdded = defineRule({
   defaultSeverity: 'high',
   metadata: 'optional',
   appliesTo: (change) => change.after !== null && change.kind !== 'source-changed',
-  check({ change, facts, before, after }) {
+  check({ change, facts, before, after, now: at, settings }) {
     const isNew = change.before === null;
     if (after) {
       const now = installCommands(after);
@@ -18,11 +18,22 @@ export const installScriptAdded = defineRule({
       const added = Object.keys(now).filter((k) => !Object.hasOwn(then, k));
       const changed = Object.keys(now).filter((k) => Object.hasOwn(then, k) && then[k] !== now[k]);
       if (added.length === 0 && changed.length === 0) return pass;
-      const everHad = facts
-        ? [...facts.versions.values()].some(
-            (v) => v.version !== after.version && publishedBefore(v, after) && sameScripts(installCommands(v), now),
-          )
-        : false;
+      // a precedent is one the attacker could not have written: released before the version you
+      // had, and older than the cooldown (an intermediate release hours old vouches for nothing)
+      const locked = before ?? (change.before ? facts?.versions.get(change.before.version) : undefined);
+      const precedent =
+        facts && locked
+          ? [...facts.versions.values()]
+              .filter(
+                (v) =>
+                  v.version !== after.version &&
+                  (v.version === locked.version || publishedBefore(v, locked)) &&
+                  (v.publishedAt === undefined || at - v.publishedAt >= settings.minReleaseAgeMs) &&
+                  sameScripts(installCommands(v), now),
+              )
+              .sort((a, b) => releaseOrder(b, a))[0]
+          : undefined;
+      const everHad = precedent ? { version: precedent.version, publishedAt: isoDate(precedent.publishedAt) ?? null } : null;
       return { findings: [draft(isNew, now, added, changed, then, isInRangeUpdate(change), everHad)] };
     }
     // Offline: the lockfile (v2/v3) records hasInstallScript, not the command.
@@ -49,7 +60,7 @@ function draft(
   changed: string[],
   then: Record<string, string>,
   inRange: boolean,
-  everHad: boolean,
+  everHad: { version: string; publishedAt: string | null } | null,
 ): Draft {
   const describe = (k: string): string => `${k}: ${JSON.stringify(now[k])}`;
   const parts = [
@@ -63,10 +74,10 @@ function draft(
     severity,
     // a script coming back is not new code arriving: no payload trait to combine
     traits: isNew || everHad ? [] : ['payload:install-script'],
-    evidence: { scripts: now, added, changed, previous: then, source: 'registry', earlierVersionHadSameScripts: everHad },
+    evidence: { scripts: now, added, changed, previous: then, source: 'registry', earlierVersionHadSameScripts: everHad?.version ?? null },
     message: isNew
       ? `new package runs code at install: ${Object.keys(now).map(describe).join(', ')}`
-      : `${parts.join('; ')}${everHad ? ' (an earlier release had the same scripts)' : ''}`,
+      : `${parts.join('; ')}${everHad ? ` (${everHad.version}${everHad.publishedAt ? `, published ${everHad.publishedAt}` : ''}, before the version you had, had the same scripts)` : ''}`,
   };
 }
 

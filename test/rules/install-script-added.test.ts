@@ -78,7 +78,42 @@ ruleTester.run(installScriptAdded, {
           v('1.0.2', { scripts: { postinstall: 'node a' }, time: '2020-06-01T00:00:00Z' }),
         ],
       },
-      findings: [{ severity: 'low', traits: [], evidence: { earlierVersionHadSameScripts: true } }],
+      findings: [
+        {
+          severity: 'low',
+          traits: [],
+          evidence: { earlierVersionHadSameScripts: '1.0.0' },
+          message: 'adds postinstall: "node a" (1.0.0, published 2019-01-01, before the version you had, had the same scripts)',
+        },
+      ],
+    },
+    {
+      name: 'a release after the version you had vouches for nothing, however old (core-js 2.6.5 -> 2.6.12): high in range',
+      change: upgrade('p', '2.6.5', '2.6.12'),
+      registry: {
+        name: 'p',
+        versions: [
+          v('2.6.5', { time: '2019-02-01T00:00:00Z' }),
+          v('2.6.6', { scripts: { postinstall: 'node a' }, time: '2019-05-01T00:00:00Z' }),
+          v('2.6.12', { scripts: { postinstall: 'node a' }, time: '2020-12-01T00:00:00Z' }),
+        ],
+      },
+      findings: [{ severity: 'high', traits: ['payload:install-script'], evidence: { earlierVersionHadSameScripts: null } }],
+    },
+    {
+      name: 'an intermediate release hours old vouches for nothing (eslint-config-prettier 10.1.6 and 10.1.7)',
+      change: upgrade('p', '10.1.5', '10.1.7'),
+      now: Date.parse('2025-07-18T12:00:00Z'),
+      registry: {
+        name: 'p',
+        versions: [
+          v('10.1.5', { time: '2025-05-01T00:00:00Z' }),
+          v('10.1.6', { scripts: { install: 'node install.js' }, time: '2025-07-18T02:00:00Z' }),
+          v('10.1.7', { scripts: { install: 'node install.js' }, time: '2025-07-18T08:00:00Z' }),
+        ],
+      },
+      alongside: [],
+      findings: [{ severity: 'high', traits: ['payload:install-script'] }],
     },
     {
       name: 'low for a brand-new package',
