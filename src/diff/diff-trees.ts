@@ -12,13 +12,17 @@ interface Side {
   readonly format: Snapshot['format'];
   readonly direct: Set<string>;
   readonly deps: Map<string, Record<string, string>>;
+  /** location -> the names of what depends on it ('' for the project and its workspaces) */
+  readonly dependents: Map<string, Set<string>>;
   readonly paths: () => (location: string) => readonly PathStep[] | undefined;
 }
 
 function index(snapshot: Snapshot): Side {
   const byName = new Map<string, Map<string, PackageNode[]>>();
   const projectLocations = new Set<string>();
+  const nameAt = new Map<string, string>();
   for (const node of snapshot.nodes) {
+    nameAt.set(node.location, node.packageName);
     if (node.isRoot || node.isWorkspace) projectLocations.add(node.location);
     if (!isPackage(node)) continue;
     let versions = byName.get(node.packageName);
@@ -33,8 +37,15 @@ function index(snapshot: Snapshot): Side {
   const direct = new Set<string>();
   const deps = new Map<string, Record<string, string>>();
   const required = new Set<string>();
+  const dependents = new Map<string, Set<string>>();
   for (const edge of snapshot.edges) {
-    if (edge.to !== null) required.add(edge.to);
+    if (edge.to !== null) {
+      required.add(edge.to);
+      const who = projectLocations.has(edge.from) ? '' : (nameAt.get(edge.from) ?? edge.from);
+      const set = dependents.get(edge.to);
+      if (set) set.add(who);
+      else dependents.set(edge.to, new Set([who]));
+    }
     if (projectLocations.has(edge.from) && edge.to !== null) direct.add(edge.to);
     if (edge.type !== 'prod' && edge.type !== 'optional') continue;
     let record = deps.get(edge.from);
@@ -53,7 +64,7 @@ function index(snapshot: Snapshot): Side {
     }
   }
   let paths: ((location: string) => readonly PathStep[] | undefined) | undefined;
-  return { byName, format: snapshot.format, direct, deps, paths: () => (paths ??= shortestPaths(snapshot)) };
+  return { byName, format: snapshot.format, direct, deps, dependents, paths: () => (paths ??= shortestPaths(snapshot)) };
 }
 
 /**
@@ -85,7 +96,12 @@ export function diffTrees(base: Snapshot, head: Snapshot): Change[] {
           emit('source-changed', counterpart(baseCopies, variant), variant);
       }
     }
-    const pairs = pairVersions(gone, fresh);
+    const dependentsOf = (side: Side, versions: Map<string, PackageNode[]>) => (version: string) => {
+      const out = new Set<string>();
+      for (const node of versions.get(version)!) for (const d of side.dependents.get(node.location) ?? []) out.add(d);
+      return out;
+    };
+    const pairs = pairVersions(gone, fresh, dependentsOf(before, old), dependentsOf(after, now));
     for (const [from, to] of pairs) {
       const kind = semver.valid(from) && semver.valid(to) && semver.lt(to, from) ? 'downgraded' : 'upgraded';
       const previous = copies(before, old, from)[0]!;
@@ -95,7 +111,13 @@ export function diffTrees(base: Snapshot, head: Snapshot): Change[] {
     const pairedTo = new Set(pairs.map(([, t]) => t));
     for (const version of fresh) {
       if (pairedTo.has(version)) continue;
-      const nearest = newName ? null : nearestVersion(version, [...old.keys()]);
+      // beside the old copies: compared with the nearest older one, never with a newer one
+      const nearest = newName
+        ? null
+        : nearestVersion(
+            version,
+            [...old.keys()].filter((v) => compareVersions(v, version) < 0),
+          );
       const previous = nearest === null ? null : copies(before, old, nearest)[0]!;
       for (const variant of copies(after, now, version)) emit('added', previous, variant);
     }
@@ -207,8 +229,45 @@ function sameNames(a: Readonly<Record<string, string>>, b: Readonly<Record<strin
   return names.length === Object.keys(b).length && names.every((n) => Object.hasOwn(b, n));
 }
 
-/** Pairs versions that left with versions that arrived: same major first, then nearest. */
-function pairVersions(gone: string[], fresh: string[]): Array<[string, string]> {
+/**
+ * Pairs versions that left with versions that arrived by who depends on them: an old copy is
+ * paired with the new copy the same dependents now resolve to (express's qs 6.11.0 with
+ * express's qs 6.17.1, not with the 6.5.5 request brings beside it), the most shared dependents
+ * first, then the nearest version. A version no dependent links to a counterpart is added or
+ * removed. Where a side records no dependents (a lockfile without edges), by nearest version.
+ */
+function pairVersions(
+  gone: string[],
+  fresh: string[],
+  before: (version: string) => ReadonlySet<string>,
+  after: (version: string) => ReadonlySet<string>,
+): Array<[string, string]> {
+  const known = gone.every((v) => before(v).size > 0) && fresh.every((v) => after(v).size > 0);
+  if (!known) return nearestPairs(gone, fresh);
+  const candidates: Array<{ from: string; to: string; shared: number; distance: number }> = [];
+  for (const from of gone) {
+    const was = before(from);
+    for (const to of fresh) {
+      let shared = 0;
+      for (const d of after(to)) if (was.has(d)) shared++;
+      if (shared > 0) candidates.push({ from, to, shared, distance: distance(from, to) });
+    }
+  }
+  candidates.sort((a, b) => b.shared - a.shared || a.distance - b.distance || compareVersions(a.to, b.to));
+  const pairs: Array<[string, string]> = [];
+  const usedFrom = new Set<string>();
+  const usedTo = new Set<string>();
+  for (const c of candidates) {
+    if (usedFrom.has(c.from) || usedTo.has(c.to)) continue;
+    usedFrom.add(c.from);
+    usedTo.add(c.to);
+    pairs.push([c.from, c.to]);
+  }
+  return pairs;
+}
+
+/** Without dependents to go by: same major first, then nearest. */
+function nearestPairs(gone: string[], fresh: string[]): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
   const left = [...gone];
   for (const to of fresh) {

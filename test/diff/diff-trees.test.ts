@@ -127,6 +127,62 @@ describe('diffTrees', () => {
     ]);
   });
 
+  it('pairs copies by who depends on them: express keeps its qs, request brings another (not a downgrade)', async () => {
+    const base = lock(
+      {
+        'node_modules/express': { version: '4.18.2', dependencies: { qs: '6.11.0' } },
+        'node_modules/qs': '6.11.0',
+      },
+      { express: '^4.18.0' },
+    );
+    const head = lock(
+      {
+        'node_modules/express': { version: '4.21.2', dependencies: { qs: '6.13.0' } },
+        'node_modules/qs': '6.17.1',
+        'node_modules/request': { version: '2.88.2', dependencies: { qs: '~6.5.2' } },
+        'node_modules/request/node_modules/qs': '6.5.5',
+      },
+      { express: '^4.18.0', request: '^2.88.0' },
+    );
+    expect(brief(diffTrees(await loadText(base), await loadText(head)))).toEqual([
+      'upgraded express 4.18.2 -> 4.21.2 direct',
+      'added qs - -> 6.5.5',
+      'upgraded qs 6.11.0 -> 6.17.1',
+      'added request - -> 2.88.2 direct new',
+    ]);
+  });
+
+  it('pairs qs by its dependents in a real npm tree with express and request', async () => {
+    const changes = diffTrees(
+      await loadFile(fixture('real-npm', 'express-request', 'base', 'package-lock.json')),
+      await loadFile(fixture('real-npm', 'express-request', 'head', 'package-lock.json')),
+    );
+    expect(brief(changes.filter((c) => c.name === 'qs'))).toEqual(['added qs - -> 6.5.5', 'upgraded qs 6.11.0 -> 6.13.0']);
+    expect(changes.filter((c) => c.kind === 'downgraded')).toEqual([]);
+  });
+
+  it('never compares a copy added beside a newer one with that newer one', async () => {
+    const base = lock(
+      {
+        'node_modules/https-proxy-agent': { version: '7.0.6', dependencies: { 'agent-base': '^7.1.2' } },
+        'node_modules/agent-base': '7.1.4',
+      },
+      { 'https-proxy-agent': '*' },
+    );
+    const head = lock(
+      {
+        'node_modules/https-proxy-agent': { version: '7.0.6', dependencies: { 'agent-base': '^7.1.2' } },
+        'node_modules/agent-base': '7.1.4',
+        'node_modules/old-proxy': { version: '1.0.0', dependencies: { 'agent-base': '6' } },
+        'node_modules/old-proxy/node_modules/agent-base': '6.0.2',
+      },
+      { 'https-proxy-agent': '*', 'old-proxy': '*' },
+    );
+    const changes = diffTrees(await loadText(base), await loadText(head));
+    expect(brief(changes)).toEqual(['added agent-base - -> 6.0.2', 'added old-proxy - -> 1.0.0 direct new']);
+    expect(changes[0]!.newName).toBe(false);
+  });
+
   it('marks dev-only packages and resolves npm: aliases to the registry name', async () => {
     const head = JSON.stringify({
       name: 'app',
