@@ -46,6 +46,11 @@ export function comparePublishers(facts: PackageFacts, before: VersionFacts, aft
   const first = history[0];
   const tenure = first?.publishedAt !== undefined && after.publishedAt !== undefined ? after.publishedAt - first.publishedAt : undefined;
   const wasMaintainer = (before.maintainers ?? []).some((m) => sameAccount(m.name, after.publisher!.name));
+  // a co-maintainer of long standing who starts publishing (a team's release train, a quiet
+  // co-owner) is no newcomer: listed in `maintainers` of a release at least RECENT older
+  const listed = listedSince(facts, after);
+  const longListed =
+    listed?.publishedAt !== undefined && after.publishedAt !== undefined && after.publishedAt - listed.publishedAt >= RECENT;
   const evidence = {
     publisher: after.publisher.name,
     previousPublisher: before.publisher.name,
@@ -54,14 +59,15 @@ export function comparePublishers(facts: PackageFacts, before: VersionFacts, aft
     firstReleaseDate: isoDate(first?.publishedAt) ?? null,
     publisherTenureDays: tenure === undefined ? null : days(tenure),
     wasMaintainerOfPreviousVersion: wasMaintainer,
+    maintainerSince: longListed ? (isoDate(listed!.publishedAt) ?? null) : null,
   };
   let draft: Draft;
-  if (history.length === 0 && wasMaintainer) {
+  if (history.length === 0 && (wasMaintainer || longListed)) {
     draft = {
       severity: 'low',
       traits: ['publisher:first-release'],
       evidence,
-      message: `published by ${after.publisher.name}, a maintainer of ${before.version} publishing ${facts.name} for the first time (you had ${before.version}, published by ${before.publisher.name})`,
+      message: `published by ${after.publisher.name}, ${longListed ? `a maintainer of ${facts.name} since ${listed!.version} (${isoDate(listed!.publishedAt)})` : `a maintainer of ${before.version}`} publishing it for the first time (you had ${before.version}, published by ${before.publisher.name})`,
     };
   } else if (history.length === 0) {
     draft = {
@@ -69,7 +75,7 @@ export function comparePublishers(facts: PackageFacts, before: VersionFacts, aft
       evidence,
       message: `published by ${after.publisher.name}, who had never published ${facts.name} before and was not a maintainer of ${before.version} (published by ${before.publisher.name})`,
     };
-  } else if (tenure !== undefined ? tenure < RECENT : history.length < ESTABLISHED_RELEASES) {
+  } else if (!longListed && (tenure !== undefined ? tenure < RECENT : history.length < ESTABLISHED_RELEASES)) {
     draft = {
       traits: ['publisher:recent'],
       evidence,
@@ -84,6 +90,20 @@ export function comparePublishers(facts: PackageFacts, before: VersionFacts, aft
     };
   }
   return { findings: [draft] };
+}
+
+/** The earliest release before `after` (by time) that lists the new version's publisher among its maintainers. */
+function listedSince(facts: PackageFacts, after: VersionFacts): VersionFacts | undefined {
+  const name = after.publisher!.name;
+  return [...facts.versions.values()]
+    .filter(
+      (v) =>
+        v.version !== after.version &&
+        v.publishedAt !== undefined &&
+        publishedBefore(v, after) &&
+        (v.maintainers ?? []).some((m) => sameAccount(m.name, name)),
+    )
+    .sort(releaseOrder)[0];
 }
 
 /** Releases of this package by the new version's publisher, published before it (oldest first). */

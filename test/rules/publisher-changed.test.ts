@@ -49,6 +49,27 @@ ruleTester.run(publisherChanged, {
   ],
   invalid: [
     {
+      name: 'a co-maintainer listed for years who publishes for the first time after a quiet spell: low, not a newcomer',
+      change: upgrade('pkg', '1.0.4', '1.0.6'),
+      registry: {
+        name: 'pkg',
+        versions: [
+          ...history.slice(0, 5),
+          { ...history[5]!, maintainers: [person('alice'), person('bob')] },
+          { version: '1.0.6', time: '2019-06-01T00:00:00Z', publisher: person('bob'), maintainers: [person('alice'), person('bob')] },
+        ],
+      },
+      findings: [
+        {
+          severity: 'low',
+          traits: ['publisher:first-release'],
+          evidence: { maintainerSince: '2016-10-27' },
+          message:
+            'published by bob, a maintainer of pkg since 1.0.5 (2016-10-27) publishing it for the first time (you had 1.0.4, published by alice)',
+        },
+      ],
+    },
+    {
       name: 'medium for an account that never published the package before',
       change: upgrade('pkg', '1.0.5', '1.0.6'),
       registry: spec({ by: 'mallory', time: '2018-01-01T00:00:00Z' }),
