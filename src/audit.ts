@@ -151,7 +151,7 @@ export async function audit(options: AuditOptions): Promise<AuditRun> {
     lockfilePath,
     ...(code.source ? { code: code.source } : {}),
     onProgress: options.onProgress,
-  });
+  }).finally(() => registry?.code.close());
   if (client instanceof CachedClient) await client.flush();
 
   // a side without this lockfile says so; the empty base of an audit is just "nothing"
@@ -284,7 +284,7 @@ function registryClients(
   config: RegistryConfig,
   limits: AuditLimits,
   deadline: AbortSignal,
-): { client: MetadataClient; code: CodeSource } {
+): { client: MetadataClient; code: TarballAnalyzer } {
   const { timeoutMs, retries, maxResponseBytes } = limits;
   const raw = new PacoteClient({
     config,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { RegistryError } from '../errors.js';
 import type { FileAnalysis } from './model.js';
 import { analysePackage, type PackageAnalysis } from './package.js';
+import { AnalyzerPool } from './pool.js';
 import { readTarball, type TarLimits } from './tarball.js';
 
 /** Where the engine gets a package version's code analysis. */
@@ -40,7 +41,8 @@ const MEMO_ENTRIES = 20_000;
  * it is cached by it (a warm run neither fetches nor parses).
  */
 export class TarballAnalyzer implements CodeSource {
-  readonly #memo = new Map<string, FileAnalysis>();
+  readonly #memo = new Map<string, Promise<FileAnalysis>>();
+  readonly #pool = new AnalyzerPool();
   readonly #dir: string | undefined;
   readonly #reading = new Slots(READING_AT_ONCE);
 
@@ -59,10 +61,15 @@ export class TarballAnalyzer implements CodeSource {
     const analysis = await this.#reading.run(async () => {
       const contents = await readTarball(tgz, this.options.limits);
       if (this.#memo.size > MEMO_ENTRIES) this.#memo.clear();
-      return analysePackage(contents, this.#memo);
+      return analysePackage(contents, (p, b) => this.#pool.analyze(p, b), this.#memo);
     });
     await this.#write(integrity ?? `sha512-${createHash('sha512').update(tgz).digest('base64')}`, analysis);
     return analysis;
+  }
+
+  /** Stops the analyzer threads (the run's last tarball is read). */
+  close(): Promise<void> {
+    return this.#pool.close();
   }
 
   #file(integrity: string): string {

@@ -35,30 +35,46 @@ const INSTALL_EVENTS = ['preinstall', 'install', 'postinstall'] as const;
 /** package.json files larger than this are not read for scripts. */
 const MAX_MANIFEST_BYTES = 1024 * 1024;
 
+/** Analyses one file (AnalyzerPool.analyze, or analyzeFile in this thread). */
+export type FileAnalyzer = (path: string, bytes: Uint8Array) => Promise<FileAnalysis>;
+
 /**
- * Analyses every file of a tarball's contents. `memo` (by content hash) lets two versions of a
- * package share the work on the files they have in common.
+ * Analyses every file of a tarball's contents. `memo` (by content and file name) lets two
+ * versions of a package share the work on the files they have in common, also while both are
+ * being analysed.
  */
-export function analysePackage(contents: TarballContents, memo?: Map<string, FileAnalysis>): PackageAnalysis {
+export async function analysePackage(
+  contents: TarballContents,
+  analyze: FileAnalyzer = async (p, b) => analyzeFile(p, b),
+  memo?: Map<string, Promise<FileAnalysis>>,
+): Promise<PackageAnalysis> {
   const files: PackageFile[] = [];
   const capabilities: Capability[] = [];
   let manifestText: string | undefined;
+  const analyses: Array<Promise<FileAnalysis> | undefined> = [];
   for (const file of contents.files) {
     if (!file.bytes) {
       files.push({ path: file.path, hash: '', size: file.size });
+      analyses.push(undefined);
       continue;
     }
     const hash = createHash('sha256').update(file.bytes).digest('hex').slice(0, 32);
     files.push({ path: file.path, hash, size: file.size });
     if (file.path === 'package.json' && file.size <= MAX_MANIFEST_BYTES) manifestText = Buffer.from(file.bytes).toString('utf8');
-    let analysis = memo?.get(hash);
+    // what a file is read as depends on its name as well as its bytes
+    const key = `${hash}/${file.path.slice(file.path.lastIndexOf('/') + 1)}`;
+    let analysis = memo?.get(key);
     if (!analysis) {
-      analysis = analyzeFile(file.path, file.bytes);
-      memo?.set(hash, analysis);
+      analysis = analyze(file.path, file.bytes);
+      memo?.set(key, analysis);
     }
-    // the memo may hold the same content under another path
-    for (const c of analysis.capabilities) capabilities.push(c.file === file.path ? c : { ...c, file: file.path });
+    analyses.push(analysis);
   }
+  const done = await Promise.all(analyses);
+  contents.files.forEach((file, i) => {
+    // the memo may hold the same content under another directory
+    for (const c of done[i]?.capabilities ?? []) capabilities.push(c.file === file.path ? c : { ...c, file: file.path });
+  });
   const installScripts = readInstallScripts(manifestText);
   const paths = new Set(files.map((f) => f.path));
   const installFiles = [...new Set(Object.values(installScripts).flatMap((command) => filesRun(command, paths)))].sort();

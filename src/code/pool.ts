@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { analyzeFile } from './analyze/index.js';
+import type { FileAnalysis } from './model.js';
+
+/** Most analyzer threads a run starts, whatever the machine. */
+const MAX_THREADS = 4;
+
+interface Slot {
+  readonly worker: Worker;
+  busy: number;
+}
+
+interface Pending {
+  readonly slot: Slot;
+  readonly resolve: (analysis: FileAnalysis) => void;
+  readonly path: string;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * The per-file analysis on worker threads, one per core (parsing is the code stage's cost); in
+ * this thread when no worker can start (the compiled worker is absent, as when the sources run
+ * directly). A worker that dies fails nothing: its files are analysed here.
+ */
+export class AnalyzerPool {
+  readonly #workers: Slot[] = [];
+  readonly #pending = new Map<number, Pending>();
+  #next = 0;
+  #started = false;
+
+  constructor(private readonly threads = Math.max(1, Math.min(MAX_THREADS, os.availableParallelism() - 1))) {}
+
+  /** Workers start with the first file: a run that reads no code starts none. */
+  #start(): void {
+    this.#started = true;
+    const script = new URL('./analyze/worker.js', import.meta.url);
+    if (script.protocol !== 'file:' || !existsSync(fileURLToPath(script))) return;
+    for (let i = 0; i < this.threads; i++) {
+      const worker = new Worker(script);
+      const slot: Slot = { worker, busy: 0 };
+      worker.unref(); // a pool left open never holds the process
+      worker.on('message', ({ id, analysis }: { id: number; analysis: FileAnalysis }) => {
+        const task = this.#pending.get(id);
+        this.#pending.delete(id);
+        if (--slot.busy === 0) worker.unref();
+        task?.resolve(analysis);
+      });
+      worker.on('error', () => this.#retire(slot));
+      worker.on('exit', () => this.#retire(slot));
+      this.#workers.push(slot);
+    }
+  }
+
+  analyze(path: string, bytes: Uint8Array): Promise<FileAnalysis> {
+    if (!this.#started) this.#start();
+    const slot = this.#workers.reduce<Slot | undefined>((a, b) => (a && a.busy <= b.busy ? a : b), undefined);
+    if (!slot) return Promise.resolve(analyzeFile(path, bytes));
+    const id = this.#next++;
+    return new Promise((resolve) => {
+      this.#pending.set(id, { slot, resolve, path, bytes });
+      if (slot.busy++ === 0) slot.worker.ref();
+      slot.worker.postMessage({ id, path, bytes });
+    });
+  }
+
+  /** Stops the workers; files still out are analysed here. */
+  async close(): Promise<void> {
+    const slots = this.#workers.splice(0);
+    await Promise.all(slots.map(({ worker }) => worker.terminate()));
+    for (const slot of slots) this.#takeBack(slot);
+  }
+
+  #retire(slot: Slot): void {
+    const i = this.#workers.indexOf(slot);
+    if (i !== -1) this.#workers.splice(i, 1);
+    this.#takeBack(slot);
+  }
+
+  /** What a stopped worker was sent is analysed here: a lost answer must not hang the run. */
+  #takeBack(slot: Slot): void {
+    for (const [id, task] of this.#pending) {
+      if (task.slot !== slot) continue;
+      this.#pending.delete(id);
+      task.resolve(analyzeFile(task.path, task.bytes));
+    }
+  }
+}
