@@ -21,9 +21,10 @@ interface Pending {
 }
 
 /**
- * The per-file analysis on worker threads, one per core (parsing is the code stage's cost); in
- * this thread when no worker can start (the compiled worker is absent, as when the sources run
- * directly). A worker that dies fails nothing: its files are analysed here.
+ * The per-file analysis on worker threads, one per core but one (parsing is the code stage's
+ * cost); in this thread when no worker can start (the compiled worker is absent, as when the
+ * sources run directly). A worker that dies fails nothing: its files are analysed here. Workers
+ * start with the first file and keep the process alive until `close()`.
  */
 export class AnalyzerPool {
   readonly #workers: Slot[] = [];
@@ -41,12 +42,14 @@ export class AnalyzerPool {
     for (let i = 0; i < this.threads; i++) {
       const worker = new Worker(script);
       const slot: Slot = { worker, busy: 0 };
-      worker.unref(); // a pool left open never holds the process
+      // the workers hold the process until close(), which the run always calls (audit's finally):
+      // a worker unreferenced while an answer is awaited would let the process exit mid-run
       worker.on('message', ({ id, analysis }: { id: number; analysis: FileAnalysis }) => {
         const task = this.#pending.get(id);
+        if (!task) return; // already analysed here, when its worker was stopped
         this.#pending.delete(id);
-        if (--slot.busy === 0) worker.unref();
-        task?.resolve(analysis);
+        slot.busy--;
+        task.resolve(analysis);
       });
       worker.on('error', () => this.#retire(slot));
       worker.on('exit', () => this.#retire(slot));
@@ -61,7 +64,7 @@ export class AnalyzerPool {
     const id = this.#next++;
     return new Promise((resolve) => {
       this.#pending.set(id, { slot, resolve, path, bytes });
-      if (slot.busy++ === 0) slot.worker.ref();
+      slot.busy++;
       slot.worker.postMessage({ id, path, bytes });
     });
   }
