@@ -58,6 +58,7 @@ export class AnalyzerPool {
   }
 
   analyze(path: string, bytes: Uint8Array): Promise<FileAnalysis> {
+    // once closed, never started again: work still out after the run's end is done here
     if (!this.#started) this.#start();
     const slot = this.#workers.reduce<Slot | undefined>((a, b) => (a && a.busy <= b.busy ? a : b), undefined);
     if (!slot) return Promise.resolve(analyzeFile(path, bytes));
@@ -71,6 +72,7 @@ export class AnalyzerPool {
 
   /** Stops the workers; files still out are analysed here. */
   async close(): Promise<void> {
+    this.#started = true;
     const slots = this.#workers.splice(0);
     await Promise.all(slots.map(({ worker }) => worker.terminate()));
     for (const slot of slots) this.#takeBack(slot);
