@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { TarballAnalyzer, type CodeSource } from './code/analyzer.js';
+import { TarballAnalyzer, type CodeSource, type TarballFetcher } from './code/analyzer.js';
 import { packageDiff } from './code/show.js';
 import { StoredTarballs } from './code/tarball-store.js';
 import { diffTrees } from './diff/diff-trees.js';
@@ -236,13 +236,7 @@ export async function showCode(options: AuditOptions, name: string): Promise<str
     maxSockets: limits.concurrency,
     signal: deadline!,
   });
-  const cache =
-    options.cache === false
-      ? undefined
-      : options.cache?.dir !== undefined
-        ? path.resolve(options.cwd, options.cache.dir)
-        : defaultCacheDir(env);
-  const tarballs = cache === undefined ? pacote : new StoredTarballs(pacote, path.join(cache, 'tarballs-v1'));
+  const tarballs = storedTarballs(pacote, cacheDirOf(options, env));
   const parts: string[] = [];
   for (const change of wanted) parts.push(await packageDiff(tarballs, change));
   return parts.join('\n');
@@ -294,9 +288,8 @@ function registryClients(
   });
   const pacote = new DeadlineClient(raw, deadline);
   const cache = options.cache === false ? null : (options.cache ?? {});
-  const dir = cache === null ? undefined : cache.dir !== undefined ? path.resolve(options.cwd, cache.dir) : defaultCacheDir(env);
-  const tarballs = dir === undefined ? raw : new StoredTarballs(raw, path.join(dir, 'tarballs-v1'));
-  const code = new TarballAnalyzer(tarballs, { cacheDir: dir, offline: Boolean(cache?.offline) });
+  const dir = cacheDirOf(options, env);
+  const code = new TarballAnalyzer(storedTarballs(raw, dir), { cacheDir: dir, offline: Boolean(cache?.offline) });
   if (cache === null) return { client: pacote, code };
   const client = new CachedClient(pacote, {
     dir: dir!,
@@ -306,6 +299,17 @@ function registryClients(
     now: Date.now,
   });
   return { client, code };
+}
+
+/** depguard's cache directory as the options choose it; undefined with `cache: false`. */
+function cacheDirOf(options: AuditOptions, env: Env): string | undefined {
+  if (options.cache === false) return undefined;
+  return options.cache?.dir !== undefined ? path.resolve(options.cwd, options.cache.dir) : defaultCacheDir(env);
+}
+
+/** Tarballs through depguard's own store by integrity, when there is a cache directory. */
+function storedTarballs(fetcher: TarballFetcher, dir: string | undefined): TarballFetcher {
+  return dir === undefined ? fetcher : new StoredTarballs(fetcher, path.join(dir, 'tarballs-v1'));
 }
 
 function pick<T extends object, K extends keyof T>(object: T, keys: readonly K[]): Pick<T, K> {

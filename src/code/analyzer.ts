@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { RegistryError } from '../errors.js';
 import type { FileAnalysis } from './model.js';
 import { analysePackage, type PackageAnalysis } from './package.js';
+import { fileFor, keep } from './by-integrity.js';
 import { AnalyzerPool } from './pool.js';
 import { readTarball, type TarLimits } from './tarball.js';
 
@@ -72,15 +73,13 @@ export class TarballAnalyzer implements CodeSource {
     return this.#pool.close();
   }
 
-  #file(integrity: string): string {
-    const key = createHash('sha256').update(integrity).digest('hex');
-    return path.join(this.#dir!, key.slice(0, 2), `${key}.json`);
-  }
-
   async #read(integrity: string): Promise<PackageAnalysis | null> {
     if (!this.#dir) return null;
     try {
-      const stored = JSON.parse(await readFile(this.#file(integrity), 'utf8')) as { integrity: string; analysis: PackageAnalysis };
+      const stored = JSON.parse(await readFile(fileFor(this.#dir, integrity, '.json'), 'utf8')) as {
+        integrity: string;
+        analysis: PackageAnalysis;
+      };
       return stored.integrity === integrity ? stored.analysis : null;
     } catch {
       return null; // absent or damaged: a miss
@@ -88,16 +87,7 @@ export class TarballAnalyzer implements CodeSource {
   }
 
   async #write(integrity: string, analysis: PackageAnalysis): Promise<void> {
-    if (!this.#dir) return;
-    const file = this.#file(integrity);
-    try {
-      await mkdir(path.dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      await writeFile(tmp, JSON.stringify({ integrity, analysis }));
-      await rename(tmp, file);
-    } catch {
-      // a cache that cannot be written only costs speed
-    }
+    if (this.#dir) await keep(fileFor(this.#dir, integrity, '.json'), JSON.stringify({ integrity, analysis }));
   }
 }
 
