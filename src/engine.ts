@@ -23,7 +23,9 @@ import {
 import { mapLimit, type MetadataClient } from './registry/client.js';
 import { combine, type Signal } from './rules/combine.js';
 import { UNCHANGED_PROJECT, type ProjectChange } from './rules/project-change.js';
-import type { CodeView, PackageSummary, ProjectRule, Rule, RuleContext, RuleSettings } from './rules/rule.js';
+import type { CodeView, PackageSummary, ProjectRule, Rule, RuleContext, RuleSettings, ScopeHistoryView } from './rules/rule.js';
+import { scopeOf } from './rules/history.js';
+import { ScopeHistory, summarise } from './run-history.js';
 import { nonRegistrySource } from './sources.js';
 
 export interface Evaluation {
@@ -69,27 +71,34 @@ export async function evaluate(
     for (const v of [change.before?.version, change.after?.version]) if (v) versions.add(v);
     wanted.set(change.name, versions);
   }
-  // packages new to the tree, in brief, for the releases that start depending on them: fetched
-  // for that even when no rule of their own reads metadata
-  const newNames = new Set(relevant.filter((c) => c.kind === 'added' && c.newName).map((c) => c.name));
-  const dependedOn = new Set(
-    relevant.filter((c) => dependsOnNew(c, newNames)).flatMap((c) => Object.keys(c.after!.dependencies).filter((d) => newNames.has(d))),
-  );
-  for (const change of relevant) {
-    if (!dependedOn.has(change.name) || wanted.has(change.name) || nonRegistrySource(change.after?.resolved) !== null) continue;
-    wanted.set(change.name, new Set([change.after!.version]));
+  // the packages that updates start depending on, in brief: fetched for that even when no rule
+  // of their own reads metadata (and when the tree has no changed copy of them)
+  const baseNames = new Set(trees.base.nodes.filter(isPackage).map((n) => n.packageName));
+  const summarised = new Set(relevant.flatMap(addedDependencies));
+  for (const name of summarised) {
+    if (wanted.has(name)) continue;
+    const copies = relevant.filter((c) => c.name === name && c.after);
+    if (copies.some((c) => nonRegistrySource(c.after!.resolved) !== null)) continue;
+    wanted.set(name, new Set(copies.map((c) => c.after!.version)));
   }
   // Each package is judged as soon as its facts arrive, and its facts are then dropped: memory
-  // stays bounded by the requests in flight, not by the size of the tree.
+  // stays bounded by the requests in flight, not by the size of the tree. Two kinds of change are
+  // judged again once every document is in, with what the run learned across packages: an update
+  // that starts depending on packages (their summaries), and a scoped package whose publisher is
+  // new to it (the scope's history).
   const results = new Map<Change, ChangeVerdict>();
-  const newPackages = new Map<string, PackageSummary>();
+  const dependencySummaries = new Map<string, PackageSummary>();
+  const scopeHistory = new ScopeHistory();
+  const again: Array<() => void> = [];
   const judge = (change: Change, facts: PackageFacts | undefined, failure: string | undefined, code?: CodeView): void => {
     const location = { file: change.lockfile ?? options.lockfilePath, line: entryLine(change) };
     const input = { facts, failure, now, settings: options.settings, policy, location, code };
-    results.set(change, judgeChange(change, rules, dependsOnNew(change, newNames) ? { ...input, newPackages } : input));
+    const verdict = judgeChange(change, rules, input);
+    results.set(change, verdict);
+    const newcomer = scopeOf(change.name) !== null && verdict.findings.some((f) => f.traits.some((t) => NEWCOMER_TRAITS.has(t)));
+    if (newcomer || addedDependencies(change).length > 0)
+      again.push(() => results.set(change, judgeChange(change, rules, { ...input, dependencySummaries, scopeHistory })));
   };
-  // a release that starts depending on a package new to the tree is judged once every such package's facts are in
-  const deferred: Array<() => void> = [];
   const codeRules = options.code ? rules.filter((r) => r.code) : [];
   const byName = new Map<string, Change[]>();
   for (const change of relevant) {
@@ -108,17 +117,17 @@ export async function evaluate(
       if (!(error instanceof RegistryError)) throw error;
       failure = error.reason;
     }
+    if (facts) scopeHistory.record(facts);
+    if (facts && summarised.has(name)) dependencySummaries.set(name, summarise(facts, baseNames.has(name)));
     await Promise.all(
-      byName.get(name)!.map(async (change) => {
+      (byName.get(name) ?? []).map(async (change) => {
         const code = codeRules.some((r) => r.appliesTo(change)) ? await codeView(change, facts, options.code!) : undefined;
-        if (dependsOnNew(change, newNames)) deferred.push(() => judge(change, facts, failure, code));
-        else judge(change, facts, failure, code);
+        judge(change, facts, failure, code);
       }),
     );
-    if (facts && newNames.has(name)) newPackages.set(name, summarise(facts));
     options.onProgress?.(++done, wanted.size);
   });
-  for (const run of deferred) run();
+  for (const run of again) run();
   for (const change of relevant) {
     if (results.has(change)) continue;
     // not fetched from a registry: the code stage says why without asking anything
@@ -208,20 +217,14 @@ async function codeView(change: Change, facts: PackageFacts | undefined, source:
   }
 }
 
-/** The update's new version declares a dependency on a package new to the tree (the event-stream, node-ipc shape). */
-function dependsOnNew(change: Change, newNames: ReadonlySet<string>): boolean {
-  if (!change.before || !change.after || newNames.size === 0) return false;
-  return Object.keys(change.after.dependencies).some((d) => newNames.has(d) && !Object.hasOwn(change.before!.dependencies, d));
+/** The names an update's new version declares as dependencies and its old version did not. */
+function addedDependencies(change: Change): string[] {
+  if (!change.before || !change.after) return [];
+  return Object.keys(change.after.dependencies).filter((d) => !Object.hasOwn(change.before!.dependencies, d));
 }
 
-/** When a package was first published, and by whom (its earliest release's publisher). */
-function summarise(facts: PackageFacts): PackageSummary {
-  const first = [...facts.versions.values()].filter((v) => v.publishedAt !== undefined).sort((a, b) => a.publishedAt! - b.publishedAt!)[0];
-  return {
-    ...(facts.createdAt !== undefined ? { createdAt: facts.createdAt } : {}),
-    ...(first?.publisher ? { firstPublisher: first.publisher.name } : {}),
-  };
-}
+/** The traits of a publisher new to the package (see publisher-changed). */
+const NEWCOMER_TRAITS: ReadonlySet<string> = new Set(['publisher:new', 'publisher:recent']);
 
 /** The old version's tarball could not be had: no baseline (any other error is a bug, and thrown). */
 function baselineMissing(error: unknown): undefined {
@@ -274,8 +277,9 @@ export interface ChangeInput {
   readonly location: Location;
   /** The code stage's result for the change, when it ran. */
   readonly code?: CodeView;
-  /** Packages new to the tree in this change set, in brief (see RuleContext.newPackages). */
-  readonly newPackages?: ReadonlyMap<string, PackageSummary>;
+  /** What the run learned across packages (see RuleContext.dependencySummaries and scopeHistory). */
+  readonly dependencySummaries?: ReadonlyMap<string, PackageSummary>;
+  readonly scopeHistory?: ScopeHistoryView;
 }
 
 export interface ChangeVerdict {
@@ -299,7 +303,8 @@ export function judgeChange(change: Change, rules: readonly Rule[], input: Chang
     now: input.now,
     settings: input.settings,
     ...(input.code ? { code: input.code } : {}),
-    ...(input.newPackages ? { newPackages: input.newPackages } : {}),
+    ...(input.dependencySummaries ? { dependencySummaries: input.dependencySummaries } : {}),
+    ...(input.scopeHistory ? { scopeHistory: input.scopeHistory } : {}),
   };
   const withFacts: RuleContext = {
     ...lockfileOnly,

@@ -191,7 +191,6 @@ describe('engine: the policy', () => {
   it('by default: the combination raises both signals to critical', async () => {
     expect(severities(await run([change], registry(eventStream)))).toEqual([
       'publisher-changed critical',
-      'maintainers-changed low',
       'new-dependency critical',
       'version-jump high',
     ]);
@@ -199,28 +198,23 @@ describe('engine: the policy', () => {
 
   it('off: the rule does not run, and its traits take no part in combinations', async () => {
     const out = await run([change], registry(eventStream), { policy: { rules: { 'publisher-changed': 'off' } } });
-    expect(severities(out)).toEqual(['maintainers-changed low', 'new-dependency low', 'version-jump low']);
+    expect(severities(out)).toEqual(['new-dependency low', 'version-jump low']);
   });
 
   it('a severity override replaces the rule’s own before signals combine', async () => {
     const out = await run([change], registry(eventStream), {
-      policy: { rules: { 'maintainers-changed': 'info', 'new-dependency': 'medium' } },
+      policy: { rules: { 'new-dependency': 'medium' } },
     });
-    expect(severities(out)).toEqual([
-      'publisher-changed critical',
-      'maintainers-changed info',
-      'new-dependency critical',
-      'version-jump high',
-    ]);
+    expect(severities(out)).toEqual(['publisher-changed critical', 'new-dependency critical', 'version-jump high']);
     const escalated = out.findings.find((f) => f.ruleId === 'new-dependency');
     expect(escalated?.kind === 'package' && escalated.escalation?.from).toBe('medium');
   });
 
-  it('critical packages: publisher and maintainer findings are at least high', async () => {
+  it('critical packages: publisher findings are at least high (the new publisher added as a maintainer is the same move, reported once)', async () => {
     const out = await run([upgrade('event-stream', '3.3.4', '3.3.6', { paths: [] })], registry(eventStream), {
       policy: { rules: { 'new-dependency': 'off', 'version-jump': 'off' }, critical: ['event-*'] },
     });
-    expect(severities(out)).toEqual(['publisher-changed high', 'maintainers-changed high']);
+    expect(severities(out)).toEqual(['publisher-changed high']);
   });
 
   it('trusted packages: capped at low after combining, except source-changed', async () => {
@@ -233,13 +227,7 @@ describe('engine: the policy', () => {
       },
     };
     const out = await run([tampered], registry(eventStream), { policy: { trusted: ['event-stream'] } });
-    expect(severities(out)).toEqual([
-      'publisher-changed low',
-      'maintainers-changed low',
-      'new-dependency low',
-      'source-changed high',
-      'version-jump low',
-    ]);
+    expect(severities(out)).toEqual(['publisher-changed low', 'new-dependency low', 'source-changed high', 'version-jump low']);
   });
 
   it('ignore: covered findings move to suppressed, expired entries are listed and no longer apply, source-changed is never covered', async () => {
@@ -249,7 +237,7 @@ describe('engine: the policy', () => {
       { package: '*', version: '*', rule: '*', reason: 'everything' },
     ];
     const onlyTwo = await run([change], registry(eventStream), { policy: { ignore: ignore.slice(0, 2) } });
-    expect(severities(onlyTwo)).toEqual(['maintainers-changed low', 'version-jump high']);
+    expect(severities(onlyTwo)).toEqual(['version-jump high']);
     expect(onlyTwo.suppressed.map((s) => `${s.finding.ruleId} ${s.finding.severity} ${s.ignore.reason}`)).toEqual([
       'publisher-changed critical reviewed',
       'new-dependency critical reviewed',

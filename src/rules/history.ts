@@ -28,3 +28,8 @@ export function releaseOrder(a: VersionFacts, b: VersionFacts): number {
 export function publishedBefore(v: VersionFacts, reference: VersionFacts): boolean {
   return releaseOrder(v, reference) < 0;
 }
+
+/** `@scope` of a scoped name; null for an unscoped one. */
+export function scopeOf(name: string): string | null {
+  return name.startsWith('@') && name.includes('/') ? name.slice(0, name.indexOf('/')) : null;
+}

@@ -1,5 +1,5 @@
 import { isVersionChange, type Person } from '../model.js';
-import { accountKey } from './history.js';
+import { accountKey, sameAccount } from './history.js';
 import { defineRule, pass, unchecked, type Trait, versionsMissing } from './rule.js';
 
 export const maintainersChanged = defineRule({
@@ -13,7 +13,12 @@ export const maintainersChanged = defineRule({
     if (!before.maintainers || !after.maintainers) return unchecked('the registry sent no per-version maintainers for these versions');
     const old = names(before.maintainers);
     const now = names(after.maintainers);
-    const added = [...now].filter((n) => !old.has(n)).sort();
+    // a new publisher added as a maintainer is one move, which publisher-changed reports
+    const publisher =
+      after.publisher && !(before.publisher && sameAccount(before.publisher.name, after.publisher.name))
+        ? accountKey(after.publisher.name)
+        : null;
+    const added = [...now].filter((n) => !old.has(n) && n !== publisher).sort();
     const removed = [...old].filter((n) => !now.has(n)).sort();
     if (added.length === 0 && removed.length === 0) return pass;
     const replaced = old.size > 0 && removed.length === old.size;
@@ -27,8 +32,8 @@ export const maintainersChanged = defineRule({
           // every previous maintainer gone is graver than one added; only removals, milder
           ...(replaced ? { severity: 'medium' as const } : added.length ? {} : { severity: 'info' as const }),
           traits,
-          evidence: { added, removed, previousMaintainers: [...old].sort(), maintainers: [...now].sort() },
-          message: `maintainers changed between ${before.version} and ${after.version}: ${parts.join('; ')}${replaced ? ' (none of the previous maintainers remain)' : ''}`,
+          evidence: { added, removed, previousMaintainers: [...old].sort(), maintainers: [...now].sort(), newPublisher: publisher },
+          message: `maintainers changed between ${before.version} and ${after.version}: ${parts.join('; ')}${replaced ? ` (none of the previous maintainers remain; now ${[...now].sort().join(', ')})` : ''}`,
         },
       ],
     };

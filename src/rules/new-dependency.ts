@@ -1,9 +1,16 @@
 import semver from 'semver';
 import { isInRangeUpdate, isVersionChange } from '../model.js';
+import { accountKey } from './history.js';
 import { DAY, days, defineRule, isoDate, pass, type PackageSummary, type Trait } from './rule.js';
 
 /** A dependency first published less than this before the release that adds it did not exist last week. */
 const FRESH = 7 * DAY;
+/**
+ * A dependency first published at least this long before the release, by others than the
+ * release's publisher, is established: no code the publisher controls arrives with it. A year is
+ * longer than any attack was prepared (flatmap-stream: days; plain-crypto-js: a day).
+ */
+const ESTABLISHED = 365 * DAY;
 
 export const newDependency = defineRule({
   id: 'new-dependency',
@@ -11,7 +18,7 @@ export const newDependency = defineRule({
   defaultSeverity: 'low',
   metadata: 'optional',
   appliesTo: isVersionChange,
-  check({ change, before, after, newPackages, now }) {
+  check({ change, before, after, dependencySummaries, now }) {
     // The registry's manifests are the authority; the lockfile's copy of them is the fallback.
     const oldDeps = before?.dependencies ?? change.before!.dependencies;
     const newDeps = after?.dependencies ?? change.after!.dependencies;
@@ -26,12 +33,30 @@ export const newDependency = defineRule({
     // (its scope, its name's first word): node-ipc -> peacenotwar, axios -> plain-crypto-js
     const releasedAt = after?.publishedAt ?? now;
     const fresh = added.flatMap((name) => {
-      const summary = newPackages?.get(name);
+      const summary = dependencySummaries?.get(name);
       if (summary?.createdAt === undefined || releasedAt - summary.createdAt >= FRESH || sibling(change.name, name)) return [];
       return [{ name, summary: summary as PackageSummary & { createdAt: number } }];
     });
+    // what the tree already had, or a long-standing package the release's publisher never
+    // published, brings no code of theirs: the event-stream pattern needs a payload
+    const publisher = after?.publisher?.name;
+    const established = added.filter((name) => {
+      const summary = dependencySummaries?.get(name);
+      if (!summary) return false;
+      if (summary.inBaseTree) return true;
+      return (
+        publisher !== undefined &&
+        summary.publishers !== undefined &&
+        summary.createdAt !== undefined &&
+        releasedAt - summary.createdAt >= ESTABLISHED &&
+        !summary.publishers.includes(accountKey(publisher))
+      );
+    });
     const inRange = isInRangeUpdate(change);
-    const traits: Trait[] = ['payload:new-dependency', ...(fresh.length > 0 ? (['dependency:fresh'] as const) : [])];
+    const traits: Trait[] = [
+      ...(established.length < added.length ? (['payload:new-dependency'] as const) : []),
+      ...(fresh.length > 0 ? (['dependency:fresh'] as const) : []),
+    ];
     const freshText = fresh
       .map(({ name, summary }) => {
         const by = summary.firstPublisher ? ` by ${summary.firstPublisher}` : '';
@@ -50,6 +75,7 @@ export const newDependency = defineRule({
             added: added.map((name) => ({ name, spec: newDeps[name] })),
             source: after ? 'registry' : 'lockfile',
             majorRelease: Boolean(major),
+            established,
             freshDependencies: fresh.map(({ name, summary }) => ({
               name,
               firstPublished: isoDate(summary.createdAt),
@@ -57,7 +83,7 @@ export const newDependency = defineRule({
               daysBeforeRelease: days(Math.max(0, releasedAt - summary.createdAt)),
             })),
           },
-          message: `${to} depends on ${added.map((n) => `${n}@${newDeps[n]}`).join(', ')}, which ${from} did not${major ? ' (in a major release)' : ''}${freshText ? `; ${freshText}` : ''}`,
+          message: `${to} depends on ${added.map((n) => `${n}@${newDeps[n]}`).join(', ')}, which ${from} did not${major ? ' (in a major release)' : ''}${freshText ? `; ${freshText}` : ''}${established.length > 0 ? `; ${established.length === added.length ? 'all' : established.join(', ')} already in your tree or published for over a year by others` : ''}`,
         },
       ],
     };

@@ -17,7 +17,7 @@ export const publisherHistory = defineRule({
   defaultSeverity: 'medium',
   metadata: 'required',
   appliesTo: (change) => change.before === null && change.after !== null,
-  check({ facts, after, now }) {
+  check({ facts, after, now, scopeHistory }) {
     if (!facts || !after) return unchecked('the registry does not list the locked version');
     if (after.publishedAt === undefined) return unchecked('the registry sent no trustworthy publish times');
     if (now - after.publishedAt > WINDOW) return pass;
@@ -30,7 +30,7 @@ export const publisherHistory = defineRule({
     );
     const previous = byOthers.sort((a, b) => b.publishedAt! - a.publishedAt!)[0];
     if (!previous) return pass;
-    const outcome = comparePublishers(facts, previous, after);
+    const outcome = comparePublishers(facts, previous, after, scopeHistory);
     // only a newcomer matters here: the findings keep publisher-changed's wording, severity (medium) and traits
     const findings = outcome.findings
       .filter((f) => f.traits.includes('publisher:new') || f.traits.includes('publisher:recent'))

@@ -8,6 +8,7 @@ import type { ProjectChange } from './project-change.js';
 export type Trait =
   | 'publisher:new'
   | 'publisher:first-release'
+  | 'publisher:scope-member'
   | 'publisher:recent'
   | 'publisher:established'
   | 'publisher:trusted'
@@ -84,16 +85,34 @@ export interface RuleContext {
   /** The code stage's result for the change; undefined when the stage did not run for it. */
   readonly code?: CodeView;
   /**
-   * What the registry says of the packages new to the tree in this change set, by name: how old
-   * they are and who made them (new-dependency reads it for the dependencies a release adds).
+   * What the registry says of the packages that updates in this change set start depending on,
+   * by name: how old they are, who published them (new-dependency reads it).
    */
-  readonly newPackages?: ReadonlyMap<string, PackageSummary>;
+  readonly dependencySummaries?: ReadonlyMap<string, PackageSummary>;
+  /** Who published in which scope, across the documents this run read (publisher-changed reads it). */
+  readonly scopeHistory?: ScopeHistoryView;
 }
 
-/** A package new to the tree, in brief: when it was first published, and by whom. */
+/** A package in brief: when it was first published, and by whom. */
 export interface PackageSummary {
   readonly createdAt?: number;
   readonly firstPublisher?: string;
+  /** The accounts that published its releases (at most 64, compared with accountKey); undefined when the registry sends no publishers. */
+  readonly publishers?: readonly string[];
+  /** The base tree already had a copy of it. */
+  readonly inBaseTree: boolean;
+}
+
+/** An account's release of a package of a scope. */
+export interface ScopeRelease {
+  readonly name: string;
+  readonly version: string;
+  readonly publishedAt: number;
+}
+
+export interface ScopeHistoryView {
+  /** The account's earliest release of another package of `name`'s scope; undefined when none is known. */
+  earliestElsewhere(name: string, account: string): ScopeRelease | undefined;
 }
 
 /** The parts of the configuration rules read. */

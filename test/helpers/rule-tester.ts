@@ -20,7 +20,7 @@ import { judgeChange, judgeProject } from '../../src/engine.js';
 import type { Change, Escalation, Finding, PackageFacts, Skipped, Snapshot } from '../../src/model.js';
 import { extractFacts } from '../../src/registry/facts.js';
 import { UNCHANGED_PROJECT, type ProjectChange } from '../../src/rules/project-change.js';
-import type { CodeView, PackageSummary, ProjectRule, Rule, RuleSettings } from '../../src/rules/rule.js';
+import type { CodeView, PackageSummary, ProjectRule, Rule, RuleSettings, ScopeHistoryView } from '../../src/rules/rule.js';
 import type { Severity } from '../../src/severity.js';
 import { NOW, SETTINGS } from './rules.js';
 
@@ -67,8 +67,10 @@ export interface ChangeCase extends CommonCase {
   readonly alongside?: readonly Rule[];
   /** What the code stage found for the change. */
   readonly code?: CodeView;
-  /** Packages new to the tree in the change set, in brief. */
-  readonly newPackages?: ReadonlyMap<string, PackageSummary>;
+  /** The packages updates in the change set start depending on, in brief. */
+  readonly dependencySummaries?: ReadonlyMap<string, PackageSummary>;
+  /** Who published in which scope, across the run's documents. */
+  readonly scopeHistory?: ScopeHistoryView;
 }
 
 export interface InvalidChangeCase extends ChangeCase {
@@ -100,7 +102,8 @@ export function judgeCase(rule: Rule, c: ChangeCase): { findings: Finding[]; ski
     policy: { ...EMPTY_POLICY, ...c.policy },
     location: LOCATION,
     ...(c.code ? { code: c.code } : {}),
-    ...(c.newPackages ? { newPackages: c.newPackages } : {}),
+    ...(c.dependencySummaries ? { dependencySummaries: c.dependencySummaries } : {}),
+    ...(c.scopeHistory ? { scopeHistory: c.scopeHistory } : {}),
   });
   return { findings: verdict.findings, skipped: verdict.skipped };
 }

@@ -18,6 +18,11 @@ ruleTester.run(maintainersChanged, {
       registry: pkg(v('1.0.0', ['alice', 'Bob']), v('1.0.1', ['bob', 'alice'])),
     },
     {
+      name: 'the new publisher added as a maintainer is one move, which publisher-changed reports',
+      change: upgrade('pkg', '1.0.0', '1.0.1'),
+      registry: pkg(v('1.0.0', ['alice']), v('1.0.1', ['mallory', 'alice'])),
+    },
+    {
       name: 'not evaluated without per-version maintainers',
       change: upgrade('pkg', '1.0.0', '1.0.1'),
       registry: stripped(pkg(v('1.0.0', ['alice']), v('1.0.1', ['mallory']))),
@@ -25,6 +30,12 @@ ruleTester.run(maintainersChanged, {
     },
   ],
   invalid: [
+    {
+      name: 'low when an account other than the new publisher is added',
+      change: upgrade('pkg', '1.0.0', '1.0.1'),
+      registry: pkg(v('1.0.0', ['alice']), v('1.0.1', ['mallory', 'alice', 'eve'])),
+      findings: [{ severity: 'low', traits: ['maintainers:added'], evidence: { added: ['eve'], newPublisher: 'mallory' } }],
+    },
     {
       name: 'low when an account is added',
       change: upgrade('pkg', '1.0.0', '1.0.1'),
@@ -38,8 +49,9 @@ ruleTester.run(maintainersChanged, {
       findings: [
         {
           severity: 'medium',
-          traits: ['maintainers:added', 'maintainers:replaced'],
-          message: 'maintainers changed between 1.0.0 and 1.0.1: added mallory; removed alice (none of the previous maintainers remain)',
+          traits: ['maintainers:replaced'],
+          message: 'maintainers changed between 1.0.0 and 1.0.1: removed alice (none of the previous maintainers remain; now mallory)',
+          evidence: { added: [], newPublisher: 'mallory' },
         },
       ],
     },

@@ -39,7 +39,9 @@ ruleTester.run(newDependency, {
           { ...v('3.3.6', { 'flatmap-stream': '^0.1.0' }), time: '2018-09-09T08:28:59.503Z' },
         ],
       },
-      newPackages: new Map([['flatmap-stream', { createdAt: Date.parse('2018-09-05T10:00:00Z'), firstPublisher: 'hugeglass' }]]),
+      dependencySummaries: new Map([
+        ['flatmap-stream', { createdAt: Date.parse('2018-09-05T10:00:00Z'), firstPublisher: 'hugeglass', inBaseTree: false }],
+      ]),
       findings: [
         {
           severity: 'high',
@@ -61,21 +63,59 @@ ruleTester.run(newDependency, {
         name: '@babel/core',
         versions: [v('7.1.0', {}), { ...v('7.2.0', { '@babel/helper-new': '^7.2.0' }), time: '2020-01-02T00:00:00Z' }],
       },
-      newPackages: new Map([['@babel/helper-new', { createdAt: Date.parse('2020-01-01T20:00:00Z'), firstPublisher: 'alice' }]]),
+      dependencySummaries: new Map([
+        ['@babel/helper-new', { createdAt: Date.parse('2020-01-01T20:00:00Z'), firstPublisher: 'alice', inBaseTree: false }],
+      ]),
       findings: [{ severity: 'low', traits: ['payload:new-dependency'] }],
+    },
+    {
+      name: 'a dependency the tree already had brings no new code: no payload for combinations',
+      change: upgrade('pkg', '1.0.0', '1.0.1'),
+      registry: { name: 'pkg', versions: [v('1.0.0', {}), v('1.0.1', { debug: '^4.0.0' })] },
+      dependencySummaries: new Map([['debug', { createdAt: Date.parse('2019-12-01T00:00:00Z'), publishers: ['alice'], inBaseTree: true }]]),
+      findings: [
+        {
+          severity: 'low',
+          traits: [],
+          evidence: { established: ['debug'] },
+          message: '1.0.1 depends on debug@^4.0.0, which 1.0.0 did not; all already in your tree or published for over a year by others',
+        },
+      ],
+    },
+    {
+      name: 'a package published for over a year by others than the release’s publisher: no payload',
+      change: upgrade('pkg', '1.0.0', '1.0.1'),
+      registry: { name: 'pkg', versions: [v('1.0.0', {}), v('1.0.1', { 'object-assign': '^4.0.1', fresh: '1' })] },
+      dependencySummaries: new Map([
+        ['object-assign', { createdAt: Date.parse('2014-06-01T00:00:00Z'), publishers: ['sindresorhus'], inBaseTree: false }],
+        ['fresh', { createdAt: Date.parse('2019-06-01T00:00:00Z'), publishers: ['bob'], inBaseTree: false }],
+      ]),
+      findings: [{ severity: 'low', traits: ['payload:new-dependency'], evidence: { established: ['object-assign'] } }],
+    },
+    {
+      name: 'an old package the release’s own publisher publishes, or whose publishers are unknown, is still a payload',
+      change: upgrade('pkg', '1.0.0', '1.0.1'),
+      registry: { name: 'pkg', versions: [v('1.0.0', {}), v('1.0.1', { mine: '1', unknown: '1' })] },
+      dependencySummaries: new Map([
+        ['mine', { createdAt: Date.parse('2014-06-01T00:00:00Z'), publishers: ['bob', 'alice'], inBaseTree: false }],
+        ['unknown', { createdAt: Date.parse('2014-06-01T00:00:00Z'), inBaseTree: false }],
+      ]),
+      findings: [{ severity: 'low', traits: ['payload:new-dependency'], evidence: { established: [] } }],
     },
     {
       name: 'a dependency that has existed for weeks: low',
       change: upgrade('pkg', '1.0.0', '1.0.1'),
       registry: { name: 'pkg', versions: [v('1.0.0', {}), { ...v('1.0.1', { other: '^1.0.0' }), time: '2020-03-01T00:00:00Z' }] },
-      newPackages: new Map([['other', { createdAt: Date.parse('2020-02-01T00:00:00Z') }]]),
+      dependencySummaries: new Map([['other', { createdAt: Date.parse('2020-02-01T00:00:00Z'), inBaseTree: false }]]),
       findings: [{ severity: 'low', traits: ['payload:new-dependency'] }],
     },
     {
       name: 'a fresh dependency in a major release is said, and stays info (a person chose the major)',
       change: upgrade('pkg', '1.2.0', '2.0.0'),
       registry: { name: 'pkg', versions: [v('1.2.0', {}), { ...v('2.0.0', { fresh: '^1.0.0' }), time: '2020-03-01T00:00:00Z' }] },
-      newPackages: new Map([['fresh', { createdAt: Date.parse('2020-02-29T12:00:00Z'), firstPublisher: 'bob' }]]),
+      dependencySummaries: new Map([
+        ['fresh', { createdAt: Date.parse('2020-02-29T12:00:00Z'), firstPublisher: 'bob', inBaseTree: false }],
+      ]),
       findings: [
         {
           severity: 'info',
