@@ -1,5 +1,6 @@
 import { isInRangeUpdate, type VersionFacts } from '../model.js';
 import { publishedBefore, releaseOrder } from './history.js';
+import { isInertScript } from './inert-script.js';
 import { defineRule, isoDate, pass, type Draft } from './rule.js';
 
 export const installScriptAdded = defineRule({
@@ -69,15 +70,25 @@ function draft(
   ];
   // A brand-new package with an install script is common (native addons); an update that
   // starts running code at install is the eslint-scope / ua-parser-js / Shai-Hulud pattern.
-  const severity = isNew ? 'low' : everHad ? 'low' : inRange ? 'high' : 'medium';
+  // A script that only prints runs no code (circular-json 0.5.7's notice of its successor).
+  const inert = [...added, ...changed].every((k) => isInertScript(now[k]!));
+  const severity = isNew || everHad || inert ? 'low' : inRange ? 'high' : 'medium';
   return {
     severity,
-    // a script coming back is not new code arriving: no payload trait to combine
-    traits: isNew || everHad ? [] : ['payload:install-script'],
-    evidence: { scripts: now, added, changed, previous: then, source: 'registry', earlierVersionHadSameScripts: everHad?.version ?? null },
+    // a script coming back, or one that only prints, is not new code arriving: no payload trait to combine
+    traits: isNew || everHad || inert ? [] : ['payload:install-script'],
+    evidence: {
+      scripts: now,
+      added,
+      changed,
+      previous: then,
+      source: 'registry',
+      earlierVersionHadSameScripts: everHad?.version ?? null,
+      printsOnly: inert,
+    },
     message: isNew
       ? `new package runs code at install: ${Object.keys(now).map(describe).join(', ')}`
-      : `${parts.join('; ')}${everHad ? ` (${everHad.version}${everHad.publishedAt ? `, published ${everHad.publishedAt}` : ''}, before the version you had, had the same scripts)` : ''}`,
+      : `${parts.join('; ')}${inert ? ' (it only prints: no program is run)' : ''}${everHad ? ` (${everHad.version}${everHad.publishedAt ? `, published ${everHad.publishedAt}` : ''}, before the version you had, had the same scripts)` : ''}`,
   };
 }
 

@@ -47,6 +47,25 @@ ruleTester.run(installScriptAdded, {
       findings: [{ severity: 'high', traits: ['payload:install-script'], evidence: { added: ['postinstall'], source: 'registry' } }],
     },
     {
+      name: 'low, and no payload, when the new script only prints (circular-json 0.5.7)',
+      change: upgrade('p', '0.5.5', '0.5.7'),
+      registry: { name: 'p', versions: [v('0.5.5'), v('0.5.7', { scripts: { postinstall: 'echo ""; echo "p is in maintenance only"' } })] },
+      findings: [
+        {
+          severity: 'low',
+          traits: [],
+          evidence: { printsOnly: true },
+          message: 'adds postinstall: "echo \\"\\"; echo \\"p is in maintenance only\\"" (it only prints: no program is run)',
+        },
+      ],
+    },
+    {
+      name: 'a script that prints and then runs something is no notice',
+      change: upgrade('p', '1.0.0', '1.0.1'),
+      registry: { name: 'p', versions: [v('1.0.0'), v('1.0.1', { scripts: { postinstall: 'echo hi && node x.js' } })] },
+      findings: [{ severity: 'high', traits: ['payload:install-script'], evidence: { printsOnly: false } }],
+    },
+    {
       name: 'medium in a major release',
       change: upgrade('p', '1.0.0', '2.0.0'),
       registry: { name: 'p', versions: [v('1.0.0'), v('2.0.0', { scripts: { preinstall: 'node x' } })] },
