@@ -17,7 +17,7 @@ import type { ProjectFiles } from './project-files.js';
 export type ScriptManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
 
 /** One entry that lets a dependency's install scripts run (allow) or stops them (deny). */
-export interface ScriptEntry {
+interface ScriptEntry {
   readonly name: string;
   /** The exact versions it is limited to; null: every version of the name. */
   readonly versions: readonly string[] | null;
@@ -28,7 +28,7 @@ export interface ScriptEntry {
 }
 
 /** What one package manager does with the install scripts of dependencies, as the project sets it up. */
-export interface ScriptPolicy {
+interface ScriptPolicy {
   readonly manager: ScriptManager;
   readonly allow: readonly ScriptEntry[];
   readonly deny: readonly ScriptEntry[];
