@@ -8,7 +8,7 @@ import { formatDuration } from './duration.js';
 import { evaluate } from './engine.js';
 import { UsageError } from './errors.js';
 import type { ProjectFiles } from './config/project-files.js';
-import { readScriptPolicies, type ScriptPolicySides } from './config/script-allowlist.js';
+import { readScriptPolicies } from './config/script-allowlist.js';
 import { chooseLockfile, yarnBerryLockfileVersion } from './lockfile/detect.js';
 import { loadSnapshot } from './lockfile/load.js';
 import type { Snapshot } from './model.js';
@@ -20,6 +20,7 @@ import { readRegistryConfig, registryUrls, type RegistryConfig } from './registr
 import { PacoteClient } from './registry/pacote-client.js';
 import { buildResult, type DiffResult } from './result.js';
 import { AUDIT_RULES, PROJECT_RULES, RULE_IDS, RULES } from './rules/index.js';
+import type { ScriptPolicySides } from './rules/script-gate.js';
 import type { Severity } from './severity.js';
 import { decideTrust, lockSourceOf, npmrcSources, type Env, type PolicyChoice, type SideSpec } from './trust.js';
 

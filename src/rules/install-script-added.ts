@@ -1,4 +1,4 @@
-import { scriptGate, type ScriptGate, type ScriptManager } from '../config/script-allowlist.js';
+import { scriptGate, type ScriptGate, type ScriptManager } from './script-gate.js';
 import { isInRangeUpdate, type VersionFacts } from '../model.js';
 import { publishedBefore, releaseOrder } from './history.js';
 import { defineRule, isoDate, pass, type Draft } from './rule.js';
@@ -88,7 +88,7 @@ function draft(
 const MANAGER_NAMES: Readonly<Record<ScriptManager, string>> = { npm: 'npm', pnpm: 'pnpm', yarn: 'Yarn', bun: 'Bun' };
 
 /**
- * The finding as the project's package manager makes it matter (see src/config/script-allowlist.ts):
+ * The finding as the project's package manager makes it matter (see script-gate.ts):
  * an entry that lets every version of the name run its scripts lets this new code run unasked
  * (high, whatever the grading above said), and so does an entry the change itself adds; a script
  * the manager does not run, on the base and the head alike, is info and no payload. An entry

@@ -1,5 +1,5 @@
 import type { CodeComparison } from '../code/compare.js';
-import type { ScriptPolicySides } from '../config/script-allowlist.js';
+import type { ScriptPolicySides } from './script-gate.js';
 import type { CapabilityKind } from '../code/model.js';
 import type { Change, PackageFacts, RuleInfo, Snapshot, VersionFacts } from '../model.js';
 import type { Severity } from '../severity.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProjectFiles } from '../../src/config/project-files.js';
-import { readScriptPolicies, scriptGate, type ScriptPolicies } from '../../src/config/script-allowlist.js';
+import { readScriptPolicies } from '../../src/config/script-allowlist.js';
+import { scriptGate, type ScriptPolicies } from '../../src/rules/script-gate.js';
 
 /**
  * Each package manager's install-script settings as the project's files write them, read the

@@ -1,8 +1,9 @@
 import type { ProjectFiles } from '../../src/config/project-files.js';
-import { readScriptPolicies, type ScriptPolicySides } from '../../src/config/script-allowlist.js';
+import { readScriptPolicies } from '../../src/config/script-allowlist.js';
 import type { LockfileFormat } from '../../src/lockfile/detect.js';
 import type { Change } from '../../src/model.js';
 import { installScriptAdded } from '../../src/rules/install-script-added.js';
+import type { ScriptPolicySides } from '../../src/rules/script-gate.js';
 import { youngVersion } from '../../src/rules/young-version.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 import { added, person, upgrade } from '../helpers/rules.js';
