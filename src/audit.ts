@@ -7,10 +7,12 @@ import { explainPackage, type Explanation } from './diff/explain.js';
 import { formatDuration } from './duration.js';
 import { evaluate } from './engine.js';
 import { UsageError } from './errors.js';
-import { chooseLockfile } from './lockfile/detect.js';
+import type { ProjectFiles } from './config/project-files.js';
+import { readScriptPolicies } from './config/script-allowlist.js';
+import { chooseLockfile, yarnBerryLockfileVersion } from './lockfile/detect.js';
 import { loadSnapshot } from './lockfile/load.js';
 import type { Snapshot } from './model.js';
-import { readSource, repositoryPath, type LockSource } from './lockfile/source.js';
+import { readSource, repositoryPath, type LockfileText, type LockSource } from './lockfile/source.js';
 import type { MetadataClient } from './registry/client.js';
 import { DeadlineClient, deadlineSignal } from './registry/deadline.js';
 import { CachedClient, defaultCacheDir } from './registry/facts-cache.js';
@@ -18,6 +20,7 @@ import { readRegistryConfig, registryUrls, type RegistryConfig } from './registr
 import { PacoteClient } from './registry/pacote-client.js';
 import { buildResult, type DiffResult } from './result.js';
 import { AUDIT_RULES, PROJECT_RULES, RULE_IDS, RULES } from './rules/index.js';
+import type { ScriptPolicySides } from './rules/script-gate.js';
 import type { Severity } from './severity.js';
 import { decideTrust, lockSourceOf, npmrcSources, type Env, type PolicyChoice, type SideSpec } from './trust.js';
 
@@ -134,7 +137,13 @@ export async function audit(options: AuditOptions): Promise<AuditRun> {
   const registry = options.client ? null : registryClients(options, env, config, limits, deadline!);
   const client = options.client ?? registry!.client;
   const code = codeStage(options, policy.code, registry?.code);
-  const settings = { minReleaseAgeMs: releaseAge.ms, minReleaseAgeSource: releaseAge.source, registries: registryUrls(config) };
+  const settings = {
+    minReleaseAgeMs: releaseAge.ms,
+    minReleaseAgeSource: releaseAge.source,
+    registries: registryUrls(config),
+    // an audit has no change: nothing appeared that an allowlist lets run
+    scriptPolicies: command === 'audit' ? null : scriptPoliciesOf(judge.projectFiles, judge.headProjectFiles, texts),
+  };
   const rules = command === 'audit' ? AUDIT_RULES : RULES;
   const project = { lockfiles: plan.lockfiles, policyEdits: judge.policyEdits };
   const lockfilePath = lockfilePaths[primary]!;
@@ -174,6 +183,20 @@ export async function audit(options: AuditOptions): Promise<AuditRun> {
     code.off ? { checked: false, reason: code.off } : { checked: true },
   );
   return { result, head: trees[primary]!.head, root, projectDir: trust.projectDir, failOn: policy.failOn ?? 'high' };
+}
+
+/** The install-script policies of each side: the base's project files judge, the change's only show what it would let run. */
+function scriptPoliciesOf(
+  base: ProjectFiles,
+  head: ProjectFiles,
+  texts: ReadonlyArray<readonly [LockfileText, LockfileText]>,
+): ScriptPolicySides {
+  const yarnVersion = (side: 0 | 1): number | null =>
+    texts.map((pair) => yarnBerryLockfileVersion(pair[side].lockfile)).find((v) => v !== null) ?? null;
+  return {
+    base: readScriptPolicies(base, { yarnLockfileVersion: yarnVersion(0) }),
+    head: readScriptPolicies(head, { yarnLockfileVersion: yarnVersion(1) }),
+  };
 }
 
 /** What both audit() and showCode() start with: the trust decision, both sides read, the change set. */

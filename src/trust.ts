@@ -2,13 +2,8 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { loadPolicy, locatePolicy, policyEdits, policyOf, readPolicySide, type PolicyEdit } from './config/load-policy.js';
 import { validatePolicy, type Policy } from './config/policy.js';
-import {
-  DEFAULT_MIN_RELEASE_AGE_MS,
-  projectReleaseAge,
-  readProjectFiles,
-  type ProjectFiles,
-  type ReleaseAge,
-} from './config/release-age.js';
+import { readProjectFiles, type ProjectFiles } from './config/project-files.js';
+import { DEFAULT_MIN_RELEASE_AGE_MS, projectReleaseAge, type ReleaseAge } from './config/release-age.js';
 import { UsageError } from './errors.js';
 import { isTracked, mergeBase, repoRoot } from './git.js';
 import { BUN_BINARY, chooseLockfile, findLockfile, LOCKFILE_NAMES, noLockfile, type FoundLockfile } from './lockfile/detect.js';
@@ -20,9 +15,9 @@ import type { ProjectChange } from './rules/project-change.js';
 /**
  * Every decision about who decides. The change under review controls the head lockfile,
  * package.json, the project's .npmrc and the policy file: that is what is judged, never how.
- * Which lockfiles are compared, the policy, the cooldown, the registry and where credentials go
- * come from the base revision, the user (options, ~/.npmrc, the environment) or the CI owner.
- * See docs/security.md.
+ * Which lockfiles are compared, the policy, the cooldown, the registry, where credentials go and
+ * which dependencies may run install scripts come from the base revision, the user (options,
+ * ~/.npmrc, the environment) or the CI owner. See docs/security.md.
  */
 
 /** Environment variables, passed in as data (the library never reads process.env). */
@@ -73,8 +68,16 @@ interface Judge {
   readonly policy: Policy;
   /** Where the change edits the policy: not applied, and reported (policy-changed). */
   readonly policyEdits: readonly PolicyEdit[];
-  /** The project files that may name a registry or a cooldown, as far as they can be trusted. */
+  /**
+   * The project files that may name a registry, a cooldown or the dependencies allowed to run
+   * install scripts, as far as they can be trusted: a tracked file as the base revision has it.
+   */
   readonly projectFiles: ProjectFiles;
+  /**
+   * The same files as the change has them (the developer's own untracked files as they are). Never
+   * what judges: read only to see where the change would let more run than the base does.
+   */
+  readonly headProjectFiles: ProjectFiles;
   /** Whether the project .npmrc among them was checked against a base (see readRegistryConfig). */
   readonly npmrcChecked: boolean;
   /** The cooldown: the policy's minReleaseAge, else the project's own setting, else depguard's default. */
@@ -281,16 +284,26 @@ function userPolicy(choice: PolicyChoice, cwd: string, ruleIds: readonly string[
 
 async function judgeOf(sources: JudgeSources): Promise<Judge> {
   const { base, head, disk, tracked, explicitPolicy, ruleIds } = sources;
-  const own = async (name: string): Promise<boolean> => tracked !== null && !(await tracked(name));
+  // asked once per file: both sides' project files depend on it
+  const owned = new Map<string, Promise<boolean>>();
+  const own = (name: string): Promise<boolean> => {
+    const known = owned.get(name);
+    if (known !== undefined) return known;
+    const answer = tracked === null ? Promise.resolve(false) : tracked(name).then((t) => !t);
+    owned.set(name, answer);
+    return answer;
+  };
   let policy: Policy;
   let edits: PolicyEdit[] = [];
   let projectFiles: ProjectFiles;
+  let headProjectFiles: ProjectFiles;
   let npmrcChecked: boolean;
   if (base === null) {
     // nothing to check the project's files against: the policy is the one beside the lockfiles
     // the user pointed at, and an .npmrc that is not the developer's own may only bind
     // credentials (see readRegistryConfig)
     projectFiles = await readProjectFiles((name) => disk.read(name));
+    headProjectFiles = projectFiles;
     policy = explicitPolicy ?? policyOf(await readPolicySide(head), ruleIds);
     npmrcChecked = projectFiles['.npmrc'] !== null && (await own('.npmrc'));
   } else {
@@ -301,10 +314,11 @@ async function judgeOf(sources: JudgeSources): Promise<Judge> {
       edits = policyEdits(then, now);
     }
     // a tracked file is read as the base had it, whatever the change did to it
-    projectFiles = await readProjectFiles(async (name) => ((await own(name)) ? disk.read(name) : base.read(name)));
+    const side = (view: ProjectView) => readProjectFiles(async (name) => ((await own(name)) ? disk.read(name) : view.read(name)));
+    [projectFiles, headProjectFiles] = await Promise.all([side(base), side(head)]);
     npmrcChecked = true;
   }
-  return { policy, policyEdits: edits, projectFiles, npmrcChecked, releaseAge: releaseAgeOf(policy, projectFiles) };
+  return { policy, policyEdits: edits, projectFiles, headProjectFiles, npmrcChecked, releaseAge: releaseAgeOf(policy, projectFiles) };
 }
 
 /** The cooldown: the (trusted) policy's, else the (trusted) project files', else depguard's default. */

@@ -60,6 +60,25 @@ describe('with a git base (HEAD against the working tree)', () => {
     expect(t).toMatchObject({ projectDir: dir, repository: dir, root: dir });
   });
 
+  it("package.json and the install-script settings are read as the base has them; the change's copies are kept apart", async () => {
+    const basePkg = '{"name":"p","allowScripts":{"esbuild@0.25.0":true}}\n';
+    const headPkg = '{"name":"p","allowScripts":{"esbuild":true}}\n';
+    const baseWorkspace = 'allowBuilds:\n  esbuild: false\n';
+    const dir = repo(
+      { 'package.json': headPkg, 'pnpm-workspace.yaml': 'allowBuilds:\n  esbuild: true\n', '.yarnrc.yml': 'enableScripts: true\n' },
+      { 'package.json': basePkg, 'pnpm-workspace.yaml': baseWorkspace },
+    );
+    git(dir, 'add', '.yarnrc.yml'); // tracked: the change brings it (untracked, it would be the developer's own)
+    const t = await trust(dir);
+    expect(t.judge.projectFiles).toEqual({
+      '.npmrc': null,
+      'pnpm-workspace.yaml': baseWorkspace,
+      '.yarnrc.yml': null,
+      'package.json': basePkg,
+    });
+    expect(t.judge.headProjectFiles).toMatchObject({ 'package.json': headPkg, '.yarnrc.yml': 'enableScripts: true\n' });
+  });
+
   it('the base decides which lockfiles are compared: one the change adds is compared with nothing, not chosen instead', async () => {
     const dir = repo({ 'npm-shrinkwrap.json': LOCK });
     const t = await trust(dir);

@@ -1,5 +1,6 @@
 import ini from 'ini';
 import { parseDuration } from '../duration.js';
+import type { ProjectFiles } from './project-files.js';
 
 /** The cooldown depguard applies when the project states none. */
 export const DEFAULT_MIN_RELEASE_AGE_MS = 3 * 86_400_000;
@@ -35,16 +36,6 @@ export function projectReleaseAge(files: ProjectFiles): ReleaseAge | null {
     if (ms !== null) return { ms, source: `.yarnrc.yml npmMinimalAgeGate: ${yarn}` };
   }
   return null;
-}
-
-/** The project files that may state a cooldown; null when absent. */
-export const RELEASE_AGE_FILES = ['.npmrc', 'pnpm-workspace.yaml', '.yarnrc.yml'] as const;
-export type ProjectFiles = Readonly<Record<(typeof RELEASE_AGE_FILES)[number], string | null>>;
-
-/** Each of RELEASE_AGE_FILES, through `read` (which decides which side of the change it comes from). */
-export async function readProjectFiles(read: (name: (typeof RELEASE_AGE_FILES)[number]) => Promise<string | null>): Promise<ProjectFiles> {
-  const [npmrc, pnpm, yarn] = await Promise.all(RELEASE_AGE_FILES.map(read));
-  return { '.npmrc': npmrc ?? null, 'pnpm-workspace.yaml': pnpm ?? null, '.yarnrc.yml': yarn ?? null };
 }
 
 /** A scalar at column 0 (`key: value  # comment`); enough for these one-line settings. */

@@ -71,6 +71,16 @@ export function detectFormat(label: string, fileName: string, text: string): Loc
   return sniffed;
 }
 
+/**
+ * The `__metadata.version` of a Berry yarn.lock (Yarn writes it first, right after its header
+ * comment); null for any other lockfile. Yarn's defaults follow it (see src/config/script-allowlist.ts).
+ */
+export function yarnBerryLockfileVersion(text: string | null): number | null {
+  if (text === null) return null;
+  const match = /^"?__metadata"?:\r?\n[ \t]+version:[ \t]*"?(\d{1,4})"?[ \t]*\r?$/m.exec(text.slice(0, 4096));
+  return match ? Number(match[1]) : null;
+}
+
 function yarnFlavour(text: string): 'yarn-classic' | 'yarn-berry' | null {
   if (/^# yarn lockfile v1\r?$/m.test(text)) return 'yarn-classic';
   if (/^"?__metadata"?:\r?$/m.test(text)) return 'yarn-berry';

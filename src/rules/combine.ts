@@ -136,6 +136,22 @@ const COMBINATIONS: readonly Combination[] = [
     inRangeOnly: false,
   },
   {
+    // the package manager will not run the script, but a release that lost its provenance and
+    // carries one is the shape of a stolen token (Shai-Hulud under Bun, pnpm 10+, npm 12)
+    id: 'trust-lost-ships-blocked-script',
+    when: [TRUST_LOST, ['payload:blocked-script']],
+    severity: 'high',
+    reason: 'the release lost its provenance or trusted publisher and carries an install script (blocked by your package manager)',
+    inRangeOnly: false,
+  },
+  {
+    id: 'newcomer-ships-blocked-script',
+    when: [NEWCOMER, ['payload:blocked-script']],
+    severity: 'high',
+    reason: 'a publisher new to the package shipped an install script (blocked by your package manager)',
+    inRangeOnly: true,
+  },
+  {
     id: 'fresh-install-script',
     when: [['release:young'], ['payload:install-script']],
     severity: 'critical',

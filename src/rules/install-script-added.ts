@@ -1,3 +1,4 @@
+import { scriptGate, type ScriptGate, type ScriptManager } from './script-gate.js';
 import { isInRangeUpdate, type VersionFacts } from '../model.js';
 import { publishedBefore, releaseOrder } from './history.js';
 import { isInertScript } from './inert-script.js';
@@ -11,6 +12,9 @@ export const installScriptAdded = defineRule({
   appliesTo: (change) => change.after !== null && change.kind !== 'source-changed',
   check({ change, facts, before, after, now: at, settings }) {
     const isNew = change.before === null;
+    // what the project's package manager does with the scripts (only asked of a finding)
+    const gate = (finding: Draft): Draft =>
+      gated(finding, scriptGate(settings.scriptPolicies, change.after!.format, change.name, change.after!.version));
     if (after) {
       const now = installCommands(after);
       if (Object.keys(now).length === 0) return pass;
@@ -35,18 +39,18 @@ export const installScriptAdded = defineRule({
               .sort((a, b) => releaseOrder(b, a))[0]
           : undefined;
       const everHad = precedent ? { version: precedent.version, publishedAt: isoDate(precedent.publishedAt) ?? null } : null;
-      return { findings: [draft(isNew, now, added, changed, then, isInRangeUpdate(change), everHad)] };
+      return { findings: [gate(draft(isNew, now, added, changed, then, isInRangeUpdate(change), everHad))] };
     }
     // Offline: the lockfile (v2/v3) records hasInstallScript, not the command.
     if (change.after!.hasInstallScript && !change.before?.hasInstallScript && !isNew) {
       return {
         findings: [
-          {
+          gate({
             severity: isInRangeUpdate(change) ? 'high' : 'medium',
             traits: ['payload:install-script'],
             evidence: { source: 'lockfile', hasInstallScript: true },
             message: `${change.after!.version} runs an install script (lockfile hasInstallScript) and ${change.before!.version} did not`,
-          },
+          }),
         ],
       };
     }
@@ -90,6 +94,37 @@ function draft(
       ? `new package runs code at install: ${Object.keys(now).map(describe).join(', ')}`
       : `${parts.join('; ')}${inert ? ' (it only prints: no program is run)' : ''}${everHad ? ` (${everHad.version}${everHad.publishedAt ? `, published ${everHad.publishedAt}` : ''}, before the version you had, had the same scripts)` : ''}`,
   };
+}
+
+const MANAGER_NAMES: Readonly<Record<ScriptManager, string>> = { npm: 'npm', pnpm: 'pnpm', yarn: 'Yarn', bun: 'Bun' };
+
+/**
+ * The finding as the project's package manager makes it matter (see script-gate.ts):
+ * an entry that lets every version of the name run its scripts lets this new code run unasked
+ * (high, whatever the grading above said), and so does an entry the change itself adds; a script
+ * the manager does not run, on the base and the head alike, is info and no payload. An entry
+ * pinned to this very version is a decision someone made about it: the grading stands.
+ */
+function gated(finding: Draft, gate: ScriptGate): Draft {
+  if (gate.kind === 'runs') return finding;
+  const manager = MANAGER_NAMES[gate.manager];
+  if (gate.kind === 'blocked')
+    return {
+      ...finding,
+      severity: 'info',
+      // blocked, it runs nothing here; a release that carries one still says something of who published it
+      traits: finding.traits.includes('payload:install-script') ? ['payload:blocked-script'] : [],
+      evidence: { ...finding.evidence, blockedBy: { manager: gate.manager, reason: gate.reason } },
+      message: `${finding.message}; ${manager} does not run it: ${gate.reason}`,
+    };
+  const { entry, byName, addedByThisChange } = gate;
+  const allowedBy = { manager: gate.manager, setting: entry.setting, entry: entry.entry, byName, addedByThisChange };
+  const how = byName ? 'by name' : 'for this version';
+  const message = addedByThisChange
+    ? `${finding.message}; this change lets it run: it adds ${JSON.stringify(entry.entry)} to ${entry.setting} (${manager}), ${how}`
+    : `${finding.message}; allowed to run ${how} by ${entry.setting} (${manager}): ${JSON.stringify(entry.entry)}`;
+  const raise = byName || addedByThisChange;
+  return { ...finding, ...(raise ? { severity: 'high' as const } : {}), evidence: { ...finding.evidence, allowedBy }, message };
 }
 
 /** preinstall/install/postinstall, and the implicit `node-gyp rebuild` of a package with binding.gyp. */

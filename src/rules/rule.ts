@@ -1,4 +1,5 @@
 import type { CodeComparison } from '../code/compare.js';
+import type { ScriptPolicySides } from './script-gate.js';
 import type { CapabilityKind } from '../code/model.js';
 import type { Change, PackageFacts, RuleInfo, Snapshot, VersionFacts } from '../model.js';
 import type { Severity } from '../severity.js';
@@ -19,6 +20,7 @@ export type Trait =
   | 'maintainers:replaced'
   | 'payload:new-dependency'
   | 'payload:install-script'
+  | 'payload:blocked-script'
   | 'release:young'
   | 'source:repository-changed'
   | 'package:young'
@@ -123,6 +125,11 @@ export interface RuleSettings {
   readonly minReleaseAgeSource: string;
   /** URLs of the configured registries (plus the public one): `resolved` must be a tarball under one of them. */
   readonly registries: readonly string[];
+  /**
+   * Which dependencies' install scripts the package managers run, as the base revision's project
+   * files say (and the change's, which may only make it worse); null: not judged (`depguard audit`).
+   */
+  readonly scriptPolicies: ScriptPolicySides | null;
 }
 
 export interface RuleOutcome {

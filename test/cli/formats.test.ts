@@ -14,6 +14,12 @@ const MANAGERS = ['pnpm', 'pnpm-v6', 'yarn-classic', 'yarn-berry', 'bun'];
  * itself (as for npm lockfiles that gain `resolved`), so neither edit shows there.
  */
 const UNRECORDABLE: Record<string, ReadonlySet<string>> = { 'yarn-berry': new Set(['stable-lib', 'weak-hash']) };
+/**
+ * Bun, and Yarn with a version 9+ yarn.lock and no enableScripts, run no dependency's install
+ * script unless allowed (the fixture projects allow none): there each install script is info,
+ * and no payload to combine (docs/rules/install-script-added.md).
+ */
+const BLOCKS_SCRIPTS: ReadonlySet<string> = new Set(['yarn-berry', 'bun']);
 
 interface Out {
   head: string;
@@ -26,7 +32,13 @@ interface Out {
     dev: boolean;
     paths: Array<Array<{ name: string }>>;
   }>;
-  findings: Array<{ ruleId: string; severity: string; package: { name: string; version: string }; paths: Array<Array<{ name: string }>> }>;
+  findings: Array<{
+    ruleId: string;
+    severity: string;
+    package: { name: string; version: string };
+    paths: Array<Array<{ name: string }>>;
+    escalation?: { from: string };
+  }>;
 }
 
 let eventStream: Registry;
@@ -84,14 +96,21 @@ describe('every lockfile format gives the same change set and findings as packag
       expect(flatmap.paths[0]!.map((s) => s.name)).toEqual(['monorepo', '@acme/api', 'event-stream', 'flatmap-stream']);
     });
 
-    it(`${manager}: the incident patterns get the same verdicts`, async () => {
+    it(`${manager}: the incident patterns get the same verdicts (install scripts aside, where the manager blocks them)`, async () => {
       const npm = await diff('patterns', null, patterns, ['--as-of', AS_OF]);
       const other = await diff('patterns', manager, patterns, ['--as-of', AS_OF]);
-      const skip = UNRECORDABLE[manager] ?? new Set<string>();
-      expect(changes(other.out, skip)).toEqual(changes(npm.out, skip));
+      const unrecordable = UNRECORDABLE[manager] ?? new Set<string>();
+      expect(changes(other.out, unrecordable)).toEqual(changes(npm.out, unrecordable));
+      const scripts = new Set(npm.out.findings.filter((f) => f.ruleId === 'install-script-added').map((f) => f.package.name));
+      const skip = BLOCKS_SCRIPTS.has(manager) ? new Set([...unrecordable, ...scripts]) : unrecordable;
       expect(findings(other.out, skip)).toEqual(findings(npm.out, skip));
-      expect(findings(other.out)).toContain('install-script-added high scope-lint@3.7.2');
-      if (!skip.has('stable-lib')) expect(findings(other.out)).toContain('source-changed high stable-lib@1.0.0');
+      if (BLOCKS_SCRIPTS.has(manager)) {
+        const blocked = other.out.findings.filter((f) => f.ruleId === 'install-script-added');
+        expect(new Set(blocked.map((f) => f.package.name))).toEqual(scripts);
+        // info, unless a blocked script on a release that lost its provenance raised it (Shai-Hulud)
+        for (const f of blocked) expect(f.escalation?.from ?? f.severity).toBe('info');
+      } else expect(findings(other.out)).toContain('install-script-added high scope-lint@3.7.2');
+      if (!unrecordable.has('stable-lib')) expect(findings(other.out)).toContain('source-changed high stable-lib@1.0.0');
     });
   }
 });

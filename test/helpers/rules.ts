@@ -70,6 +70,7 @@ export const SETTINGS: RuleSettings = {
   minReleaseAgeMs: 3 * 86_400_000,
   minReleaseAgeSource: 'test',
   registries: ['https://registry.npmjs.org/'],
+  scriptPolicies: null,
 };
 
 /** The document with `_npmUser`, per-version `maintainers` and trustworthy `time` stripped, as the mirror here does. */
