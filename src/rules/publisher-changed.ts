@@ -16,6 +16,8 @@ import {
 
 /** An account whose first release of this package is younger than this is "recent". */
 const RECENT = 42 * DAY;
+/** A package released by others for at least this long before an account's first release has standing worth taking over. */
+const STANDING = 365 * DAY;
 /** Without publish times, an account with at least this many earlier releases is established. */
 const ESTABLISHED_RELEASES = 3;
 
@@ -152,9 +154,11 @@ function sameNewcomer(facts: PackageFacts, before: VersionFacts, after: VersionF
   const predecessor = [...facts.versions.values()]
     .filter((v) => v.publisher && !sameAccount(v.publisher.name, account) && publishedBefore(v, first))
     .sort((a, b) => releaseOrder(b, a))[0];
-  // a takeover is of a package with standing: released by others at least RECENT before the account came
+  // a takeover is of a package with standing, released by others for a year or more before the
+  // account came (event-stream: seven years); a project in its first months gaining a second
+  // developer is a team growing
   const founded = [...facts.versions.values()].sort(releaseOrder)[0];
-  if (!predecessor?.publisher || founded?.publishedAt === undefined || first.publishedAt - founded.publishedAt < RECENT) return pass;
+  if (!predecessor?.publisher || founded?.publishedAt === undefined || first.publishedAt - founded.publishedAt < STANDING) return pass;
   const listed = listedSince(facts, after);
   if (listed?.publishedAt !== undefined && after.publishedAt - listed.publishedAt >= RECENT) return pass;
   if (scopeMember(facts, after, scopes)) return pass;
