@@ -1,4 +1,5 @@
 import path from 'node:path';
+import semver from 'semver';
 import { TarballAnalyzer, type CodeSource, type TarballFetcher } from './code/analyzer.js';
 import { packageDiff } from './code/show.js';
 import { StoredTarballs } from './code/tarball-store.js';
@@ -323,8 +324,10 @@ function defined<T extends object>(object: T): Partial<T> {
 
 export interface WhyOptions {
   readonly cwd: string;
-  /** The package name. */
+  /** The package name (a workspace's name finds the workspace). */
   readonly name: string;
+  /** Only the copies of this version, or of versions in this semver range; default: every copy. */
+  readonly version?: string;
   /** The lockfile; default: the first of the supported names in `cwd`. */
   readonly lockfile?: string;
   /** The lockfile at a git revision, or another lockfile (as `diff`'s head); default: the lockfile on disk. */
@@ -337,16 +340,27 @@ export interface WhyResult {
   /** The lockfile read, as messages name it. */
   readonly lockfile: string;
   readonly package: string;
-  /** Every copy of the package in the tree, with the paths that bring it in; empty when it is not there. */
+  /** The version or range asked for, when there was one. */
+  readonly version?: string;
+  /** Every copy of the package in the tree (of the versions asked for), with the paths that bring it in; empty when it is not there. */
   readonly copies: readonly Explanation[];
+  /** The versions of the package the tree has that `version` left out, when it was given. */
+  readonly otherVersions?: readonly string[];
 }
 
 /** `depguard why`: every path that brings a package into the tree, from the snapshot the diff uses. */
 export async function why(options: WhyOptions): Promise<WhyResult> {
-  const { cwd } = options;
+  const { cwd, version } = options;
+  if (version !== undefined && semver.validRange(version) === null)
+    throw new UsageError(`'${version}' is not a version or a version range (why takes NAME or NAME@VERSION)`);
   const lockfile = () => chooseLockfile(cwd, options.lockfile);
   const source: LockSource = options.head !== undefined ? lockSourceOf(options.head, cwd, lockfile) : { kind: 'file', ...lockfile() };
   const text = await readSource(source, cwd, options.maxLockfileBytes ?? 256 * MB);
   if (text.lockfile === null) throw new UsageError(`${text.label} does not exist`);
-  return { lockfile: text.label, package: options.name, copies: explainPackage(await loadSnapshot(text), options.name) };
+  const all = explainPackage(await loadSnapshot(text), options.name);
+  const result = { lockfile: text.label, package: options.name };
+  if (version === undefined) return { ...result, copies: all };
+  const wanted = (c: Explanation): boolean => semver.satisfies(c.version, version, { includePrerelease: true });
+  const others = [...new Set(all.filter((c) => !wanted(c)).map((c) => c.version))];
+  return { ...result, version, copies: all.filter(wanted), otherVersions: others.sort(semver.compareLoose) };
 }

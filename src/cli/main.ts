@@ -96,8 +96,13 @@ function program(): Command {
   addOptions(
     cli
       .command('why')
-      .description('every dependency path that brings a package into the tree (like npm explain)')
-      .argument('<package>', 'a package name')
+      .description(
+        'every dependency path that brings a package or workspace into the tree, from any supported lockfile (npm, pnpm, Yarn, Bun), like npm explain',
+      )
+      .argument(
+        '<package>',
+        'a package or workspace name, with @VERSION or @RANGE for only those copies (flatmap-stream, event-stream@3.3.6, @acme/api@^1)',
+      )
       .exitOverride(),
     WHY_OPTIONS,
   ).action(async (name: string, raw: Record<string, unknown>) => {

@@ -13,6 +13,7 @@ import { forTerminal as safe } from '../report/sanitize.js';
 import { auditOptions } from './audit-options.js';
 import { environment } from './environment.js';
 import { addOptions, APPROVE_OPTIONS, parseOptions, RULES_OPTIONS } from './options.js';
+import { splitPackageSpec } from './package-spec.js';
 
 const DOCS = new URL('../../docs/rules/', import.meta.url);
 
@@ -26,9 +27,7 @@ export function registerPolicyCommands(cli: Command, out: (text: string) => void
       .exitOverride(),
     APPROVE_OPTIONS,
   ).action(async (spec: string, raw: Record<string, unknown>) => {
-    const at = spec.lastIndexOf('@');
-    const name = at > 0 ? spec.slice(0, at) : '';
-    const version = at > 0 ? spec.slice(at + 1) : '';
+    const { name, version = '' } = splitPackageSpec(spec);
     if (!name || !semver.valid(version)) throw new UsageError(`approve takes PACKAGE@VERSION with an exact version, not '${spec}'`);
     const flags = parseOptions(APPROVE_OPTIONS, raw);
     const env = environment();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type Registry } from '../../scripts/fixture-registry.mjs';
 import { AS_OF } from '../../fixtures/patterns.mjs';
-import { fixture, runCli } from '../helpers/cli.js';
+import { fixture, runCli, type CliResult } from '../helpers/cli.js';
 
 let registry: Registry;
 beforeAll(async () => {
@@ -117,6 +117,52 @@ describe('depguard why', () => {
       'event-stream',
       'flatmap-stream',
     ]);
+  });
+
+  // every format that locks workspaces: npm's, pnpm 9 and 8, Yarn 1 and Berry, Bun
+  const WORKSPACE_LOCKFILES: Array<[string, string]> = [
+    ['npm', fixture('workspaces', 'head', 'package-lock.json')],
+    ...['pnpm', 'pnpm-v6', 'yarn-classic', 'yarn-berry', 'bun'].map((m): [string, string] => [m, fixture('workspaces', m, 'head')]),
+  ];
+
+  it.each(WORKSPACE_LOCKFILES)('finds a workspace by its name (%s)', async (_, lockfile) => {
+    const r = await runCli(['why', '@acme/api', '--head', lockfile]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('@acme/api@1.0.0  packages/api  (workspace)\n  monorepo > @acme/api@1.0.0\n');
+  });
+
+  it.each(WORKSPACE_LOCKFILES)(
+    'finds NAME@VERSION, a range, and says which versions there are when none matches (%s)',
+    async (_, lockfile) => {
+      const [exact, range, workspace, other] = (await Promise.all(
+        ['event-stream@3.3.6', 'event-stream@^3.3.0', '@acme/api@1.0.0', 'event-stream@3.3.5'].map((spec) =>
+          runCli(['why', spec, '--head', lockfile]),
+        ),
+      )) as [CliResult, CliResult, CliResult, CliResult];
+      expect(exact.code).toBe(0);
+      expect(exact.stdout).toMatch(/^event-stream@3\.3\.6 {2}\S+\n {2}monorepo > @acme\/api@1\.0\.0 > event-stream@3\.3\.6\n$/);
+      expect(range.stdout).toBe(exact.stdout);
+      expect(workspace.stdout).toBe('@acme/api@1.0.0  packages/api  (workspace)\n  monorepo > @acme/api@1.0.0\n');
+      expect(other.code).toBe(1);
+      expect(other.stdout).toMatch(/^event-stream@3\.3\.5 is not in \S+ \(it has event-stream 3\.3\.6\)\n$/);
+    },
+  );
+
+  it('says so in JSON: the version asked for, and the versions the tree has instead', async () => {
+    const lockfile = fixture('workspaces', 'head', 'package-lock.json');
+    const r = await runCli(['why', 'event-stream@3.3.5', '--lockfile', lockfile, '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ package: 'event-stream', version: '3.3.5', copies: [], otherVersions: ['3.3.6'] });
+  });
+
+  it('refuses a version that is neither a version nor a range (exit 2, one line)', async () => {
+    const r = await runCli(['why', 'event-stream@latest', '--lockfile', fixture('workspaces', 'head', 'package-lock.json')]);
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "depguard: 'latest' is not a version or a version range (why takes NAME or NAME@VERSION)\n",
+    });
   });
 
   it('exits 1 when the package is not in the tree', async () => {
