@@ -7,7 +7,7 @@ import { diffTrees } from './diff/diff-trees.js';
 import { explainPackage, type Explanation } from './diff/explain.js';
 import { formatDuration } from './duration.js';
 import { evaluate } from './engine.js';
-import { UsageError } from './errors.js';
+import { RegistryError, UsageError } from './errors.js';
 import { chooseLockfile } from './lockfile/detect.js';
 import { loadSnapshot } from './lockfile/load.js';
 import type { Snapshot } from './model.js';
@@ -237,7 +237,11 @@ export async function showCode(options: AuditOptions, name: string): Promise<str
     maxSockets: limits.concurrency,
     signal: deadline!,
   });
-  const tarballs = storedTarballs(pacote, cacheDirOf(options, env));
+  // --offline: only the tarballs kept by earlier runs
+  const offline: TarballFetcher = {
+    tarball: (pkg, version) => Promise.reject(new RegistryError(pkg, `no tarball of ${pkg}@${version} in the cache (--offline)`)),
+  };
+  const tarballs = storedTarballs(options.cache !== false && options.cache?.offline ? offline : pacote, cacheDirOf(options, env));
   const parts: string[] = [];
   for (const change of wanted) parts.push(await packageDiff(tarballs, change));
   return parts.join('\n');

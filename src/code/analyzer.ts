@@ -57,7 +57,7 @@ export class TarballAnalyzer implements CodeSource {
   async analysis(name: string, version: string, integrity: string | null): Promise<PackageAnalysis> {
     const cached = integrity ? await this.#read(integrity) : null;
     if (cached) return cached;
-    if (this.options.offline) throw new RegistryError(name, 'code analysis not in the cache (--offline)');
+    if (this.options.offline) throw new RegistryError(name, `no code analysis of ${name}@${version} in the cache (--offline)`);
     const tgz = await this.fetcher.tarball(name, version, integrity);
     const analysis = await this.#reading.run(async () => {
       const contents = await readTarball(tgz, this.options.limits);

@@ -175,6 +175,49 @@ describe('depguard why', () => {
   });
 });
 
+describe('--offline names the version it lacks', () => {
+  const base = fixture('event-stream', 'base', 'package-lock.json');
+  const head = fixture('event-stream', 'head', 'package-lock.json');
+  let es: Registry;
+  beforeAll(async () => {
+    es = await startRegistry(fixture('event-stream', 'registry'));
+  });
+  afterAll(() => es.close());
+
+  it('in the facts: cached facts that lack the version', async () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'offline-facts-'));
+    // the cache learns event-stream from the base (3.3.4); the head needs 3.3.6
+    expect((await runCli(['audit', '--lockfile', base, '--registry', es.url, '--cache-dir', cache])).code).not.toBe(2);
+    const r = await runCli(['diff', '--base', base, '--head', head, '--registry', es.url, '--cache-dir', cache, '--offline']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain(
+      [
+        'Could not be checked (registry metadata unavailable)',
+        '  event-stream@3.3.6: cached facts lack event-stream@3.3.6 (--offline)',
+        '  flatmap-stream@0.1.1: not in the cache (--offline)',
+      ].join('\n'),
+    );
+  });
+
+  it('in the code stage, and in --show-code, without asking the registry', async () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'offline-code-'));
+    const args = ['diff', '--base', base, '--head', head, '--registry', es.url, '--cache-dir', cache];
+    expect((await runCli([...args, '--no-code'])).code).toBe(1); // facts cached, no code
+    const before = es.requests.length;
+    const r = await runCli([...args, '--offline']);
+    expect(r.stdout).toContain(
+      [
+        'Checks not made',
+        '  code-capabilities: tarball not fetched (no code analysis of event-stream@3.3.6 in the cache (--offline)) (1 package: event-stream)',
+        '  code-capabilities: tarball not fetched (no code analysis of flatmap-stream@0.1.1 in the cache (--offline)) (1 package: flatmap-stream)',
+      ].join('\n'),
+    );
+    const show = await runCli([...args, '--offline', '--show-code', 'event-stream']);
+    expect(show.stdout).toBe('event-stream 3.3.4 -> 3.3.6: no tarball of event-stream@3.3.4 in the cache (--offline)\n');
+    expect(es.requests.length).toBe(before);
+  });
+});
+
 describe('the facts cache', () => {
   it('a warm run asks the registry nothing; a needed version missing from the cache, or --cache-max-age 0, asks again', async () => {
     const cache = mkdtempSync(path.join(os.tmpdir(), 'warm-cache-'));
