@@ -7,7 +7,7 @@ import { diffTrees } from './diff/diff-trees.js';
 import { explainPackage, type Explanation } from './diff/explain.js';
 import { formatDuration } from './duration.js';
 import { evaluate } from './engine.js';
-import { RegistryError, UsageError } from './errors.js';
+import { InterruptedError, RegistryError, UsageError } from './errors.js';
 import { chooseLockfile } from './lockfile/detect.js';
 import { loadSnapshot } from './lockfile/load.js';
 import type { Snapshot } from './model.js';
@@ -105,6 +105,11 @@ export interface AuditOptions {
   readonly deadlineMs?: number;
   /** Called as registry metadata arrives. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Stops the run when it aborts (the CLI's Ctrl-C): registry work still outstanding is
+   * abandoned, what was fetched stays in the cache, and audit() rejects with InterruptedError.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface AuditRun {
@@ -128,6 +133,7 @@ export interface AuditRun {
 export async function audit(options: AuditOptions): Promise<AuditRun> {
   const command = options.command ?? 'diff';
   const read = await readChanges(options);
+  stopIfInterrupted(options);
   const { trust, env, limits, deadline, texts, trees, changes, lockfilePaths, primary } = read;
   const { plan, root, judge } = trust;
   const { policy, releaseAge } = judge;
@@ -154,6 +160,7 @@ export async function audit(options: AuditOptions): Promise<AuditRun> {
     onProgress: options.onProgress,
   }).finally(() => registry?.code.close());
   if (client instanceof CachedClient) await client.flush();
+  stopIfInterrupted(options);
 
   // a side without this lockfile says so; the empty base of an audit is just "nothing"
   const label = (i: number, side: 0 | 1): string => {
@@ -194,7 +201,7 @@ async function readChanges(options: AuditOptions) {
   });
   const { plan, root } = trust;
   // the deadline counts from here, before any lockfile is read
-  const deadline = options.client ? null : deadlineSignal(options.deadlineMs ?? AUDIT_DEFAULTS.deadlineMs);
+  const deadline = options.client ? null : deadlineSignal(options.deadlineMs ?? AUDIT_DEFAULTS.deadlineMs, options.signal);
 
   const texts = await Promise.all(
     plan.pairs.map((pair) =>
@@ -227,6 +234,7 @@ async function readChanges(options: AuditOptions) {
  */
 export async function showCode(options: AuditOptions, name: string): Promise<string> {
   const { trust, env, limits, deadline, changes } = await readChanges({ ...options, command: 'diff' });
+  stopIfInterrupted(options);
   const wanted = changes.filter((c) => c.name === name && c.after !== null);
   if (wanted.length === 0) throw new UsageError(`${name} has no new version in this change (see depguard diff)`);
   const config = readRegistryConfig(npmrcSources(trust, env, options.registry));
@@ -244,7 +252,13 @@ export async function showCode(options: AuditOptions, name: string): Promise<str
   const tarballs = storedTarballs(options.cache !== false && options.cache?.offline ? offline : pacote, cacheDirOf(options, env));
   const parts: string[] = [];
   for (const change of wanted) parts.push(await packageDiff(tarballs, change));
+  stopIfInterrupted(options);
   return parts.join('\n');
+}
+
+/** The caller stopped the run: nothing is judged on what little arrived (the cache keeps it). */
+function stopIfInterrupted(options: AuditOptions): void {
+  if (options.signal?.aborted) throw new InterruptedError();
 }
 
 /** Timers cannot wait longer (2^31 - 1 ms, about 24.8 days). */
@@ -294,7 +308,7 @@ function registryClients(
   const pacote = new DeadlineClient(raw, deadline);
   const cache = options.cache === false ? null : (options.cache ?? {});
   const dir = cacheDirOf(options, env);
-  const code = new TarballAnalyzer(storedTarballs(raw, dir), { cacheDir: dir, offline: Boolean(cache?.offline) });
+  const code = new TarballAnalyzer(storedTarballs(raw, dir), { cacheDir: dir, offline: Boolean(cache?.offline), signal: deadline });
   if (cache === null) return { client: pacote, code };
   const client = new CachedClient(pacote, {
     dir: dir!,

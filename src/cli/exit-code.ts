@@ -7,6 +7,8 @@ export const EXIT = {
   findings: 1,
   usage: 2,
   incomplete: 3,
+  /** Stopped by Ctrl-C (SIGINT), as a shell reports it: 128 + 2. */
+  interrupted: 130,
 } as const;
 
 /** 1 when a finding reaches --fail-on; else 3 when a changed package could not be checked; else 0. */

@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { audit, showCode, type AuditRun } from '../audit.js';
-import { DepguardError } from '../errors.js';
+import { DepguardError, InterruptedError } from '../errors.js';
 import { formatReport } from '../report/index.js';
 import { auditOptions } from './audit-options.js';
 import { environment } from './environment.js';
 import { runWhy } from './why-command.js';
 import { EXIT, exitCodeFor } from './exit-code.js';
+import { interrupted, stopOnInterrupt } from './interrupt.js';
 import { registerPolicyCommands } from './policy-commands.js';
 import { registerHookCommand } from './hook-command.js';
 import { addOptions, AUDIT_OPTIONS, DIFF_OPTIONS, parseOptions, WHY_OPTIONS, type AuditValues } from './options.js';
@@ -17,10 +18,11 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 
 const EXIT_HELP = `
 Exit codes:
-  0  no finding at or above --fail-on
-  1  findings at or above --fail-on
-  2  usage or input error (bad flag, unreadable lockfile, unknown git revision)
-  3  the audit could not be completed (registry metadata unavailable for a changed package)`;
+  0    no finding at or above --fail-on
+  1    findings at or above --fail-on
+  2    usage or input error (bad flag, unreadable lockfile, unknown git revision)
+  3    the audit could not be completed (registry metadata unavailable for a changed package)
+  130  interrupted (Ctrl-C); what was fetched is kept in the cache`;
 
 function useColor(env: NodeJS.ProcessEnv, stream: NodeJS.WriteStream): boolean {
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
@@ -74,11 +76,12 @@ function program(): Command {
     DIFF_OPTIONS,
   ).action(async (raw: Record<string, unknown>) => {
     const flags = parseOptions(DIFF_OPTIONS, raw);
+    const signal = stopOnInterrupt();
     if (flags.showCode !== undefined) {
-      process.stdout.write(await showCode(auditOptions('diff', flags, environment()), flags.showCode));
+      process.stdout.write(await showCode({ ...auditOptions('diff', flags, environment()), signal }, flags.showCode));
       return;
     }
-    report(await audit({ ...auditOptions('diff', flags, environment()), onProgress: progress() }), flags);
+    report(await audit({ ...auditOptions('diff', flags, environment()), onProgress: progress(), signal }), flags);
   });
 
   addOptions(
@@ -90,7 +93,8 @@ function program(): Command {
     AUDIT_OPTIONS,
   ).action(async (raw: Record<string, unknown>) => {
     const flags = parseOptions(AUDIT_OPTIONS, raw);
-    report(await audit({ ...auditOptions('audit', flags, environment()), onProgress: progress() }), flags);
+    const signal = stopOnInterrupt();
+    report(await audit({ ...auditOptions('audit', flags, environment()), onProgress: progress(), signal }), flags);
   });
 
   addOptions(
@@ -118,7 +122,9 @@ function program(): Command {
 async function main(argv: string[]): Promise<void> {
   try {
     await program().parseAsync(argv);
-  } catch (error) {
+  } catch (caught) {
+    // after Ctrl-C, whatever failed (a git killed by the same signal) failed because of it
+    const error = interrupted.aborted ? new InterruptedError() : caught;
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return;

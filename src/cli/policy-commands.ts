@@ -12,6 +12,7 @@ import { ALL_RULES, RULE_IDS } from '../index.js';
 import { forTerminal as safe } from '../report/sanitize.js';
 import { auditOptions } from './audit-options.js';
 import { environment } from './environment.js';
+import { stopOnInterrupt } from './interrupt.js';
 import { addOptions, APPROVE_OPTIONS, parseOptions, RULES_OPTIONS } from './options.js';
 import { splitPackageSpec } from './package-spec.js';
 
@@ -33,7 +34,7 @@ export function registerPolicyCommands(cli: Command, out: (text: string) => void
     const env = environment();
     const { cwd } = env;
     // The same analysis as `depguard diff` with these flags: its findings are what is approved.
-    const run = await audit(auditOptions('diff', flags, env));
+    const run = await audit({ ...auditOptions('diff', flags, env), signal: stopOnInterrupt() });
     const approvedBy = (await userIdentity(cwd)) ?? 'unknown (git config user.name is not set)';
     const entry = planApproval(
       { name, version, reason: flags.reason, rules: flags.rule, expires: flags.expires, approvedBy, now: env.now },
