@@ -17,3 +17,10 @@ export function exitCodeFor(result: DiffResult, failOn: Severity, allowIncomplet
   if (result.unavailable.length > 0 && !allowIncomplete) return EXIT.incomplete;
   return EXIT.ok;
 }
+
+/** One exit code for several audits run in one command (a lockfile each): findings first, then incomplete, else 0. */
+export function combinedExitCode(codes: readonly number[]): number {
+  if (codes.includes(EXIT.findings)) return EXIT.findings;
+  if (codes.includes(EXIT.incomplete)) return EXIT.incomplete;
+  return EXIT.ok;
+}

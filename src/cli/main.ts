@@ -2,16 +2,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { audit, showCode, type AuditRun } from '../audit.js';
-import { DepguardError, InterruptedError } from '../errors.js';
+import { DepguardError, InterruptedError, UsageError } from '../errors.js';
 import { formatReport } from '../report/index.js';
 import { auditOptions } from './audit-options.js';
 import { environment } from './environment.js';
 import { runWhy } from './why-command.js';
-import { EXIT, exitCodeFor } from './exit-code.js';
+import { combinedExitCode, EXIT, exitCodeFor } from './exit-code.js';
 import { interrupted, stopOnInterrupt } from './interrupt.js';
 import { registerPolicyCommands } from './policy-commands.js';
 import { registerHookCommand } from './hook-command.js';
-import { addOptions, AUDIT_OPTIONS, DIFF_OPTIONS, parseOptions, WHY_OPTIONS, type AuditValues } from './options.js';
+import { addOptions, AUDIT_OPTIONS, DIFF_OPTIONS, parseOptions, WHY_OPTIONS, type AuditValues, type DiffValues } from './options.js';
 import { appendStepSummary, writeReportFile } from './output.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -30,8 +30,8 @@ function useColor(env: NodeJS.ProcessEnv, stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
 }
 
-/** Writes the report where it belongs (stdout or --output-file, plus GitHub's step summary) and sets the exit code. */
-function report({ result, root, failOn: policyFailOn }: AuditRun, flags: AuditValues): void {
+/** Writes the report where it belongs (stdout or --output-file, plus GitHub's step summary); returns the exit code. */
+function report({ result, root, failOn: policyFailOn }: AuditRun, flags: AuditValues): number {
   const failOn = flags.failOn ?? policyFailOn;
   const context = {
     failOn,
@@ -44,7 +44,36 @@ function report({ result, root, failOn: policyFailOn }: AuditRun, flags: AuditVa
   else writeReportFile(path.resolve(process.cwd(), flags.outputFile), out, root);
   const stepSummary = process.env.GITHUB_STEP_SUMMARY;
   if (flags.format === 'github' && stepSummary) appendStepSummary(stepSummary, formatReport('markdown', result, context));
-  process.exitCode = exitCodeFor(result, failOn, flags.allowIncomplete);
+  return exitCodeFor(result, failOn, flags.allowIncomplete);
+}
+
+/**
+ * `depguard diff [lockfile...]`: each lockfile named is audited on its own, as with --lockfile
+ * (the pre-commit framework passes the staged ones, wherever they are), one report after another.
+ */
+async function runDiff(lockfiles: readonly string[], flags: DiffValues): Promise<number> {
+  const named = [...new Set(lockfiles)];
+  if (named.length > 0 && flags.lockfile !== undefined)
+    throw new UsageError('name the lockfile with --lockfile or as an argument, not both');
+  if (
+    named.length > 1 &&
+    (flags.format === 'json' || flags.format === 'sarif' || flags.outputFile !== undefined || flags.showCode !== undefined)
+  )
+    throw new UsageError(
+      `${named.length} lockfiles given: --format json and sarif, --output-file and --show-code take one lockfile per run`,
+    );
+  const signal = stopOnInterrupt();
+  const runs = named.length > 0 ? named.map((lockfile) => ({ ...flags, lockfile })) : [flags];
+  if (flags.showCode !== undefined) {
+    process.stdout.write(await showCode({ ...auditOptions('diff', runs[0]!, environment()), signal }, flags.showCode));
+    return EXIT.ok;
+  }
+  const codes: number[] = [];
+  for (const [i, run] of runs.entries()) {
+    if (i > 0 && flags.format === 'text') process.stdout.write('\n');
+    codes.push(report(await audit({ ...auditOptions('diff', run, environment()), onProgress: progress(), signal }), flags));
+  }
+  return combinedExitCode(codes);
 }
 
 /** A progress line on stderr while metadata arrives, only when stderr is a terminal. */
@@ -71,17 +100,12 @@ function program(): Command {
     cli
       .command('diff')
       .description('compare two lockfiles (or git revisions of one) and audit what changed')
+      .argument('[lockfile...]', 'lockfiles to audit, each on its own as with --lockfile (the pre-commit framework passes the staged ones)')
       .addHelpText('after', EXIT_HELP)
       .exitOverride(),
     DIFF_OPTIONS,
-  ).action(async (raw: Record<string, unknown>) => {
-    const flags = parseOptions(DIFF_OPTIONS, raw);
-    const signal = stopOnInterrupt();
-    if (flags.showCode !== undefined) {
-      process.stdout.write(await showCode({ ...auditOptions('diff', flags, environment()), signal }, flags.showCode));
-      return;
-    }
-    report(await audit({ ...auditOptions('diff', flags, environment()), onProgress: progress(), signal }), flags);
+  ).action(async (lockfiles: string[], raw: Record<string, unknown>) => {
+    process.exitCode = await runDiff(lockfiles, parseOptions(DIFF_OPTIONS, raw));
   });
 
   addOptions(
@@ -94,7 +118,7 @@ function program(): Command {
   ).action(async (raw: Record<string, unknown>) => {
     const flags = parseOptions(AUDIT_OPTIONS, raw);
     const signal = stopOnInterrupt();
-    report(await audit({ ...auditOptions('audit', flags, environment()), onProgress: progress(), signal }), flags);
+    process.exitCode = report(await audit({ ...auditOptions('audit', flags, environment()), onProgress: progress(), signal }), flags);
   });
 
   addOptions(
