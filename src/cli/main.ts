@@ -93,8 +93,9 @@ function program(): Command {
     .configureOutput({
       writeErr: (s) => process.stderr.write(s),
       // argument errors read like every other error: one `depguard:` line (README, exit codes)
-      outputError: (message, write) => write(message.replace(/^error: /, 'depguard: ')),
-    });
+      outputError: (message, write) => write(oneLine(message)),
+    })
+    .helpCommand(false);
 
   addOptions(
     cli
@@ -139,8 +140,32 @@ function program(): Command {
     process.exitCode = out.found ? EXIT.ok : EXIT.findings;
   });
   registerPolicyCommands(cli, (text) => process.stdout.write(text));
-  registerHookCommand(cli);
+  addHelpCommand(registerHookCommand(cli));
+  addHelpCommand(cli);
   return cli;
+}
+
+/** commander's `error: ...` and its `(Did you mean ...?)` line, as one `depguard: ...` line. */
+function oneLine(message: string): string {
+  return message.replace(/^error: /, 'depguard: ').replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)');
+}
+
+/**
+ * `help [command]`, as commander's own but for an unknown command, which it answers with the
+ * whole usage on stderr: here it is the one-line error every other mistake gets.
+ */
+function addHelpCommand(parent: Command): void {
+  parent.helpCommand(false);
+  parent
+    .command('help')
+    .description('display help for command')
+    .argument('[command]', 'the command to explain')
+    .action((name: string | undefined) => {
+      const command = name === undefined ? parent : parent.commands.find((c) => c.name() === name);
+      if (command === undefined)
+        throw new UsageError(`unknown command '${name}' (see depguard ${parent.parent ? `${parent.name()} ` : ''}--help)`);
+      process.stdout.write(command.helpInformation());
+    });
 }
 
 async function main(argv: string[]): Promise<void> {
