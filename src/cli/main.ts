@@ -94,8 +94,7 @@ function program(): Command {
       writeErr: (s) => process.stderr.write(s),
       // argument errors read like every other error: one `depguard:` line (README, exit codes)
       outputError: (message, write) => write(oneLine(message)),
-    })
-    .helpCommand(false);
+    });
 
   addOptions(
     cli
