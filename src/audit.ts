@@ -1,4 +1,5 @@
 import path from 'node:path';
+import semver from 'semver';
 import { TarballAnalyzer, type CodeSource, type TarballFetcher } from './code/analyzer.js';
 import { packageDiff } from './code/show.js';
 import { StoredTarballs } from './code/tarball-store.js';
@@ -6,7 +7,7 @@ import { diffTrees } from './diff/diff-trees.js';
 import { explainPackage, type Explanation } from './diff/explain.js';
 import { formatDuration } from './duration.js';
 import { evaluate } from './engine.js';
-import { UsageError } from './errors.js';
+import { InterruptedError, RegistryError, UsageError } from './errors.js';
 import type { ProjectFiles } from './config/project-files.js';
 import { readScriptPolicies } from './config/script-allowlist.js';
 import { chooseLockfile, yarnBerryLockfileVersion } from './lockfile/detect.js';
@@ -107,6 +108,11 @@ export interface AuditOptions {
   readonly deadlineMs?: number;
   /** Called as registry metadata arrives. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Stops the run when it aborts (the CLI's Ctrl-C): registry work still outstanding is
+   * abandoned, what was fetched stays in the cache, and audit() rejects with InterruptedError.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface AuditRun {
@@ -130,6 +136,7 @@ export interface AuditRun {
 export async function audit(options: AuditOptions): Promise<AuditRun> {
   const command = options.command ?? 'diff';
   const read = await readChanges(options);
+  stopIfInterrupted(options);
   const { trust, env, limits, deadline, texts, trees, changes, lockfilePaths, primary } = read;
   const { plan, root, judge } = trust;
   const { policy, releaseAge } = judge;
@@ -162,6 +169,7 @@ export async function audit(options: AuditOptions): Promise<AuditRun> {
     onProgress: options.onProgress,
   }).finally(() => registry?.code.close());
   if (client instanceof CachedClient) await client.flush();
+  stopIfInterrupted(options);
 
   // a side without this lockfile says so; the empty base of an audit is just "nothing"
   const label = (i: number, side: 0 | 1): string => {
@@ -216,7 +224,7 @@ async function readChanges(options: AuditOptions) {
   });
   const { plan, root } = trust;
   // the deadline counts from here, before any lockfile is read
-  const deadline = options.client ? null : deadlineSignal(options.deadlineMs ?? AUDIT_DEFAULTS.deadlineMs);
+  const deadline = options.client ? null : deadlineSignal(options.deadlineMs ?? AUDIT_DEFAULTS.deadlineMs, options.signal);
 
   const texts = await Promise.all(
     plan.pairs.map((pair) =>
@@ -249,6 +257,7 @@ async function readChanges(options: AuditOptions) {
  */
 export async function showCode(options: AuditOptions, name: string): Promise<string> {
   const { trust, env, limits, deadline, changes } = await readChanges({ ...options, command: 'diff' });
+  stopIfInterrupted(options);
   const wanted = changes.filter((c) => c.name === name && c.after !== null);
   if (wanted.length === 0) throw new UsageError(`${name} has no new version in this change (see depguard diff)`);
   const config = readRegistryConfig(npmrcSources(trust, env, options.registry));
@@ -259,10 +268,20 @@ export async function showCode(options: AuditOptions, name: string): Promise<str
     maxSockets: limits.concurrency,
     signal: deadline!,
   });
-  const tarballs = storedTarballs(pacote, cacheDirOf(options, env));
+  // --offline: only the tarballs kept by earlier runs
+  const offline: TarballFetcher = {
+    tarball: (pkg, version) => Promise.reject(new RegistryError(pkg, `no tarball of ${pkg}@${version} in the cache (--offline)`)),
+  };
+  const tarballs = storedTarballs(options.cache !== false && options.cache?.offline ? offline : pacote, cacheDirOf(options, env));
   const parts: string[] = [];
   for (const change of wanted) parts.push(await packageDiff(tarballs, change));
+  stopIfInterrupted(options);
   return parts.join('\n');
+}
+
+/** The caller stopped the run: nothing is judged on what little arrived (the cache keeps it). */
+function stopIfInterrupted(options: AuditOptions): void {
+  if (options.signal?.aborted) throw new InterruptedError();
 }
 
 /** Timers cannot wait longer (2^31 - 1 ms, about 24.8 days). */
@@ -312,7 +331,7 @@ function registryClients(
   const pacote = new DeadlineClient(raw, deadline);
   const cache = options.cache === false ? null : (options.cache ?? {});
   const dir = cacheDirOf(options, env);
-  const code = new TarballAnalyzer(storedTarballs(raw, dir), { cacheDir: dir, offline: Boolean(cache?.offline) });
+  const code = new TarballAnalyzer(storedTarballs(raw, dir), { cacheDir: dir, offline: Boolean(cache?.offline), signal: deadline });
   if (cache === null) return { client: pacote, code };
   const client = new CachedClient(pacote, {
     dir: dir!,
@@ -346,8 +365,10 @@ function defined<T extends object>(object: T): Partial<T> {
 
 export interface WhyOptions {
   readonly cwd: string;
-  /** The package name. */
+  /** The package name (a workspace's name finds the workspace). */
   readonly name: string;
+  /** Only the copies of this version, or of versions in this semver range; default: every copy. */
+  readonly version?: string;
   /** The lockfile; default: the first of the supported names in `cwd`. */
   readonly lockfile?: string;
   /** The lockfile at a git revision, or another lockfile (as `diff`'s head); default: the lockfile on disk. */
@@ -360,16 +381,27 @@ export interface WhyResult {
   /** The lockfile read, as messages name it. */
   readonly lockfile: string;
   readonly package: string;
-  /** Every copy of the package in the tree, with the paths that bring it in; empty when it is not there. */
+  /** The version or range asked for, when there was one. */
+  readonly version?: string;
+  /** Every copy of the package in the tree (of the versions asked for), with the paths that bring it in; empty when it is not there. */
   readonly copies: readonly Explanation[];
+  /** The versions of the package the tree has that `version` left out, when it was given. */
+  readonly otherVersions?: readonly string[];
 }
 
 /** `depguard why`: every path that brings a package into the tree, from the snapshot the diff uses. */
 export async function why(options: WhyOptions): Promise<WhyResult> {
-  const { cwd } = options;
+  const { cwd, version } = options;
+  if (version !== undefined && semver.validRange(version) === null)
+    throw new UsageError(`'${version}' is not a version or a version range (why takes NAME or NAME@VERSION)`);
   const lockfile = () => chooseLockfile(cwd, options.lockfile);
   const source: LockSource = options.head !== undefined ? lockSourceOf(options.head, cwd, lockfile) : { kind: 'file', ...lockfile() };
   const text = await readSource(source, cwd, options.maxLockfileBytes ?? 256 * MB);
   if (text.lockfile === null) throw new UsageError(`${text.label} does not exist`);
-  return { lockfile: text.label, package: options.name, copies: explainPackage(await loadSnapshot(text), options.name) };
+  const all = explainPackage(await loadSnapshot(text), options.name);
+  const result = { lockfile: text.label, package: options.name };
+  if (version === undefined) return { ...result, copies: all };
+  const wanted = (c: Explanation): boolean => semver.satisfies(c.version, version, { includePrerelease: true });
+  const others = [...new Set(all.filter((c) => !wanted(c)).map((c) => c.version))];
+  return { ...result, version, copies: all.filter(wanted), otherVersions: others.sort(semver.compareLoose) };
 }

@@ -207,7 +207,8 @@ async function codeView(change: Change, facts: PackageFacts | undefined, source:
       before ? source.analysis(change.name, before.version, integrity(before)).catch(baselineMissing) : undefined,
       source.analysis(change.name, after.version, integrity(after)),
     ]);
-    if (before && !old) return { unavailable: `the tarball of ${before.version} could not be read: nothing to compare with` };
+    if (old !== undefined && 'missing' in old)
+      return { unavailable: `the tarball of ${before!.version} could not be read (${old.missing}): nothing to compare with` };
     return { comparison: compareCode(old, now) };
   } catch (error) {
     if (error instanceof IntegrityMismatchError)
@@ -226,9 +227,10 @@ function addedDependencies(change: Change): string[] {
 /** The traits of a publisher new to the package (see publisher-changed). */
 const NEWCOMER_TRAITS: ReadonlySet<string> = new Set(['publisher:new', 'publisher:recent']);
 
-/** The old version's tarball could not be had: no baseline (any other error is a bug, and thrown). */
-function baselineMissing(error: unknown): undefined {
-  if (error instanceof RegistryError || error instanceof IntegrityMismatchError) return undefined;
+/** The old version's tarball could not be had: no baseline, and why (any other error is a bug, and thrown). */
+function baselineMissing(error: unknown): { readonly missing: string } {
+  if (error instanceof RegistryError) return { missing: error.reason };
+  if (error instanceof IntegrityMismatchError) return { missing: "it does not match the lockfile's integrity" };
   throw error;
 }
 

@@ -3,7 +3,7 @@
  * Anything that is not a DepguardError is a bug and keeps its stack.
  */
 export abstract class DepguardError extends Error {
-  abstract readonly exitCode: 2 | 3;
+  abstract readonly exitCode: 2 | 3 | 130;
 }
 
 /** Bad flags, unreadable or malformed input, unknown git revision: exit 2. */
@@ -83,5 +83,17 @@ export class UnfetchableNameError extends DepguardError {
   override readonly name = 'UnfetchableNameError';
   constructor(readonly spec: string) {
     super(`refused to fetch ${JSON.stringify(spec.slice(0, 200))}: not a registry package name (depguard fetches nothing else)`);
+  }
+}
+
+/**
+ * The run was stopped (Ctrl-C, or the caller's `signal`): registry work still outstanding was
+ * abandoned, what had arrived is in the cache. Exit 130, as a shell reports a process stopped by SIGINT.
+ */
+export class InterruptedError extends DepguardError {
+  readonly exitCode = 130 as const;
+  override readonly name = 'InterruptedError';
+  constructor() {
+    super('interrupted: nothing was judged; registry facts and tarballs fetched so far are kept in the cache for the next run');
   }
 }

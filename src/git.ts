@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { FileError, GitError } from './errors.js';
 import { mb } from './files.js';
@@ -34,7 +35,11 @@ async function findRepoRoot(dir: string): Promise<string> {
   try {
     return (await git(dir, ['rev-parse', '--show-toplevel'])).trim();
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'ENOENT') throw new GitError('git is not installed or not on PATH');
+    if ((error as { code?: unknown }).code === 'ENOENT') {
+      // spawning in a folder that does not exist fails the same way as a missing git
+      if (!existsSync(dir)) throw new FileError(dir, 'does not exist');
+      throw new GitError('git is not installed or not on PATH');
+    }
     throw new GitError(`${dir} is not inside a git repository (pass lockfile paths to --base and --head instead)`);
   }
 }
@@ -115,6 +120,9 @@ async function treeEntry(root: string, rev: string, repoPath: string): Promise<T
   if (rev === '') {
     const out = await git(root, ['--literal-pathspecs', 'ls-files', '-s', '-z', '--', repoPath]);
     const match = /^(\d+) ([0-9a-f]+) (\d+)\t/.exec(out);
+    // stages 1-3: a merge left the file unmerged; stage 1 is the common ancestor, not what is staged
+    if (match && match[3] !== '0')
+      throw new FileError(`index:${repoPath}`, 'is unmerged (a merge conflict in progress): resolve it and git add it first');
     return match ? { mode: match[1]!, object: match[2]! } : null;
   }
   if (rev.startsWith('-')) throw new GitError(`unknown git revision '${rev}'`);

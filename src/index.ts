@@ -51,4 +51,5 @@ export {
   RegistryError,
   FileError,
   UnfetchableNameError,
+  InterruptedError,
 } from './errors.js';

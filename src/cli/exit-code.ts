@@ -7,11 +7,20 @@ export const EXIT = {
   findings: 1,
   usage: 2,
   incomplete: 3,
+  /** Stopped by Ctrl-C (SIGINT), as a shell reports it: 128 + 2. */
+  interrupted: 130,
 } as const;
 
 /** 1 when a finding reaches --fail-on; else 3 when a changed package could not be checked; else 0. */
 export function exitCodeFor(result: DiffResult, failOn: Severity, allowIncomplete: boolean): number {
   if (result.findings.some((f) => atLeast(f.severity, failOn))) return EXIT.findings;
   if (result.unavailable.length > 0 && !allowIncomplete) return EXIT.incomplete;
+  return EXIT.ok;
+}
+
+/** One exit code for several audits run in one command (a lockfile each): findings first, then incomplete, else 0. */
+export function combinedExitCode(codes: readonly number[]): number {
+  if (codes.includes(EXIT.findings)) return EXIT.findings;
+  if (codes.includes(EXIT.incomplete)) return EXIT.incomplete;
   return EXIT.ok;
 }

@@ -15,7 +15,8 @@ const BIN = fileURLToPath(new URL('../../bin/depguard.js', import.meta.url));
 /** Flags the hook sets itself for each staged lockfile. */
 const SET_BY_HOOK = ['base', 'head', 'staged', 'lockfile'] as const;
 
-export function registerHookCommand(cli: Command): void {
+/** `hook install` and `hook uninstall`; returns the `hook` command. */
+export function registerHookCommand(cli: Command): Command {
   const hook = cli.command('hook').description('install or remove the git pre-commit hook that audits staged lockfiles');
   addOptions(
     hook
@@ -35,6 +36,7 @@ export function registerHookCommand(cli: Command): void {
   ).action(async () => {
     process.stdout.write(await uninstall(process.cwd()));
   });
+  return hook;
 }
 
 async function install(cwd: string, diffArgs: string[], force: boolean): Promise<string> {

@@ -2,25 +2,27 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { audit, showCode, type AuditRun } from '../audit.js';
-import { DepguardError } from '../errors.js';
+import { DepguardError, InterruptedError, UsageError } from '../errors.js';
 import { formatReport } from '../report/index.js';
 import { auditOptions } from './audit-options.js';
 import { environment } from './environment.js';
 import { runWhy } from './why-command.js';
-import { EXIT, exitCodeFor } from './exit-code.js';
+import { combinedExitCode, EXIT, exitCodeFor } from './exit-code.js';
+import { interrupted, stopOnInterrupt } from './interrupt.js';
 import { registerPolicyCommands } from './policy-commands.js';
 import { registerHookCommand } from './hook-command.js';
-import { addOptions, AUDIT_OPTIONS, DIFF_OPTIONS, parseOptions, WHY_OPTIONS, type AuditValues } from './options.js';
+import { addOptions, AUDIT_OPTIONS, DIFF_OPTIONS, parseOptions, WHY_OPTIONS, type AuditValues, type DiffValues } from './options.js';
 import { appendStepSummary, writeReportFile } from './output.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const EXIT_HELP = `
 Exit codes:
-  0  no finding at or above --fail-on
-  1  findings at or above --fail-on
-  2  usage or input error (bad flag, unreadable lockfile, unknown git revision)
-  3  the audit could not be completed (registry metadata unavailable for a changed package)`;
+  0    no finding at or above --fail-on
+  1    findings at or above --fail-on
+  2    usage or input error (bad flag, unreadable lockfile, unknown git revision)
+  3    the audit could not be completed (registry metadata unavailable for a changed package)
+  130  interrupted (Ctrl-C); what was fetched is kept in the cache`;
 
 function useColor(env: NodeJS.ProcessEnv, stream: NodeJS.WriteStream): boolean {
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
@@ -28,8 +30,8 @@ function useColor(env: NodeJS.ProcessEnv, stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
 }
 
-/** Writes the report where it belongs (stdout or --output-file, plus GitHub's step summary) and sets the exit code. */
-function report({ result, root, failOn: policyFailOn }: AuditRun, flags: AuditValues): void {
+/** Writes the report where it belongs (stdout or --output-file, plus GitHub's step summary); returns the exit code. */
+function report({ result, root, failOn: policyFailOn }: AuditRun, flags: AuditValues): number {
   const failOn = flags.failOn ?? policyFailOn;
   const context = {
     failOn,
@@ -42,7 +44,36 @@ function report({ result, root, failOn: policyFailOn }: AuditRun, flags: AuditVa
   else writeReportFile(path.resolve(process.cwd(), flags.outputFile), out, root);
   const stepSummary = process.env.GITHUB_STEP_SUMMARY;
   if (flags.format === 'github' && stepSummary) appendStepSummary(stepSummary, formatReport('markdown', result, context));
-  process.exitCode = exitCodeFor(result, failOn, flags.allowIncomplete);
+  return exitCodeFor(result, failOn, flags.allowIncomplete);
+}
+
+/**
+ * `depguard diff [lockfile...]`: each lockfile named is audited on its own, as with --lockfile
+ * (the pre-commit framework passes the staged ones, wherever they are), one report after another.
+ */
+async function runDiff(lockfiles: readonly string[], flags: DiffValues): Promise<number> {
+  const named = [...new Set(lockfiles)];
+  if (named.length > 0 && flags.lockfile !== undefined)
+    throw new UsageError('name the lockfile with --lockfile or as an argument, not both');
+  if (
+    named.length > 1 &&
+    (flags.format === 'json' || flags.format === 'sarif' || flags.outputFile !== undefined || flags.showCode !== undefined)
+  )
+    throw new UsageError(
+      `${named.length} lockfiles given: --format json and sarif, --output-file and --show-code take one lockfile per run`,
+    );
+  const signal = stopOnInterrupt();
+  const runs = named.length > 0 ? named.map((lockfile) => ({ ...flags, lockfile })) : [flags];
+  if (flags.showCode !== undefined) {
+    process.stdout.write(await showCode({ ...auditOptions('diff', runs[0]!, environment()), signal }, flags.showCode));
+    return EXIT.ok;
+  }
+  const codes: number[] = [];
+  for (const [i, run] of runs.entries()) {
+    if (i > 0 && flags.format === 'text') process.stdout.write('\n');
+    codes.push(report(await audit({ ...auditOptions('diff', run, environment()), onProgress: progress(), signal }), flags));
+  }
+  return combinedExitCode(codes);
 }
 
 /** A progress line on stderr while metadata arrives, only when stderr is a terminal. */
@@ -62,23 +93,19 @@ function program(): Command {
     .configureOutput({
       writeErr: (s) => process.stderr.write(s),
       // argument errors read like every other error: one `depguard:` line (README, exit codes)
-      outputError: (message, write) => write(message.replace(/^error: /, 'depguard: ')),
+      outputError: (message, write) => write(oneLine(message)),
     });
 
   addOptions(
     cli
       .command('diff')
       .description('compare two lockfiles (or git revisions of one) and audit what changed')
+      .argument('[lockfile...]', 'lockfiles to audit, each on its own as with --lockfile (the pre-commit framework passes the staged ones)')
       .addHelpText('after', EXIT_HELP)
       .exitOverride(),
     DIFF_OPTIONS,
-  ).action(async (raw: Record<string, unknown>) => {
-    const flags = parseOptions(DIFF_OPTIONS, raw);
-    if (flags.showCode !== undefined) {
-      process.stdout.write(await showCode(auditOptions('diff', flags, environment()), flags.showCode));
-      return;
-    }
-    report(await audit({ ...auditOptions('diff', flags, environment()), onProgress: progress() }), flags);
+  ).action(async (lockfiles: string[], raw: Record<string, unknown>) => {
+    process.exitCode = await runDiff(lockfiles, parseOptions(DIFF_OPTIONS, raw));
   });
 
   addOptions(
@@ -90,14 +117,20 @@ function program(): Command {
     AUDIT_OPTIONS,
   ).action(async (raw: Record<string, unknown>) => {
     const flags = parseOptions(AUDIT_OPTIONS, raw);
-    report(await audit({ ...auditOptions('audit', flags, environment()), onProgress: progress() }), flags);
+    const signal = stopOnInterrupt();
+    process.exitCode = report(await audit({ ...auditOptions('audit', flags, environment()), onProgress: progress(), signal }), flags);
   });
 
   addOptions(
     cli
       .command('why')
-      .description('every dependency path that brings a package into the tree (like npm explain)')
-      .argument('<package>', 'a package name')
+      .description(
+        'every dependency path that brings a package or workspace into the tree, from any supported lockfile (npm, pnpm, Yarn, Bun), like npm explain',
+      )
+      .argument(
+        '<package>',
+        'a package or workspace name, with @VERSION or @RANGE for only those copies (flatmap-stream, event-stream@3.3.6, @acme/api@^1)',
+      )
       .exitOverride(),
     WHY_OPTIONS,
   ).action(async (name: string, raw: Record<string, unknown>) => {
@@ -106,14 +139,40 @@ function program(): Command {
     process.exitCode = out.found ? EXIT.ok : EXIT.findings;
   });
   registerPolicyCommands(cli, (text) => process.stdout.write(text));
-  registerHookCommand(cli);
+  addHelpCommand(registerHookCommand(cli));
+  addHelpCommand(cli);
   return cli;
+}
+
+/** commander's `error: ...` and its `(Did you mean ...?)` line, as one `depguard: ...` line. */
+function oneLine(message: string): string {
+  return message.replace(/^error: /, 'depguard: ').replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)');
+}
+
+/**
+ * `help [command]`, as commander's own but for an unknown command, which it answers with the
+ * whole usage on stderr: here it is the one-line error every other mistake gets.
+ */
+function addHelpCommand(parent: Command): void {
+  parent.helpCommand(false);
+  parent
+    .command('help')
+    .description('display help for command')
+    .argument('[command]', 'the command to explain')
+    .action((name: string | undefined) => {
+      const command = name === undefined ? parent : parent.commands.find((c) => c.name() === name);
+      if (command === undefined)
+        throw new UsageError(`unknown command '${name}' (see depguard ${parent.parent ? `${parent.name()} ` : ''}--help)`);
+      process.stdout.write(command.helpInformation());
+    });
 }
 
 async function main(argv: string[]): Promise<void> {
   try {
     await program().parseAsync(argv);
-  } catch (error) {
+  } catch (caught) {
+    // after Ctrl-C, whatever failed (a git killed by the same signal) failed because of it
+    const error = interrupted.aborted ? new InterruptedError() : caught;
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return;

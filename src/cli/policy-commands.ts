@@ -12,7 +12,9 @@ import { ALL_RULES, RULE_IDS } from '../index.js';
 import { forTerminal as safe } from '../report/sanitize.js';
 import { auditOptions } from './audit-options.js';
 import { environment } from './environment.js';
+import { stopOnInterrupt } from './interrupt.js';
 import { addOptions, APPROVE_OPTIONS, parseOptions, RULES_OPTIONS } from './options.js';
+import { splitPackageSpec } from './package-spec.js';
 
 const DOCS = new URL('../../docs/rules/', import.meta.url);
 
@@ -26,15 +28,13 @@ export function registerPolicyCommands(cli: Command, out: (text: string) => void
       .exitOverride(),
     APPROVE_OPTIONS,
   ).action(async (spec: string, raw: Record<string, unknown>) => {
-    const at = spec.lastIndexOf('@');
-    const name = at > 0 ? spec.slice(0, at) : '';
-    const version = at > 0 ? spec.slice(at + 1) : '';
+    const { name, version = '' } = splitPackageSpec(spec);
     if (!name || !semver.valid(version)) throw new UsageError(`approve takes PACKAGE@VERSION with an exact version, not '${spec}'`);
     const flags = parseOptions(APPROVE_OPTIONS, raw);
     const env = environment();
     const { cwd } = env;
     // The same analysis as `depguard diff` with these flags: its findings are what is approved.
-    const run = await audit(auditOptions('diff', flags, env));
+    const run = await audit({ ...auditOptions('diff', flags, env), signal: stopOnInterrupt() });
     const approvedBy = (await userIdentity(cwd)) ?? 'unknown (git config user.name is not set)';
     const entry = planApproval(
       { name, version, reason: flags.reason, rules: flags.rule, expires: flags.expires, approvedBy, now: env.now },

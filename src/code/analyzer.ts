@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { DEADLINE_PASSED } from '../registry/deadline.js';
 import { RegistryError } from '../errors.js';
 import type { FileAnalysis } from './model.js';
 import { analysePackage, type PackageAnalysis } from './package.js';
@@ -29,6 +30,8 @@ export interface AnalyzerOptions {
   /** Only cached analyses: nothing is fetched. */
   readonly offline: boolean;
   readonly limits?: TarLimits;
+  /** The run's deadline (or its interruption): a tarball that arrives after it is kept, not analysed. */
+  readonly signal?: AbortSignal;
 }
 
 const FORMAT = 1;
@@ -57,8 +60,9 @@ export class TarballAnalyzer implements CodeSource {
   async analysis(name: string, version: string, integrity: string | null): Promise<PackageAnalysis> {
     const cached = integrity ? await this.#read(integrity) : null;
     if (cached) return cached;
-    if (this.options.offline) throw new RegistryError(name, 'code analysis not in the cache (--offline)');
+    if (this.options.offline) throw new RegistryError(name, `no code analysis of ${name}@${version} in the cache (--offline)`);
     const tgz = await this.fetcher.tarball(name, version, integrity);
+    if (this.options.signal?.aborted) throw new RegistryError(name, DEADLINE_PASSED);
     const analysis = await this.#reading.run(async () => {
       const contents = await readTarball(tgz, this.options.limits);
       if (this.#memo.size > MEMO_ENTRIES) this.#memo.clear();

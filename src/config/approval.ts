@@ -29,7 +29,11 @@ export function planApproval(request: ApprovalRequest, head: Snapshot, result: D
   const locked = head.nodes.filter((n) => isPackage(n) && n.packageName === name && n.version === version);
   // a bundled copy comes in its parent's tarball: its own integrity is not what npm checks
   const copies = locked.filter((n) => !n.inBundle);
-  if (locked.length === 0) throw new UsageError(`${spec} is not in ${result.head}: approve a version the lockfile locks`);
+  if (locked.length === 0) {
+    const others = [...new Set(head.nodes.filter((n) => isPackage(n) && n.packageName === name).map((n) => n.version))];
+    const has = others.length > 0 ? ` (it locks ${name} ${others.join(', ')})` : '';
+    throw new UsageError(`${spec} is not in ${result.head}${has}: approve a version the lockfile locks`);
+  }
   const integrities = new Set(copies.map((n) => n.integrity));
   if (integrities.size > 1)
     throw new UsageError(

@@ -7,6 +7,8 @@ export interface Explanation {
   readonly location: string;
   readonly dev: boolean;
   readonly optional: boolean;
+  /** A workspace of the project (its location is its folder), not a package installed from a registry. */
+  readonly workspace: boolean;
   /** Every dependency path from the project root (or a workspace) to it, shortest first. */
   readonly paths: readonly (readonly PathStep[])[];
   /** True when there were more paths than `limit`, or more walking than the budget allows (then there may be none). */
@@ -14,8 +16,9 @@ export interface Explanation {
 }
 
 /**
- * `depguard why`: every copy of a package in the tree and every path that brings it in, like
- * `npm explain`, walking the lockfile's edges backwards from the package to the root.
+ * `depguard why`: every copy of a package (or the workspace of that name) in the tree and every
+ * path that brings it in, like `npm explain`, walking the lockfile's edges backwards from the
+ * package to the root.
  */
 export function explainPackage(snapshot: Snapshot, name: string, limit = 50): Explanation[] {
   const byLocation = new Map(snapshot.nodes.map((n) => [n.location, n]));
@@ -29,7 +32,10 @@ export function explainPackage(snapshot: Snapshot, name: string, limit = 50): Ex
   }
   const parents = new Map([...parentSets].map(([to, from]) => [to, [...from]]));
   const step = (n: PackageNode): PathStep => ({ name: n.isRoot || n.isWorkspace ? n.packageName || n.name : n.name, version: n.version });
-  const matches = snapshot.nodes.filter((n) => isPackage(n) && (n.packageName === name || n.name === name));
+  // a workspace is its folder's node (the link to it under node_modules leads there)
+  const matches = snapshot.nodes.filter(
+    (n) => (isPackage(n) || (n.isWorkspace && !n.isLink)) && (n.packageName === name || n.name === name),
+  );
   // dense graphs: stop walking rather than hang, for each package and for all of them
   let total = 5_000_000;
   return matches.map((node) => {
@@ -81,6 +87,7 @@ export function explainPackage(snapshot: Snapshot, name: string, limit = 50): Ex
       location: node.location,
       dev: node.dev,
       optional: node.optional,
+      workspace: node.isWorkspace,
       paths,
       truncated,
     };

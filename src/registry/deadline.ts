@@ -4,11 +4,14 @@ import type { MetadataClient } from './client.js';
 import type { PackageFacts } from '../model.js';
 
 /** The reason given for every package the run could not judge in time. */
-const DEADLINE_PASSED = 'deadline passed';
+export const DEADLINE_PASSED = 'deadline passed';
 
-/** A signal that aborts `ms` from now; every request in flight listens to it. */
-export function deadlineSignal(ms: number): AbortSignal {
-  const signal = AbortSignal.timeout(ms);
+/**
+ * A signal that aborts `ms` from now, or when `interrupt` aborts (the caller stopping the run);
+ * every request in flight listens to it.
+ */
+export function deadlineSignal(ms: number, interrupt?: AbortSignal): AbortSignal {
+  const signal = interrupt ? AbortSignal.any([AbortSignal.timeout(ms), interrupt]) : AbortSignal.timeout(ms);
   setMaxListeners(0, signal); // one listener per request in flight, however many
   return signal;
 }

@@ -90,8 +90,13 @@ export class CachedClient implements MetadataClient {
     ) {
       return cached.facts;
     }
-    if (this.options.offline)
-      throw new RegistryError(name, cached ? 'cached facts lack a needed version (--offline)' : 'not in the cache (--offline)');
+    if (this.options.offline) {
+      const lacking = cached ? versions.filter((v) => !covers(cached.facts, v)).map((v) => `${name}@${v}`) : [];
+      throw new RegistryError(
+        name,
+        lacking.length > 0 ? `cached facts lack ${lacking.join(', ')} (--offline)` : 'not in the cache (--offline)',
+      );
+    }
     const facts = await this.inner.packageFacts(name, versions);
     this.#append(name, facts);
     return facts;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type Registry } from '../../scripts/fixture-registry.mjs';
 import { AS_OF } from '../../fixtures/patterns.mjs';
-import { fixture, runCli } from '../helpers/cli.js';
+import { fixture, runCli, type CliResult } from '../helpers/cli.js';
 
 let registry: Registry;
 beforeAll(async () => {
@@ -119,6 +119,52 @@ describe('depguard why', () => {
     ]);
   });
 
+  // every format that locks workspaces: npm's, pnpm 9 and 8, Yarn 1 and Berry, Bun
+  const WORKSPACE_LOCKFILES: Array<[string, string]> = [
+    ['npm', fixture('workspaces', 'head', 'package-lock.json')],
+    ...['pnpm', 'pnpm-v6', 'yarn-classic', 'yarn-berry', 'bun'].map((m): [string, string] => [m, fixture('workspaces', m, 'head')]),
+  ];
+
+  it.each(WORKSPACE_LOCKFILES)('finds a workspace by its name (%s)', async (_, lockfile) => {
+    const r = await runCli(['why', '@acme/api', '--head', lockfile]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('@acme/api@1.0.0  packages/api  (workspace)\n  monorepo > @acme/api@1.0.0\n');
+  });
+
+  it.each(WORKSPACE_LOCKFILES)(
+    'finds NAME@VERSION, a range, and says which versions there are when none matches (%s)',
+    async (_, lockfile) => {
+      const [exact, range, workspace, other] = (await Promise.all(
+        ['event-stream@3.3.6', 'event-stream@^3.3.0', '@acme/api@1.0.0', 'event-stream@3.3.5'].map((spec) =>
+          runCli(['why', spec, '--head', lockfile]),
+        ),
+      )) as [CliResult, CliResult, CliResult, CliResult];
+      expect(exact.code).toBe(0);
+      expect(exact.stdout).toMatch(/^event-stream@3\.3\.6 {2}\S+\n {2}monorepo > @acme\/api@1\.0\.0 > event-stream@3\.3\.6\n$/);
+      expect(range.stdout).toBe(exact.stdout);
+      expect(workspace.stdout).toBe('@acme/api@1.0.0  packages/api  (workspace)\n  monorepo > @acme/api@1.0.0\n');
+      expect(other.code).toBe(1);
+      expect(other.stdout).toMatch(/^event-stream@3\.3\.5 is not in \S+ \(it has event-stream 3\.3\.6\)\n$/);
+    },
+  );
+
+  it('says so in JSON: the version asked for, and the versions the tree has instead', async () => {
+    const lockfile = fixture('workspaces', 'head', 'package-lock.json');
+    const r = await runCli(['why', 'event-stream@3.3.5', '--lockfile', lockfile, '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ package: 'event-stream', version: '3.3.5', copies: [], otherVersions: ['3.3.6'] });
+  });
+
+  it('refuses a version that is neither a version nor a range (exit 2, one line)', async () => {
+    const r = await runCli(['why', 'event-stream@latest', '--lockfile', fixture('workspaces', 'head', 'package-lock.json')]);
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "depguard: 'latest' is not a version or a version range (why takes NAME or NAME@VERSION)\n",
+    });
+  });
+
   it('exits 1 when the package is not in the tree', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'why-'));
     copyFileSync(fixture('event-stream', 'base', 'package-lock.json'), path.join(dir, 'package-lock.json'));
@@ -126,6 +172,49 @@ describe('depguard why', () => {
     const r = await runCli(['why', 'flatmap-stream'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('flatmap-stream is not in package-lock.json\n');
+  });
+});
+
+describe('--offline names the version it lacks', () => {
+  const base = fixture('event-stream', 'base', 'package-lock.json');
+  const head = fixture('event-stream', 'head', 'package-lock.json');
+  let es: Registry;
+  beforeAll(async () => {
+    es = await startRegistry(fixture('event-stream', 'registry'));
+  });
+  afterAll(() => es.close());
+
+  it('in the facts: cached facts that lack the version', async () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'offline-facts-'));
+    // the cache learns event-stream from the base (3.3.4); the head needs 3.3.6
+    expect((await runCli(['audit', '--lockfile', base, '--registry', es.url, '--cache-dir', cache])).code).not.toBe(2);
+    const r = await runCli(['diff', '--base', base, '--head', head, '--registry', es.url, '--cache-dir', cache, '--offline']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain(
+      [
+        'Could not be checked (registry metadata unavailable)',
+        '  event-stream@3.3.6: cached facts lack event-stream@3.3.6 (--offline)',
+        '  flatmap-stream@0.1.1: not in the cache (--offline)',
+      ].join('\n'),
+    );
+  });
+
+  it('in the code stage, and in --show-code, without asking the registry', async () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'offline-code-'));
+    const args = ['diff', '--base', base, '--head', head, '--registry', es.url, '--cache-dir', cache];
+    expect((await runCli([...args, '--no-code'])).code).toBe(1); // facts cached, no code
+    const before = es.requests.length;
+    const r = await runCli([...args, '--offline']);
+    expect(r.stdout).toContain(
+      [
+        'Checks not made',
+        '  code-capabilities: tarball not fetched (no code analysis of event-stream@3.3.6 in the cache (--offline)) (1 package: event-stream)',
+        '  code-capabilities: tarball not fetched (no code analysis of flatmap-stream@0.1.1 in the cache (--offline)) (1 package: flatmap-stream)',
+      ].join('\n'),
+    );
+    const show = await runCli([...args, '--offline', '--show-code', 'event-stream']);
+    expect(show.stdout).toBe('event-stream 3.3.4 -> 3.3.6: no tarball of event-stream@3.3.4 in the cache (--offline)\n');
+    expect(es.requests.length).toBe(before);
   });
 });
 

@@ -148,7 +148,7 @@ describe('the pre-commit framework', () => {
     expect(readmeSnippet('### pre-commit framework')).toMatch(/^ {6}- id: depguard$/m);
     expect(field('language')).toBe('node');
     expect(field('entry')).toBe('depguard diff --staged');
-    expect(field('pass_filenames')).toBe('false');
+    expect(field('pass_filenames')).toBe('true');
   });
 
   it('runs it for lockfiles only', () => {

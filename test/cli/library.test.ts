@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type Registry } from '../../scripts/fixture-registry.mjs';
-import { audit, RegistryError, UsageError, why, type MetadataClient } from '../../src/index.js';
+import { audit, InterruptedError, RegistryError, UsageError, why, type MetadataClient } from '../../src/index.js';
 import { fixture, ROOT, runCli, type CliResult } from '../helpers/cli.js';
 
 /**
@@ -158,6 +158,15 @@ describe('audit() in process', () => {
       new UsageError('audit(): limits.concurrency must be a positive integer'),
     );
     await expect(audit({ ...sides, deadlineMs: 30 * 86_400_000 })).rejects.toThrow(UsageError);
+  });
+
+  it('a signal that aborts stops the run: InterruptedError, nothing asked (the CLI turns Ctrl-C into it)', async () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'signal-cache-'));
+    const before = registry.requests.length;
+    await expect(audit({ ...sides, registry: registry.url, cache: { dir: cache }, signal: AbortSignal.abort() })).rejects.toBeInstanceOf(
+      InterruptedError,
+    );
+    expect(registry.requests.length).toBe(before);
   });
 
   it('why() finds every copy of a package and its paths', async () => {

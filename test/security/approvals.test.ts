@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type Registry } from '../../scripts/fixture-registry.mjs';
@@ -149,7 +149,7 @@ describe('approve refuses what it cannot honestly record (exit 2, one line)', ()
     [
       'a version the lockfile does not lock',
       ['event-stream@3.3.5', '--rule', 'publisher-changed'],
-      /event-stream@3\.3\.5 is not in package-lock\.json/,
+      /^depguard: event-stream@3\.3\.5 is not in package-lock\.json \(it locks event-stream 3\.3\.6\): approve a version the lockfile locks\n$/,
     ],
     ['a package the lockfile does not lock', ['left-pad@1.3.0'], /left-pad@1\.3\.0 is not in package-lock\.json/],
     ['an expiry in the past', ['event-stream@3.3.6', '--expires', '2001-01-01'], /--expires 2001-01-01 is already past/],
@@ -166,6 +166,7 @@ describe('approve refuses what it cannot honestly record (exit 2, one line)', ()
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(path.join(dir, 'depguard.config.json'))).toBe(false);
   });
 
   it('--rule and --expires as a duration: only the named rules, until that many days from now', async () => {
