@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { audit, showCode, type AuditRun } from '../audit.js';
 import { DepguardError } from '../errors.js';
+import { formatGithubSummary } from '../report/github.js';
 import { formatReport } from '../report/index.js';
 import { auditOptions } from './audit-options.js';
 import { environment } from './environment.js';
@@ -41,7 +42,7 @@ function report({ result, root, failOn: policyFailOn }: AuditRun, flags: AuditVa
   if (flags.outputFile === undefined) process.stdout.write(out);
   else writeReportFile(path.resolve(process.cwd(), flags.outputFile), out, root);
   const stepSummary = process.env.GITHUB_STEP_SUMMARY;
-  if (flags.format === 'github' && stepSummary) appendStepSummary(stepSummary, formatReport('markdown', result, context));
+  if (flags.format === 'github' && stepSummary) appendStepSummary(stepSummary, formatGithubSummary(result, context));
   process.exitCode = exitCodeFor(result, failOn, flags.allowIncomplete);
 }
 
