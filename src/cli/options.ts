@@ -142,7 +142,8 @@ const or = (items: readonly string[]): string =>
 const base = text('base', {
   flags: '--base <rev|path>',
   description: 'the "before" side: a git revision, or a lockfile path',
-  defaultText: '`HEAD`; on a pull request, the merge base with `$GITHUB_BASE_REF`',
+  defaultText:
+    '`HEAD`; in GitHub Actions, on a pull request the merge base with `$GITHUB_BASE_REF`, on a push the commit the branch pointed at before it',
 });
 const head = text('head', {
   flags: '--head <rev|path>',

@@ -69,7 +69,7 @@ describe('option tables', () => {
         '| --- | --- | --- |',
         '| `--format <format>` | output format: `text`, `json`, `sarif`, `markdown` or `github` | `text` |',
         '| `--staged` | compare HEAD with the index (the pre-commit case) | |',
-        '| `--base <rev\\|path>` | the "before" side: a git revision, or a lockfile path | `HEAD`; on a pull request, the merge base with `$GITHUB_BASE_REF` |',
+        '| `--base <rev\\|path>` | the "before" side: a git revision, or a lockfile path | `HEAD`; in GitHub Actions, on a pull request the merge base with `$GITHUB_BASE_REF`, on a push the commit the branch pointed at before it |',
         '',
       ].join('\n'),
     );
