@@ -85,3 +85,18 @@ export class UnfetchableNameError extends DepguardError {
     super(`refused to fetch ${JSON.stringify(spec.slice(0, 200))}: not a registry package name (depguard fetches nothing else)`);
   }
 }
+
+/** GitHub's API refused or failed a call (a pull-request comment): exit 2. */
+export class GithubApiError extends DepguardError {
+  readonly exitCode = 2 as const;
+  override readonly name = 'GithubApiError';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    /** The HTTP status; null when no answer came. */
+    readonly status: number | null,
+    readonly reason: string,
+  ) {
+    super(`GitHub API ${method} ${path}: ${status === null ? '' : `${status} `}${reason.slice(0, 300)}`);
+  }
+}

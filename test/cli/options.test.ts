@@ -8,6 +8,7 @@ import {
   addOptions,
   APPROVE_OPTIONS,
   AUDIT_OPTIONS,
+  COMMENT_OPTIONS,
   DIFF_OPTIONS,
   HOOK_INSTALL_OPTIONS,
   HOOK_UNINSTALL_OPTIONS,
@@ -35,6 +36,7 @@ const ALL: Record<string, readonly CliOption[]> = {
   rules: RULES_OPTIONS,
   'hook install': HOOK_INSTALL_OPTIONS,
   'hook uninstall': HOOK_UNINSTALL_OPTIONS,
+  comment: COMMENT_OPTIONS,
 };
 
 /** The README with each command's table replaced by the one its option table makes. */
