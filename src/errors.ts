@@ -97,3 +97,18 @@ export class InterruptedError extends DepguardError {
     super('interrupted: nothing was judged; registry facts and tarballs fetched so far are kept in the cache for the next run');
   }
 }
+
+/** GitHub's API refused or failed a call (a pull-request comment): exit 2. */
+export class GithubApiError extends DepguardError {
+  readonly exitCode = 2 as const;
+  override readonly name = 'GithubApiError';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    /** The HTTP status; null when no answer came. */
+    readonly status: number | null,
+    readonly reason: string,
+  ) {
+    super(`GitHub API ${method} ${path}: ${status === null ? '' : `${status} `}${reason.slice(0, 300)}`);
+  }
+}

@@ -44,7 +44,8 @@ async function findRepoRoot(dir: string): Promise<string> {
   }
 }
 
-async function isRevision(root: string, rev: string): Promise<boolean> {
+/** Whether `rev` names a commit this clone has. */
+export async function isRevision(root: string, rev: string): Promise<boolean> {
   if (rev.startsWith('-')) return false;
   try {
     await git(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
@@ -143,8 +144,11 @@ async function treeEntry(root: string, rev: string, repoPath: string): Promise<T
   return null;
 }
 
-/** The merge base of HEAD and `ref` (GitHub's pull-request base), tried as a remote branch first. */
-export async function mergeBase(root: string, ref: string): Promise<string> {
+/**
+ * The merge base of HEAD and `ref` (GitHub's pull-request base, or the default branch), tried
+ * as a remote branch first; `what` names where `ref` came from in errors.
+ */
+export async function mergeBase(root: string, ref: string, what = 'GITHUB_BASE_REF'): Promise<string> {
   for (const candidate of [`origin/${ref}`, ref]) {
     if (!(await isRevision(root, candidate))) continue;
     try {
@@ -153,7 +157,7 @@ export async function mergeBase(root: string, ref: string): Promise<string> {
       throw new GitError(`no merge base between HEAD and '${candidate}' (fetch with enough history: fetch-depth: 0)`);
     }
   }
-  throw new GitError(`GITHUB_BASE_REF is '${ref}' but neither origin/${ref} nor ${ref} exists in this clone`);
+  throw new GitError(`${what} is '${ref}' but neither origin/${ref} nor ${ref} exists in this clone (fetch with fetch-depth: 0)`);
 }
 
 /** "Name <email>" from git config, for the audit trail of approvals; null outside git or unset. */

@@ -4,8 +4,9 @@ import { loadPolicy, locatePolicy, policyEdits, policyOf, readPolicySide, type P
 import { validatePolicy, type Policy } from './config/policy.js';
 import { readProjectFiles, type ProjectFiles } from './config/project-files.js';
 import { DEFAULT_MIN_RELEASE_AGE_MS, projectReleaseAge, type ReleaseAge } from './config/release-age.js';
-import { UsageError } from './errors.js';
-import { isTracked, mergeBase, repoRoot } from './git.js';
+import { ConfigError, GitError, UsageError } from './errors.js';
+import { isRevision, isTracked, mergeBase, repoRoot } from './git.js';
+import { pushEventOf, readEvent } from './github/event.js';
 import { BUN_BINARY, chooseLockfile, findLockfile, LOCKFILE_NAMES, noLockfile, type FoundLockfile } from './lockfile/detect.js';
 import { describeSource, folderInRepository, parseSpec, type LockSource } from './lockfile/source.js';
 import { diskView, revisionView, type ProjectView } from './project-view.js';
@@ -39,7 +40,10 @@ export interface TrustRequest {
   /** Relative paths are resolved against it; the project folder unless `lockfile` names one elsewhere. */
   readonly cwd: string;
   readonly env: Env;
-  /** Default: HEAD, or on a GitHub pull request (GITHUB_BASE_REF) the merge base with its base branch. */
+  /**
+   * Default: HEAD; on a GitHub pull request (GITHUB_BASE_REF) the merge base with its base
+   * branch; on a GitHub push (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH) the commit before the push.
+   */
   readonly base?: SideSpec;
   /** Default: the working tree. */
   readonly head?: SideSpec;
@@ -180,6 +184,8 @@ async function planDiff(request: TrustRequest): Promise<Plan> {
     if (request.base !== undefined) base = sideOf(request.base, cwd);
     else if (env.GITHUB_BASE_REF)
       base = { kind: 'git', rev: await mergeBase(await repoRoot(projectDirOf(cwd, request.lockfile)), env.GITHUB_BASE_REF) };
+    else if (env.GITHUB_EVENT_NAME === 'push' && env.GITHUB_EVENT_PATH)
+      base = await pushBase(await repoRoot(projectDirOf(cwd, request.lockfile)), env.GITHUB_EVENT_PATH);
     else base = { kind: 'git', rev: 'HEAD' };
   }
   // With a git base, the base decides which lockfiles are audited, unless the user named one.
@@ -199,6 +205,30 @@ async function planDiff(request: TrustRequest): Promise<Plan> {
     }
   };
   return { pairs: [{ base: sourceOf(base), head: sourceOf(head) }], lockfiles: null };
+}
+
+/**
+ * On a GitHub `push`, what the push changed: the commit the branch pointed at before it (not
+ * HEAD, which is the pushed commit itself). A new branch or tag has no such commit: it is
+ * compared with its merge base with the default branch, and the default branch's own first
+ * push with nothing. A force push's earlier commit is in no branch a clone fetches: a branch is
+ * then compared with its merge base with the default branch, and the default branch refused.
+ */
+async function pushBase(root: string, eventPath: string): Promise<Side> {
+  const push = pushEventOf(readEvent(eventPath));
+  if (push === null) throw new ConfigError(`GITHUB_EVENT_PATH ${eventPath}: not a push event (no 'before' commit or 'ref')`);
+  if (push.before !== null && (await isRevision(root, push.before))) return { kind: 'git', rev: push.before };
+  const { defaultBranch } = push;
+  const isDefault = defaultBranch !== null && push.ref === `refs/heads/${defaultBranch}`;
+  if (push.before === null && isDefault)
+    return { kind: 'named', source: { kind: 'empty', label: `nothing (the first push of ${defaultBranch})` } };
+  if (defaultBranch === null || isDefault)
+    throw new GitError(
+      push.before === null
+        ? `a new ref was pushed (${push.ref}) and the event names no default branch to compare it with: pass --base`
+        : `the commit before this push (${push.before}) is not in this clone (after a force push it is in no branch): check out with fetch-depth: 0, or pass --base`,
+    );
+  return { kind: 'git', rev: await mergeBase(root, defaultBranch, "the repository's default branch") };
 }
 
 /**

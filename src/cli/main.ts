@@ -3,15 +3,26 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { audit, showCode, type AuditRun } from '../audit.js';
 import { DepguardError, InterruptedError, UsageError } from '../errors.js';
+import { formatGithubSummary } from '../report/github.js';
 import { formatReport } from '../report/index.js';
 import { auditOptions } from './audit-options.js';
+import { runComment } from './comment-command.js';
 import { environment } from './environment.js';
 import { runWhy } from './why-command.js';
 import { combinedExitCode, EXIT, exitCodeFor } from './exit-code.js';
 import { interrupted, stopOnInterrupt } from './interrupt.js';
 import { registerPolicyCommands } from './policy-commands.js';
 import { registerHookCommand } from './hook-command.js';
-import { addOptions, AUDIT_OPTIONS, DIFF_OPTIONS, parseOptions, WHY_OPTIONS, type AuditValues, type DiffValues } from './options.js';
+import {
+  addOptions,
+  AUDIT_OPTIONS,
+  COMMENT_OPTIONS,
+  DIFF_OPTIONS,
+  parseOptions,
+  WHY_OPTIONS,
+  type AuditValues,
+  type DiffValues,
+} from './options.js';
 import { appendStepSummary, writeReportFile } from './output.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -42,8 +53,10 @@ function report({ result, root, failOn: policyFailOn }: AuditRun, flags: AuditVa
   const out = formatReport(flags.format, result, context);
   if (flags.outputFile === undefined) process.stdout.write(out);
   else writeReportFile(path.resolve(process.cwd(), flags.outputFile), out, root);
+  if (flags.jsonFile !== undefined)
+    writeReportFile(path.resolve(process.cwd(), flags.jsonFile), formatReport('json', result, context), root);
   const stepSummary = process.env.GITHUB_STEP_SUMMARY;
-  if (flags.format === 'github' && stepSummary) appendStepSummary(stepSummary, formatReport('markdown', result, context));
+  if (flags.format === 'github' && stepSummary) appendStepSummary(stepSummary, formatGithubSummary(result, context));
   return exitCodeFor(result, failOn, flags.allowIncomplete);
 }
 
@@ -137,6 +150,17 @@ function program(): Command {
     const out = await runWhy(name, parseOptions(WHY_OPTIONS, raw), environment());
     process.stdout.write(out.text);
     process.exitCode = out.found ? EXIT.ok : EXIT.findings;
+  });
+  addOptions(
+    cli
+      .command('comment')
+      .description(
+        'post a JSON report as the pull-request comment on GitHub, updated in place on each run (GitHub Actions: needs GITHUB_TOKEN with pull-requests: write)',
+      )
+      .exitOverride(),
+    COMMENT_OPTIONS,
+  ).action(async (raw: Record<string, unknown>) => {
+    process.stdout.write(await runComment(parseOptions(COMMENT_OPTIONS, raw), environment()));
   });
   registerPolicyCommands(cli, (text) => process.stdout.write(text));
   addHelpCommand(registerHookCommand(cli));

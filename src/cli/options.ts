@@ -142,7 +142,8 @@ const or = (items: readonly string[]): string =>
 const base = text('base', {
   flags: '--base <rev|path>',
   description: 'the "before" side: a git revision, or a lockfile path',
-  defaultText: '`HEAD`; on a pull request, the merge base with `$GITHUB_BASE_REF`',
+  defaultText:
+    '`HEAD`; in GitHub Actions, on a pull request the merge base with `$GITHUB_BASE_REF`, on a push the commit the branch pointed at before it',
 });
 const head = text('head', {
   flags: '--head <rev|path>',
@@ -167,6 +168,10 @@ const outputFile = text('outputFile', {
   flags: '--output-file <path>',
   description: 'write the report to this file instead of standard output (text is then written without colour)',
   defaultText: 'standard output',
+});
+const jsonFile = text('jsonFile', {
+  flags: '--json-file <path>',
+  description: 'also write the JSON report to this file, whatever `--format` is (for `depguard comment`)',
 });
 const failOn = value('failOn', {
   flags: '--fail-on <severity>',
@@ -269,6 +274,7 @@ export const AUDIT_OPTIONS = [
   lockfile,
   format,
   outputFile,
+  jsonFile,
   failOn,
   config,
   asOf,
@@ -390,12 +396,35 @@ export const HOOK_INSTALL_OPTIONS = [
 /** `depguard hook uninstall`: none. */
 export const HOOK_UNINSTALL_OPTIONS = [] as const;
 
+/** `depguard comment`: the report to post, and how to tell its comment apart. */
+export const COMMENT_OPTIONS = [
+  required('report', {
+    flags: '--report <path>',
+    description: 'the JSON report of the run (`depguard diff --json-file` or `--format json --output-file`)',
+  }),
+  value('failOn', {
+    flags: '--fail-on <severity>',
+    description: 'the `--fail-on` the run had, for the verdict the comment states',
+    choices: SEVERITIES,
+    defaultValue: 'high',
+    parse: oneOf(SEVERITIES),
+  }),
+  text('key', {
+    flags: '--key <text>',
+    description: "tells this run's comment apart from other depguard comments on the pull request (one per project)",
+    defaultText: 'none: one depguard comment per pull request',
+  }),
+] as const;
+
+export type CommentValues = OptionValues<typeof COMMENT_OPTIONS>;
+
 /** The README's flag tables, each under its heading. */
 export const README_TABLES: ReadonlyArray<{ readonly command: string; readonly options: readonly CliOption[] }> = [
   { command: 'diff', options: DIFF_OPTIONS },
   { command: 'approve', options: APPROVE_OWN_OPTIONS },
   { command: 'why', options: WHY_OPTIONS },
   { command: 'hook install', options: HOOK_INSTALL_OPTIONS },
+  { command: 'comment', options: COMMENT_OPTIONS },
 ];
 
 // what the tables drive

@@ -3,12 +3,15 @@ import type { Finding } from '../model.js';
 import type { DiffResult } from '../result.js';
 import { maxSeverity, type Severity } from '../severity.js';
 import { alertLevel } from './level.js';
-import { findingVersion, pathText } from './wording.js';
+import { findingVersion, pathText, plural } from './wording.js';
 
 export interface SarifOptions {
   /** depguard's own version, for `tool.driver.version`. */
   readonly toolVersion: string;
 }
+
+/** Packages named in one notification of a check not made. */
+const MAX_NAMES = 10;
 
 const INFORMATION_URI = 'https://github.com/depguard/depguard';
 
@@ -18,7 +21,7 @@ const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.5',
 /**
  * SARIF 2.1.0 as GitHub code scanning takes it: one result per finding, located at the package's
  * entry in the head lockfile, with a fingerprint that leaves out lines and wording so an alert
- * stays the same alert from run to run.
+ * stays the same alert from run to run; the checks not made are the invocation's notifications.
  */
 export function formatSarif(result: DiffResult, options: SarifOptions): string {
   const log = {
@@ -42,6 +45,7 @@ export function formatSarif(result: DiffResult, options: SarifOptions): string {
           ...(f.kind === 'package' && f.inPackage ? { relatedLocations: [inPackage(f.package.name, f.inPackage)] } : {}),
           partialFingerprints: { 'depguardFindingHash/v1': fingerprint(f) },
         })),
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: checksNotMade(result) }],
       },
     ],
   };
@@ -69,6 +73,42 @@ function ruleDescriptors(result: DiffResult): readonly object[] {
       },
     ];
   });
+}
+
+/**
+ * What was not checked, as code scanning's tool notifications: each rule not run, with why and
+ * for which packages; each package whose registry metadata could not be had (at its lockfile
+ * line); the code stage when it did not run. A run without alerts is then not taken for a clean
+ * one.
+ */
+function checksNotMade(result: DiffResult): object[] {
+  const byCause = new Map<string, { ruleId: string; reason: string; packages: Set<string> }>();
+  for (const s of result.skipped) {
+    const key = JSON.stringify([s.ruleId, s.reason]);
+    const cause = byCause.get(key) ?? { ruleId: s.ruleId, reason: s.reason, packages: new Set<string>() };
+    cause.packages.add(s.package.name);
+    byCause.set(key, cause);
+  }
+  const notifications: object[] = [...byCause.values()].map(({ ruleId, reason, packages }) => ({
+    level: 'warning',
+    message: { text: `${ruleId} was not checked for ${plural(packages.size, 'package')} (${names(packages)}): ${reason}` },
+    associatedRule: { id: `depguard/${ruleId}` },
+  }));
+  for (const u of result.unavailable)
+    notifications.push({
+      level: 'warning',
+      message: { text: `${u.package.name}@${u.package.version} could not be checked: ${u.reason}` },
+      locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(u.location.file) }, region: { startLine: u.location.line } } }],
+    });
+  if (!result.code.checked) notifications.push({ level: 'note', message: { text: `code not checked: ${result.code.reason ?? 'off'}` } });
+  return notifications;
+}
+
+/** The first few names, and how many more. */
+function names(packages: ReadonlySet<string>): string {
+  const all = [...packages];
+  const shown = all.slice(0, MAX_NAMES).join(', ');
+  return all.length > MAX_NAMES ? `${shown} and ${all.length - MAX_NAMES} more` : shown;
 }
 
 /** A relative URI reference: each segment of the path percent-encoded. */

@@ -8,6 +8,7 @@ import {
   addOptions,
   APPROVE_OPTIONS,
   AUDIT_OPTIONS,
+  COMMENT_OPTIONS,
   DIFF_OPTIONS,
   HOOK_INSTALL_OPTIONS,
   HOOK_UNINSTALL_OPTIONS,
@@ -35,6 +36,7 @@ const ALL: Record<string, readonly CliOption[]> = {
   rules: RULES_OPTIONS,
   'hook install': HOOK_INSTALL_OPTIONS,
   'hook uninstall': HOOK_UNINSTALL_OPTIONS,
+  comment: COMMENT_OPTIONS,
 };
 
 /** The README with each command's table replaced by the one its option table makes. */
@@ -69,7 +71,7 @@ describe('option tables', () => {
         '| --- | --- | --- |',
         '| `--format <format>` | output format: `text`, `json`, `sarif`, `markdown` or `github` | `text` |',
         '| `--staged` | compare HEAD with the index (the pre-commit case) | |',
-        '| `--base <rev\\|path>` | the "before" side: a git revision, or a lockfile path | `HEAD`; on a pull request, the merge base with `$GITHUB_BASE_REF` |',
+        '| `--base <rev\\|path>` | the "before" side: a git revision, or a lockfile path | `HEAD`; in GitHub Actions, on a pull request the merge base with `$GITHUB_BASE_REF`, on a push the commit the branch pointed at before it |',
         '',
       ].join('\n'),
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatGithub } from '../../src/report/github.js';
+import { ANNOTATIONS_PER_LEVEL, formatGithub, formatGithubSummary } from '../../src/report/github.js';
+import { formatMarkdown } from '../../src/report/markdown.js';
 import { finding, resultWith, unavailable } from '../helpers/result.js';
 
 /** Where the loaders found each package's entry. */
@@ -32,6 +33,50 @@ describe('formatGithub', () => {
       `::notice file=app/package-lock.json,line=${lineOf('c')},title=depguard x%3A c 3.0.0::new in the tree: c`,
       'depguard: FAIL: 1 package with findings at or above high',
     ]);
+  });
+
+  it('emits the most severe first, at most as many of a level as GitHub shows per step, and says how many it left out', () => {
+    const many = (n: number, severity: 'critical' | 'high' | 'medium' | 'low', from = 0) =>
+      Array.from({ length: n }, (_, i) =>
+        finding(`${severity}-${from + i}`, '1.0.0', { ruleId: `r-${severity}`, severity, location: at('a') }),
+      );
+    // in lockfile order, as the engine reports them: the severities mixed
+    const findings = [...many(3, 'low'), ...many(2, 'high'), ...many(6, 'critical'), ...many(11, 'medium'), ...many(9, 'low', 3)];
+    findings.push(...many(6, 'critical', 6), finding('high-2', '1.0.0', { ruleId: 'r-high', severity: 'high', location: at('b') }));
+    const result = resultWith(findings, {
+      unavailable: [unavailable('u1', '1.0.0', 'timed out', at('c')), unavailable('u2', '1.0.0', 'timed out', at('c'))],
+    });
+    const lines = formatGithub(result, options).trimEnd().split('\n');
+    const annotations = lines.filter((l) => l.startsWith('::'));
+    const titles = annotations.map((l) => /title=depguard[^:]*?%3A ([\w-]+)|title=depguard%3A (\w+)@/.exec(l)!.slice(1).find(Boolean));
+    expect(ANNOTATIONS_PER_LEVEL).toBe(10);
+    // 12 critical and 3 high are errors: the first ten criticals, in the result's order
+    expect(titles.slice(0, 10)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => `critical-${i}`));
+    expect(annotations.slice(0, 10).every((l) => l.startsWith('::error '))).toBe(true);
+    // warnings: the two packages not checked (they fail the run), then eight of the eleven mediums
+    expect(titles.slice(10, 20)).toEqual(['u1', 'u2', ...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `medium-${i}`)]);
+    expect(annotations.slice(10, 20).every((l) => l.startsWith('::warning '))).toBe(true);
+    // notices: ten of the twelve lows
+    expect(titles.slice(20)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => `low-${i}`));
+    expect(annotations.slice(20).every((l) => l.startsWith('::notice '))).toBe(true);
+    expect(lines.slice(annotations.length)).toEqual([
+      'depguard: GitHub shows 10 annotations of each level per step: 5 errors, 3 warnings and 2 notices were left out (the most severe were kept); the step summary lists the findings',
+      'depguard: FAIL: 15 packages with findings at or above high',
+    ]);
+
+    const summary = formatGithubSummary(result, options);
+    expect(summary.startsWith(formatMarkdown(result, options))).toBe(true);
+    expect(summary.slice(formatMarkdown(result, options).length)).toBe(
+      '\n> [!NOTE]\n> Annotations: GitHub shows 10 annotations of each level per step: 5 errors, 3 warnings and 2 notices were left out (the most severe were kept); the report above lists the findings.\n',
+    );
+  });
+
+  it('says nothing of limits when every annotation is shown', () => {
+    const result = resultWith(Array.from({ length: 10 }, (_, i) => finding(`p${i}`, '1.0.0', { severity: 'high', location: at('a') })));
+    const out = formatGithub(result, options);
+    expect(out.match(/^::error /gm)).toHaveLength(10);
+    expect(out).not.toContain('left out');
+    expect(formatGithubSummary(result, options)).toBe(formatMarkdown(result, options));
   });
 
   it('warns about packages that could not be checked, at their line', () => {

@@ -4,7 +4,7 @@ import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { formatSarif } from '../../src/report/sarif.js';
 import { ROOT } from '../helpers/cli.js';
-import { finding, resultWith } from '../helpers/result.js';
+import { finding, resultWith, unavailable } from '../helpers/result.js';
 
 const schema = JSON.parse(readFileSync(path.join(ROOT, 'test', 'data', 'sarif-schema-2.1.0.json'), 'utf8')) as object;
 
@@ -35,6 +35,13 @@ describe('SARIF output against the official SARIF 2.1.0 schema', () => {
           location: { file: 'sub dir/#1?/package-lock.json', line: 1 },
         }),
       ]),
+      {
+        ...resultWith([], {
+          skipped: [{ ruleId: 'publisher-changed', package: { name: 'x', version: '1.0.0' }, reason: 'no versions\n<b>' }],
+          unavailable: [unavailable('y', '1.0.0', 'timed out', { file: 'sub dir/package-lock.json', line: 3 })],
+        }),
+        code: { checked: false, reason: 'off' },
+      },
     ].map((result) => JSON.parse(formatSarif(result, { toolVersion: '0.1.0' })) as unknown);
     for (const log of logs) {
       const valid = validate(log);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatSarif } from '../../src/report/sarif.js';
 import { RULES } from '../../src/rules/index.js';
-import { finding, resultWith } from '../helpers/result.js';
+import { finding, resultWith, unavailable } from '../helpers/result.js';
 
 const options = { toolVersion: '9.9.9' };
 /** Where the loaders found each package's entry. */
@@ -118,5 +118,42 @@ describe('formatSarif', () => {
     const log = sarif(resultWith([]), options);
     expect(log.runs[0].results).toEqual([]);
     expect(log.runs[0].tool.driver.rules).toEqual([]);
+    expect(log.runs[0].invocations).toEqual([{ executionSuccessful: true, toolExecutionNotifications: [] }]);
+  });
+
+  it("says which checks were not made, as the run's tool notifications", () => {
+    const skipped = (ruleId: string, name: string, reason: string) => ({ ruleId, package: { name, version: '1.0.0' }, reason });
+    const noVersions = 'the registry does not list both versions';
+    const many = Array.from({ length: 12 }, (_, i) => skipped('maintainers-changed', `m${i}`, 'the registry leaves out maintainers'));
+    const base = resultWith([], {
+      skipped: [skipped('publisher-changed', 'x', noVersions), skipped('publisher-changed', 'y', noVersions), ...many],
+      unavailable: [unavailable('z', '2.0.0', 'not found on the registry (404)', { file: 'app/package-lock.json', line: 9 })],
+    });
+    const log = sarif({ ...base, code: { checked: false, reason: '--no-code' } }, options);
+    expect(log.runs[0].invocations).toEqual([
+      {
+        executionSuccessful: true,
+        toolExecutionNotifications: [
+          {
+            level: 'warning',
+            message: { text: `publisher-changed was not checked for 2 packages (x, y): ${noVersions}` },
+            associatedRule: { id: 'depguard/publisher-changed' },
+          },
+          {
+            level: 'warning',
+            message: {
+              text: 'maintainers-changed was not checked for 12 packages (m0, m1, m2, m3, m4, m5, m6, m7, m8, m9 and 2 more): the registry leaves out maintainers',
+            },
+            associatedRule: { id: 'depguard/maintainers-changed' },
+          },
+          {
+            level: 'warning',
+            message: { text: 'z@2.0.0 could not be checked: not found on the registry (404)' },
+            locations: [{ physicalLocation: { artifactLocation: { uri: 'app/package-lock.json' }, region: { startLine: 9 } } }],
+          },
+          { level: 'note', message: { text: 'code not checked: --no-code' } },
+        ],
+      },
+    ]);
   });
 });
