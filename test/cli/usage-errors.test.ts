@@ -79,7 +79,9 @@ describe('argument errors: one depguard: line and exit 2, for every command', ()
         [...argv, '-x'],
       ]);
       const results = await runAll([...cases, ['diff', '--formt', 'json'], ['--bogus']]);
-      cases.forEach((args, i) => expectUsageError(results[i]!, args, `depguard: unknown option '${args.at(-1)}'\n`));
+      cases.forEach((args, i) => {
+        expectUsageError(results[i]!, args, `depguard: unknown option '${args.at(-1)}'\n`);
+      });
       expectUsageError(results.at(-2)!, ['diff', '--formt'], "depguard: unknown option '--formt' (did you mean --format?)\n");
       expectUsageError(results.at(-1)!, ['--bogus'], "depguard: unknown option '--bogus'\n");
     },
@@ -92,7 +94,9 @@ describe('argument errors: one depguard: line and exit 2, for every command', ()
       const cases = FLAGS.map(({ argv, option }) => ({ args: [...argv, flagOf(option)], flags: option.flags }));
       expect(cases.length).toBeGreaterThan(20);
       const results = await runAll(cases.map((c) => c.args));
-      cases.forEach(({ args, flags }, i) => expectUsageError(results[i]!, args, `depguard: option '${flags}' argument missing\n`));
+      cases.forEach(({ args, flags }, i) => {
+        expectUsageError(results[i]!, args, `depguard: option '${flags}' argument missing\n`);
+      });
     },
     SLOW,
   );
@@ -122,7 +126,9 @@ describe('argument errors: one depguard: line and exit 2, for every command', ()
         ].sort(),
       );
       const results = await runAll(cases);
-      cases.forEach((args, i) => expectUsageError(results[i]!, args, new RegExp(`^depguard: ${args.at(-2)}[ :]`)));
+      cases.forEach((args, i) => {
+        expectUsageError(results[i]!, args, new RegExp(`^depguard: ${args.at(-2)}[ :]`));
+      });
     },
     SLOW,
   );
@@ -151,7 +157,9 @@ describe('argument errors: one depguard: line and exit 2, for every command', ()
         [['explain', 'nope'], "depguard: 'nope' is not a rule (see depguard rules)\n"],
       ];
       const results = await runAll(cases.map(([args]) => args));
-      cases.forEach(([args, stderr], i) => expectUsageError(results[i]!, args, stderr));
+      cases.forEach(([args, stderr], i) => {
+        expectUsageError(results[i]!, args, stderr);
+      });
     },
     SLOW,
   );
