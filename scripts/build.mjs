@@ -62,29 +62,20 @@ function installDevDependencies() {
   if (run.status !== 0) fail(`npm ${args.join(' ')} failed`);
 }
 
-let tsc = tscPath();
-/** What dist/ is made from: the sources, the configuration and the compiler's version. */
-const inputs = () =>
-  digest([
-    ...filesUnder(path.join(root, 'src')),
-    'package.json',
-    'tsconfig.json',
-    'tsconfig.build.json',
-    path.relative(root, path.join(path.dirname(tsc), '..', 'package.json')),
-  ]);
+/** What dist/ is made from: the sources, the configuration, and the lockfile that pins the compiler. */
+const inputs = digest([...filesUnder(path.join(root, 'src')), 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']);
+const stamp = fs.existsSync(stampFile) ? JSON.parse(fs.readFileSync(stampFile, 'utf8')) : null;
+if (stamp?.inputs === inputs && stamp.dist === digest(filesUnder(dist))) process.exit(0);
 
-if (tsc !== null) {
-  const stamp = fs.existsSync(stampFile) ? JSON.parse(fs.readFileSync(stampFile, 'utf8')) : null;
-  if (stamp?.inputs === inputs() && stamp.dist === digest(filesUnder(dist))) process.exit(0);
-} else if (process.env.npm_lifecycle_event === 'prepare') {
+let tsc = tscPath();
+if (tsc === null) {
+  if (process.env.npm_lifecycle_event !== 'prepare') fail('TypeScript is not installed: run `npm ci` first');
   installDevDependencies();
   tsc = tscPath() ?? fail('TypeScript is still not installed after npm ci');
-} else {
-  fail('TypeScript is not installed: run `npm ci` first');
 }
 
 fs.rmSync(dist, { recursive: true, force: true });
 const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 if (run.status !== 0) fail(`tsc exited with ${run.status ?? run.signal}`);
 fs.mkdirSync(path.dirname(stampFile), { recursive: true });
-fs.writeFileSync(stampFile, `${JSON.stringify({ inputs: inputs(), dist: digest(filesUnder(dist)) })}\n`);
+fs.writeFileSync(stampFile, `${JSON.stringify({ inputs, dist: digest(filesUnder(dist)) })}\n`);
