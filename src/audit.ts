@@ -8,6 +8,7 @@ import { formatDuration } from './duration.js';
 import { evaluate } from './engine.js';
 import { UsageError } from './errors.js';
 import { chooseLockfile } from './lockfile/detect.js';
+import { projectFolder } from './lockfile/project-folder.js';
 import { loadSnapshot } from './lockfile/load.js';
 import type { Snapshot } from './model.js';
 import { readSource, repositoryPath, type LockSource } from './lockfile/source.js';
@@ -74,7 +75,7 @@ export interface AuditOptions {
   readonly head?: SideSpec;
   /** HEAD against the index, the pre-commit case (diff). */
   readonly staged?: boolean;
-  /** The lockfile inside the repository; default: the first of the supported names in `cwd`. */
+  /** The lockfile inside the repository; default: the project's, found upward from `cwd` as npm finds it. */
   readonly lockfile?: string;
   /**
    * The policy, as the user's own choice (like --config): a policy file's path, or its content.
@@ -325,7 +326,7 @@ export interface WhyOptions {
   readonly cwd: string;
   /** The package name. */
   readonly name: string;
-  /** The lockfile; default: the first of the supported names in `cwd`. */
+  /** The lockfile; default: the project's, found upward from `cwd` as npm finds it. */
   readonly lockfile?: string;
   /** The lockfile at a git revision, or another lockfile (as `diff`'s head); default: the lockfile on disk. */
   readonly head?: SideSpec;
@@ -344,7 +345,8 @@ export interface WhyResult {
 /** `depguard why`: every path that brings a package into the tree, from the snapshot the diff uses. */
 export async function why(options: WhyOptions): Promise<WhyResult> {
   const { cwd } = options;
-  const lockfile = () => chooseLockfile(cwd, options.lockfile);
+  const folder = options.lockfile ? cwd : await projectFolder(cwd);
+  const lockfile = () => chooseLockfile(cwd, options.lockfile, folder);
   const source: LockSource = options.head !== undefined ? lockSourceOf(options.head, cwd, lockfile) : { kind: 'file', ...lockfile() };
   const text = await readSource(source, cwd, options.maxLockfileBytes ?? 256 * MB);
   if (text.lockfile === null) throw new UsageError(`${text.label} does not exist`);
