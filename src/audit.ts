@@ -11,6 +11,7 @@ import { InterruptedError, RegistryError, UsageError } from './errors.js';
 import type { ProjectFiles } from './config/project-files.js';
 import { readScriptPolicies } from './config/script-allowlist.js';
 import { chooseLockfile, yarnBerryLockfileVersion } from './lockfile/detect.js';
+import { projectFolder } from './lockfile/project-folder.js';
 import { loadSnapshot } from './lockfile/load.js';
 import type { Snapshot } from './model.js';
 import { readSource, repositoryPath, type LockfileText, type LockSource } from './lockfile/source.js';
@@ -78,7 +79,7 @@ export interface AuditOptions {
   readonly head?: SideSpec;
   /** HEAD against the index, the pre-commit case (diff). */
   readonly staged?: boolean;
-  /** The lockfile inside the repository; default: the first of the supported names in `cwd`. */
+  /** The lockfile inside the repository; default: the project's, found upward from `cwd` as npm finds it. */
   readonly lockfile?: string;
   /**
    * The policy, as the user's own choice (like --config): a policy file's path, or its content.
@@ -369,7 +370,7 @@ export interface WhyOptions {
   readonly name: string;
   /** Only the copies of this version, or of versions in this semver range; default: every copy. */
   readonly version?: string;
-  /** The lockfile; default: the first of the supported names in `cwd`. */
+  /** The lockfile; default: the project's, found upward from `cwd` as npm finds it. */
   readonly lockfile?: string;
   /** The lockfile at a git revision, or another lockfile (as `diff`'s head); default: the lockfile on disk. */
   readonly head?: SideSpec;
@@ -394,7 +395,8 @@ export async function why(options: WhyOptions): Promise<WhyResult> {
   const { cwd, version } = options;
   if (version !== undefined && semver.validRange(version) === null)
     throw new UsageError(`'${version}' is not a version or a version range (why takes NAME or NAME@VERSION)`);
-  const lockfile = () => chooseLockfile(cwd, options.lockfile);
+  const folder = options.lockfile ? cwd : await projectFolder(cwd);
+  const lockfile = () => chooseLockfile(cwd, options.lockfile, folder);
   const source: LockSource = options.head !== undefined ? lockSourceOf(options.head, cwd, lockfile) : { kind: 'file', ...lockfile() };
   const text = await readSource(source, cwd, options.maxLockfileBytes ?? 256 * MB);
   if (text.lockfile === null) throw new UsageError(`${text.label} does not exist`);

@@ -8,6 +8,7 @@ import { ConfigError, GitError, UsageError } from './errors.js';
 import { isRevision, isTracked, mergeBase, repoRoot } from './git.js';
 import { pushEventOf, readEvent } from './github/event.js';
 import { BUN_BINARY, chooseLockfile, findLockfile, LOCKFILE_NAMES, noLockfile, type FoundLockfile } from './lockfile/detect.js';
+import { projectFolder } from './lockfile/project-folder.js';
 import { describeSource, folderInRepository, parseSpec, type LockSource } from './lockfile/source.js';
 import { diskView, revisionView, type ProjectView } from './project-view.js';
 import type { NpmrcSources } from './registry/npmrc.js';
@@ -49,7 +50,7 @@ export interface TrustRequest {
   readonly head?: SideSpec;
   /** HEAD against the index (a pre-commit hook). */
   readonly staged?: boolean;
-  /** The lockfile inside the repository; default: the project's in `cwd`. */
+  /** The lockfile inside the repository; default: the project's, found upward from `cwd` as npm finds it. */
   readonly lockfile?: string;
   /** The user's policy (--config); default: the project's, from the base revision when there is one. */
   readonly policy?: PolicyChoice;
@@ -90,7 +91,7 @@ interface Judge {
 
 export interface Trust {
   readonly plan: Plan;
-  /** The project folder: that of `lockfile`, else `cwd`. */
+  /** The project folder: that of `lockfile`, else the one found upward from `cwd` (projectFolder). */
   readonly projectDir: string;
   /** The git work tree holding it; null outside one. */
   readonly repository: string | null;
@@ -101,8 +102,8 @@ export interface Trust {
 
 /** Decides what is compared and what judges it. */
 export async function decideTrust(request: TrustRequest): Promise<Trust> {
-  const plan = request.command === 'audit' ? planAudit(request) : await planDiff(request);
-  const projectDir = projectDirOf(request.cwd, request.lockfile);
+  const projectDir = await projectDirOf(request.cwd, request.lockfile);
+  const plan = request.command === 'audit' ? planAudit(request, projectDir) : await planDiff(request, projectDir);
   const repository = await repoRoot(projectDir).catch(() => null);
   const sources = await judgeSources(plan, projectDir, repository, request);
   const explicitPolicy = request.policy === undefined ? undefined : userPolicy(request.policy, request.cwd, request.ruleIds);
@@ -110,9 +111,9 @@ export async function decideTrust(request: TrustRequest): Promise<Trust> {
   return { plan, projectDir, repository, root: repository ?? projectDir, judge };
 }
 
-/** The project folder: that of the lockfile the user named, else the current directory. */
-function projectDirOf(cwd: string, lockfile: string | undefined): string {
-  return lockfile ? path.dirname(path.resolve(cwd, lockfile)) : cwd;
+/** The project folder: that of the lockfile the user named, else the one found upward from the current directory. */
+async function projectDirOf(cwd: string, lockfile: string | undefined): Promise<string> {
+  return lockfile ? path.dirname(path.resolve(cwd, lockfile)) : projectFolder(cwd);
 }
 
 /** The project .npmrc as far as it can be trusted, for readRegistryConfig. */
@@ -127,10 +128,10 @@ export function npmrcSources(trust: Trust, env: Env, registry: string | undefine
 }
 
 /** `audit`: the whole locked tree, as if the base were empty. */
-function planAudit(request: TrustRequest): Plan {
+function planAudit(request: TrustRequest, projectDir: string): Plan {
   if (request.base !== undefined || request.head !== undefined || request.staged)
     throw new UsageError('an audit judges one lockfile as it stands: base, head and staged are for a diff');
-  const lockfile = chooseLockfile(request.cwd, request.lockfile);
+  const lockfile = chooseLockfile(request.cwd, request.lockfile, projectDir);
   return { pairs: [{ base: { kind: 'empty', label: 'nothing' }, head: { kind: 'file', ...lockfile } }], lockfiles: null };
 }
 
@@ -170,7 +171,7 @@ function isFolder(file: string): boolean {
 }
 
 /** `diff`: what the two sides are, from the request and the workflow we are in. */
-async function planDiff(request: TrustRequest): Promise<Plan> {
+async function planDiff(request: TrustRequest, projectDir: string): Promise<Plan> {
   const { cwd, env } = request;
   if (request.staged && (request.base !== undefined || request.head !== undefined))
     throw new UsageError('--staged compares HEAD with the index: it cannot be combined with --base or --head');
@@ -182,16 +183,15 @@ async function planDiff(request: TrustRequest): Promise<Plan> {
   } else {
     head = request.head !== undefined ? sideOf(request.head, cwd) : { kind: 'worktree' };
     if (request.base !== undefined) base = sideOf(request.base, cwd);
-    else if (env.GITHUB_BASE_REF)
-      base = { kind: 'git', rev: await mergeBase(await repoRoot(projectDirOf(cwd, request.lockfile)), env.GITHUB_BASE_REF) };
+    else if (env.GITHUB_BASE_REF) base = { kind: 'git', rev: await mergeBase(await repoRoot(projectDir), env.GITHUB_BASE_REF) };
     else if (env.GITHUB_EVENT_NAME === 'push' && env.GITHUB_EVENT_PATH)
-      base = await pushBase(await repoRoot(projectDirOf(cwd, request.lockfile)), env.GITHUB_EVENT_PATH);
+      base = await pushBase(await repoRoot(projectDir), env.GITHUB_EVENT_PATH);
     else base = { kind: 'git', rev: 'HEAD' };
   }
   // With a git base, the base decides which lockfiles are audited, unless the user named one.
-  if (base.kind === 'git' && head.kind !== 'named' && !request.lockfile) return lockfilesOfBoth(cwd, base.rev, head);
+  if (base.kind === 'git' && head.kind !== 'named' && !request.lockfile) return lockfilesOfBoth(projectDir, base.rev, head);
   let found: FoundLockfile | undefined;
-  const lockfile = (): FoundLockfile => (found ??= chooseLockfile(cwd, request.lockfile));
+  const lockfile = (): FoundLockfile => (found ??= chooseLockfile(cwd, request.lockfile, projectDir));
   const sourceOf = (side: Side): LockSource => {
     switch (side.kind) {
       case 'git':

@@ -155,7 +155,7 @@ const lockfile = text('lockfile', {
   flags: '--lockfile <path>',
   description: 'the lockfile inside the repository (any [supported format](#lockfiles))',
   defaultText:
-    'the first of `npm-shrinkwrap.json`, `package-lock.json`, `pnpm-lock.yaml`, `yarn.lock`, `bun.lock` in the current directory',
+    'the first of `npm-shrinkwrap.json`, `package-lock.json`, `pnpm-lock.yaml`, `yarn.lock`, `bun.lock` in the project folder, found upward from the current directory as npm finds it',
 });
 const format = value('format', {
   flags: '--format <format>',

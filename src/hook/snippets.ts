@@ -2,9 +2,13 @@ import { LOCKFILE_NAMES } from '../lockfile/detect.js';
 import type { HookManager } from './managers.js';
 import { shellWords } from './shell-quote.js';
 
-/** What to add to a hook manager's configuration to run depguard on staged lockfiles at the top of the repository. */
+/**
+ * What to add to a hook manager's configuration to run depguard on staged lockfiles at the top of
+ * the repository. `npx --no-install` runs the project's own depguard and never downloads whatever
+ * the registry serves under the name.
+ */
 export function managerSnippet(manager: HookManager, diffArgs: readonly string[]): string {
-  const command = shellWords(['npx', 'depguard', 'diff', '--staged', ...diffArgs]);
+  const command = shellWords(['npx', '--no-install', 'depguard', 'diff', '--staged', ...diffArgs]);
   switch (manager.name) {
     case 'husky':
       // husky runs the file with sh -e: `a || b` fails the commit only when depguard does.

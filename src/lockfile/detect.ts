@@ -30,10 +30,10 @@ export function findLockfile(dir: string): FoundLockfile {
 
 /**
  * The lockfile a run reads: the one the user named (`--lockfile`, relative to `cwd`), else the
- * project's own in `cwd` (see findLockfile).
+ * project's own in `folder` (see findLockfile, and projectFolder for the folder found from `cwd`).
  */
-export function chooseLockfile(cwd: string, named: string | undefined): FoundLockfile {
-  return named ? { file: path.resolve(cwd, named), passedOver: [] } : findLockfile(cwd);
+export function chooseLockfile(cwd: string, named: string | undefined, folder = cwd): FoundLockfile {
+  return named ? { file: path.resolve(cwd, named), passedOver: [] } : findLockfile(folder);
 }
 
 export function noLockfile(dir: string): UsageError {

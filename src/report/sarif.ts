@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { HOME_URL } from '../home.js';
 import type { Finding } from '../model.js';
 import type { DiffResult } from '../result.js';
 import { maxSeverity, type Severity } from '../severity.js';
@@ -12,8 +13,6 @@ export interface SarifOptions {
 
 /** Packages named in one notification of a check not made. */
 const MAX_NAMES = 10;
-
-const INFORMATION_URI = 'https://github.com/depguard/depguard';
 
 /** GitHub code scanning's scale (0.1-10): it shows >= 9 critical, >= 7 high, >= 4 medium, else low. */
 const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
@@ -33,7 +32,7 @@ export function formatSarif(result: DiffResult, options: SarifOptions): string {
           driver: {
             name: 'depguard',
             version: options.toolVersion,
-            informationUri: INFORMATION_URI,
+            informationUri: HOME_URL,
             rules: ruleDescriptors(result),
           },
         },

@@ -1,3 +1,4 @@
+import { HOME_URL } from '../home.js';
 import type { CodeComparison } from '../code/compare.js';
 import type { ScriptPolicySides } from './script-gate.js';
 import type { CapabilityKind } from '../code/model.js';
@@ -175,7 +176,7 @@ export interface ProjectRule extends RuleInfo {
   check(base: Snapshot, head: Snapshot, project: ProjectChange): { findings: ProjectDraft[]; unchecked?: string };
 }
 
-const DOCS = 'https://github.com/depguard/depguard/blob/main/docs/rules';
+const DOCS = `${HOME_URL}/blob/main/docs/rules`;
 
 export function defineRule(rule: Omit<Rule, 'docs'>): Rule {
   return { ...rule, docs: `${DOCS}/${rule.id}.md` };

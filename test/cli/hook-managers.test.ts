@@ -64,7 +64,7 @@ describe('depguard hook install with husky or lefthook', () => {
       stderr: '',
     });
     const withArgs = await runCli(['hook', 'install', '--', '--fail-on', 'critical'], { cwd: repo });
-    expect(withArgs.stdout).toContain('      run: npx depguard diff --staged --fail-on critical\n');
+    expect(withArgs.stdout).toContain('      run: npx --no-install depguard diff --staged --fail-on critical\n');
     expect(snapshot(repo)).toEqual(before);
   });
 
@@ -105,14 +105,14 @@ describe("the README's husky line in a real commit", () => {
     writeFileSync(path.join(repo, '.husky', 'pre-commit'), readmeSnippet('### husky'));
     git(repo, 'add', '.');
     git(repo, 'commit', '-qm', 'base');
-    // husky runs .husky/pre-commit with sh -e; npx runs this checkout's depguard
+    // husky runs .husky/pre-commit with sh -e; `npx --no-install` runs this checkout's depguard
     writeFileSync(path.join(repo, '.git', 'hooks', 'pre-commit'), '#!/bin/sh\nexec sh -e .husky/pre-commit\n');
     chmodSync(path.join(repo, '.git', 'hooks', 'pre-commit'), 0o755);
     const tools = mkdtempSync(path.join(os.tmpdir(), 'depguard-tools-'));
     const calls = path.join(tools, 'calls');
     writeFileSync(
       path.join(tools, 'npx'),
-      `#!/bin/sh\n[ "$1" = depguard ] || exit 99\nshift\necho npx >> '${calls}'\nexec '${process.execPath}' '${BIN}' "$@"\n`,
+      `#!/bin/sh\n[ "$1 $2" = '--no-install depguard' ] || exit 99\nshift 2\necho npx >> '${calls}'\nexec '${process.execPath}' '${BIN}' "$@"\n`,
     );
     chmodSync(path.join(tools, 'npx'), 0o755);
     const commit = (message: string) => gitAsync(repo, ['commit', '-m', message], { PATH: `${tools}:${process.env.PATH}` });

@@ -27,10 +27,10 @@ describe('detectManagers', () => {
 describe('managerSnippet', () => {
   it('gives husky one line that runs depguard only when a lockfile is staged', () => {
     expect(managerSnippet({ name: 'husky', file: '.husky/pre-commit' }, [])).toBe(
-      'git diff --cached --quiet --diff-filter=ACMR -- npm-shrinkwrap.json package-lock.json pnpm-lock.yaml yarn.lock bun.lock || npx depguard diff --staged\n',
+      'git diff --cached --quiet --diff-filter=ACMR -- npm-shrinkwrap.json package-lock.json pnpm-lock.yaml yarn.lock bun.lock || npx --no-install depguard diff --staged\n',
     );
     expect(managerSnippet({ name: 'husky', file: '.husky/pre-commit' }, ['--registry', 'https://r.example/a b'])).toMatch(
-      / \|\| npx depguard diff --staged --registry 'https:\/\/r\.example\/a b'\n$/,
+      / \|\| npx --no-install depguard diff --staged --registry 'https:\/\/r\.example\/a b'\n$/,
     );
   });
 
@@ -41,12 +41,12 @@ describe('managerSnippet', () => {
         '  commands:',
         '    depguard:',
         '      glob: "{npm-shrinkwrap.json,package-lock.json,pnpm-lock.yaml,yarn.lock,bun.lock}"',
-        '      run: npx depguard diff --staged --fail-on critical',
+        '      run: npx --no-install depguard diff --staged --fail-on critical',
         '',
       ].join('\n'),
     );
     expect(managerSnippet({ name: 'lefthook', file: 'lefthook.yml' }, ['--registry', 'http://127.0.0.1:4873/'])).toContain(
-      '      run: "npx depguard diff --staged --registry http://127.0.0.1:4873/"\n',
+      '      run: "npx --no-install depguard diff --staged --registry http://127.0.0.1:4873/"\n',
     );
   });
 });
