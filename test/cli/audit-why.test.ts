@@ -147,6 +147,7 @@ describe('depguard why', () => {
       expect(other.code).toBe(1);
       expect(other.stdout).toMatch(/^event-stream@3\.3\.5 is not in \S+ \(it has event-stream 3\.3\.6\)\n$/);
     },
+    60_000,
   );
 
   it('says so in JSON: the version asked for, and the versions the tree has instead', async () => {
@@ -197,7 +198,7 @@ describe('--offline names the version it lacks', () => {
         '  flatmap-stream@0.1.1: not in the cache (--offline)',
       ].join('\n'),
     );
-  });
+  }, 60_000);
 
   it('in the code stage, and in --show-code, without asking the registry', async () => {
     const cache = mkdtempSync(path.join(os.tmpdir(), 'offline-code-'));
@@ -215,7 +216,7 @@ describe('--offline names the version it lacks', () => {
     const show = await runCli([...args, '--offline', '--show-code', 'event-stream']);
     expect(show.stdout).toBe('event-stream 3.3.4 -> 3.3.6: no tarball of event-stream@3.3.4 in the cache (--offline)\n');
     expect(es.requests.length).toBe(before);
-  });
+  }, 60_000);
 });
 
 describe('the facts cache', () => {

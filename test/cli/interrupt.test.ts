@@ -63,7 +63,7 @@ describe('Ctrl-C (SIGINT)', () => {
     expect(out.findings.some((f: { package: { name: string } }) => f.package.name === 'event-stream')).toBe(true);
     expect(out.skipped.filter((s: { ruleId: string }) => s.ruleId === 'code-capabilities')).toEqual([]);
     expect(out.code).toEqual({ checked: true });
-  });
+  }, 120_000);
 
   it('is documented with its exit code', async () => {
     const help = await runCli(['diff', '--help']);
