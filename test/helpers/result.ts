@@ -24,6 +24,7 @@ export function finding(name: string, version: string, overrides: Partial<Omit<P
         { name, version },
       ],
     ],
+    pathCount: 1,
     location: { file: 'package-lock.json', line: 1 },
     ...overrides,
   };
@@ -50,6 +51,7 @@ export function resultWith(findings: readonly Finding[], rest: { skipped?: Skipp
     skipped: rest.skipped ?? [],
     unavailable: rest.unavailable ?? [],
     rules: [...ALL_RULES],
+    coverage: { applied: 0, notRun: [] },
   };
   return buildResult(
     'diff',

@@ -92,7 +92,15 @@ describe('formatText', () => {
 
   it('lists the changes without findings in a short diff, and only counts them in an audit', () => {
     const changes = [upgrade('a', '1.0.0', '1.0.1'), upgrade('b', '2.0.0', '2.1.0')];
-    const evaluation = { findings: [], suppressed: [], expiredIgnores: [], skipped: [], unavailable: [], rules: [] };
+    const evaluation = {
+      findings: [],
+      suppressed: [],
+      expiredIgnores: [],
+      skipped: [],
+      unavailable: [],
+      rules: [],
+      coverage: { applied: 0, notRun: [] },
+    };
     const policy = { source: null, minReleaseAge: '3d', minReleaseAgeSource: 'depguard default', changedByThisChange: false };
     const diff = formatText(buildResult('diff', 'HEAD', 'worktree', changes, evaluation, policy, { checked: true }), PLAIN);
     expect(diff).toContain('\nChanges without findings\n  upgraded       a 1.0.0 -> 1.0.1\n  upgraded       b 2.0.0 -> 2.1.0\n');
