@@ -37,16 +37,25 @@ const eventStream = [
       ],
     ],
   }),
-  finding('flatmap-stream', '0.1.1', { dev: true }),
+  finding('flatmap-stream', '0.1.1', {
+    dev: true,
+    paths: [
+      [
+        { name: 'app', version: '1.0.0' },
+        { name: 'event-stream', version: '3.3.6' },
+        { name: 'flatmap-stream', version: '0.1.1' },
+      ],
+    ],
+  }),
 ];
 
 describe('formatText', () => {
-  it('the header, a block per package (most severe first), its paths, and the verdict', () => {
+  it('the header, a block per package (most severe first), its paths, the new packages it brings, and the verdict', () => {
     const out = formatText(resultWith([...eventStream].reverse()), PLAIN);
     expect(out).toBe(
       [
         'depguard diff HEAD:package-lock.json -> package-lock.json',
-        '2 changes: 2 added',
+        '2 changes: 1 added, 1 upgraded',
         '',
         'CRITICAL event-stream 3.3.4 -> 3.3.6  (upgraded, direct)',
         '  critical new-dependency             3.3.6 depends on flatmap-stream',
@@ -54,22 +63,33 @@ describe('formatText', () => {
         '                                      raised from medium: the event-stream pattern',
         '  path app > event-stream@3.3.6',
         '',
-        'INFO     flatmap-stream 0.1.1  (added, transitive, dev)',
-        '  info     new-package                new in the tree: flatmap-stream',
-        '  path app > parent@1.0.0 > flatmap-stream@0.1.1',
+        'New packages, by the package that brings them in',
+        '  event-stream 3.3.4 -> 3.3.6 brings 1 new package: flatmap-stream 0.1.1; none with findings above info',
         '',
         'depguard: FAIL: 1 package with findings at or above high',
         '',
+      ].join('\n'),
+    );
+    // --verbose lists each new package of a block, with its findings
+    expect(formatText(resultWith(eventStream), { ...PLAIN, verbose: true })).toContain(
+      [
+        'New packages, by the package that brings them in',
+        '  event-stream 3.3.4 -> 3.3.6 brings 1 new package; none with findings above info',
+        '    flatmap-stream 0.1.1',
+        '      info     new-package                new in the tree: flatmap-stream',
       ].join('\n'),
     );
   });
 
   it('lines rule ids up to the longest rule id the result lists', () => {
     const out = formatText(
-      { ...resultWith([finding('a', '1.0.0')]), rules: [{ id: 'new-package', title: '', defaultSeverity: 'info', docs: '' }] },
+      {
+        ...resultWith([finding('a', '1.0.0', { severity: 'low' })]),
+        rules: [{ id: 'new-package', title: '', defaultSeverity: 'info', docs: '' }],
+      },
       PLAIN,
     );
-    expect(out).toContain('\n  info     new-package new in the tree: a\n');
+    expect(out).toContain('\n  low      new-package new in the tree: a\n');
   });
 
   it('a project finding: its subject and version, "(project)", no path', () => {
@@ -121,7 +141,9 @@ describe('formatText', () => {
       PLAIN,
     );
     expect(out).toContain('\nCould not be checked (registry metadata unavailable)\n  gone@1.0.0: not found on the registry (404)\n');
-    expect(out).toContain('\nChecks not made\n  publisher-changed: the registry sent no publisher (2 packages: a, b)\n');
+    expect(out).toContain(
+      '\nChecks not made\n  the registry sent no publisher: publisher-changed could not fully check 2 packages (a, b)\n',
+    );
     expect(out.endsWith('\ndepguard: INCOMPLETE: 1 changed package could not be checked\n')).toBe(true);
   });
 
