@@ -28,13 +28,17 @@ function useColor(env: NodeJS.ProcessEnv, stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
 }
 
-/** Writes the report where it belongs (stdout or --output-file, plus GitHub's step summary) and sets the exit code. */
-function report({ result, root, failOn: policyFailOn }: AuditRun, flags: AuditValues): void {
+/**
+ * Writes the report where it belongs (stdout or --output-file, plus GitHub's step summary) and
+ * sets the exit code. `staged`: the pre-commit case, where a pass on the terminal is one line.
+ */
+function report({ result, root, failOn: policyFailOn }: AuditRun, flags: AuditValues, staged = false): void {
   const failOn = flags.failOn ?? policyFailOn;
   const context = {
     failOn,
     color: flags.outputFile === undefined && useColor(process.env, process.stdout),
     verbose: flags.verbose,
+    brief: staged && flags.outputFile === undefined,
     toolVersion: pkg.version,
   };
   const out = formatReport(flags.format, result, context);
@@ -78,7 +82,7 @@ function program(): Command {
       process.stdout.write(await showCode(auditOptions('diff', flags, environment()), flags.showCode));
       return;
     }
-    report(await audit({ ...auditOptions('diff', flags, environment()), onProgress: progress() }), flags);
+    report(await audit({ ...auditOptions('diff', flags, environment()), onProgress: progress() }), flags, flags.staged);
   });
 
   addOptions(
