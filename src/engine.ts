@@ -36,6 +36,19 @@ export interface Evaluation {
   readonly unavailable: Unavailable[];
   /** Every rule the run knew, enabled or not, in listing order: what reports say about a rule. */
   readonly rules: RuleInfo[];
+  /** Which package rules had something to judge, and which of them could run on none of it (see RuleCoverage). */
+  readonly coverage: RuleCoverage;
+}
+
+/**
+ * The package rules that applied to at least one changed package (`applied`, how many), and the
+ * ids of those that could not be made, in full, on any package they applied to (`notRun`: each
+ * one listed under `skipped` for every such package, or left without the registry metadata it
+ * requires). The verdict weighs it: when most rules could not run, a pass says so.
+ */
+export interface RuleCoverage {
+  readonly applied: number;
+  readonly notRun: string[];
 }
 
 export interface EvaluateOptions {
@@ -142,11 +155,19 @@ export async function evaluate(
   const all: Finding[] = [];
   const skipped: Skipped[] = [];
   const unavailable: Unavailable[] = [];
+  // rule id -> name@version -> whether the rule could be made on it (copies of a version count once)
+  const made = new Map<string, Map<string, boolean>>();
   for (const change of relevant) {
     const r = results.get(change)!;
     all.push(...r.findings);
     skipped.push(...r.skipped);
     if (r.unavailable) unavailable.push(r.unavailable);
+    const key = `${change.name}@${changeVersion(change)}`;
+    for (const id of r.applied) {
+      const byPackage = made.get(id) ?? new Map<string, boolean>();
+      byPackage.set(key, (byPackage.get(key) ?? false) || !r.notMade.includes(id));
+      made.set(id, byPackage);
+    }
   }
   // the project's own entry, where the format has one (npm's packages[""], pnpm's and Bun's root importer)
   // looked up only when a project finding needs it: a rewritten lockfile is judged without building its tree
@@ -187,6 +208,10 @@ export async function evaluate(
       defaultSeverity,
       docs,
     })),
+    coverage: {
+      applied: made.size,
+      notRun: options.rules.map((r) => r.id).filter((id) => made.has(id) && [...made.get(id)!.values()].every((m) => !m)),
+    },
   };
 }
 
@@ -287,6 +312,10 @@ export interface ChangeInput {
 export interface ChangeVerdict {
   readonly findings: PackageFinding[];
   readonly skipped: Skipped[];
+  /** The ids of the rules that applied to the change (code rules only when the code stage ran for it), in order. */
+  readonly applied: string[];
+  /** Those of them that could not be made in full: skipped, or left without the registry metadata they require. */
+  readonly notMade: string[];
   /** Set when a rule that requires registry metadata applies and the metadata could not be fetched. */
   readonly unavailable?: Unavailable;
 }
@@ -320,15 +349,21 @@ export function judgeChange(change: Change, rules: readonly Rule[], input: Chang
   const required = applicable.some((r) => r.metadata === 'required');
   const skipped: Skipped[] = [];
   const signals: Signal[] = [];
+  const notMade: string[] = [];
+  const skip = (rule: Rule, reason: string, missing?: Skipped['missing']): void => {
+    skipped.push({ ruleId: rule.id, package: ref, reason, ...(missing ? { missing } : {}) });
+    if (!notMade.includes(rule.id)) notMade.push(rule.id);
+  };
   for (const rule of applicable) {
     if (rule.metadata === 'required' && !facts && elsewhere) {
-      skipped.push({ ruleId: rule.id, package: ref, reason: `not installed from a registry (${elsewhere})` });
+      skip(rule, `not installed from a registry (${elsewhere})`);
       continue;
     }
+    if (rule.metadata === 'required' && failure) notMade.push(rule.id);
     const outcome = rule.check(rule.metadata === 'none' ? lockfileOnly : withFacts);
-    if (outcome.unchecked && !failure) skipped.push({ ruleId: rule.id, package: ref, reason: outcome.unchecked });
+    if (outcome.unchecked && !failure) skip(rule, outcome.unchecked, outcome.missing);
     if (failure && !required && rule.metadata === 'optional')
-      skipped.push({ ruleId: rule.id, package: ref, reason: `registry metadata unavailable (${failure}): judged on the lockfile alone` });
+      skip(rule, `registry metadata unavailable (${failure}): judged on the lockfile alone`);
     for (const draft of outcome.findings) {
       signals.push({
         ruleId: rule.id,
@@ -353,12 +388,16 @@ export function judgeChange(change: Change, rules: readonly Rule[], input: Chang
       ...(c.draft.inPackage ? { inPackage: c.draft.inPackage } : {}),
       ...(c.escalation ? { escalation: c.escalation } : {}),
       paths: change.paths,
+      pathCount: change.pathCount,
       location: input.location,
     }),
   );
   return {
     findings,
     skipped,
+    // a code rule applies only where the code stage ran: a stage turned off is said once, not counted as checks not made
+    applied: applicable.filter((r) => !r.code || input.code !== undefined).map((r) => r.id),
+    notMade,
     ...(failure && required ? { unavailable: { package: ref, reason: failure, location: input.location } } : {}),
   };
 }

@@ -19,6 +19,7 @@ export {
 export type { Env, PolicyChoice, SideSpec } from './trust.js';
 export { SCHEMA_VERSION, type DiffResult, type ChangeRecord } from './result.js';
 export type { Explanation } from './diff/explain.js';
+export type { RuleCoverage } from './engine.js';
 export type { MetadataClient } from './registry/client.js';
 export type {
   Finding,
@@ -26,6 +27,7 @@ export type {
   ProjectFinding,
   Location,
   PackageRef,
+  RegistryField,
   Skipped,
   Suppressed,
   Unavailable,

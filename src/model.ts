@@ -140,8 +140,10 @@ export interface Change {
   /** Every copy is only needed for development / only optional. */
   readonly dev: boolean;
   readonly optional: boolean;
-  /** Shortest dependency paths that bring it in (head side; base side for removals). */
+  /** Shortest dependency paths that bring it in (head side; base side for removals): the shortest few, one per copy. */
   readonly paths: readonly (readonly PathStep[])[];
+  /** How many copies a path reaches: `paths` keeps the shortest few of them. */
+  readonly pathCount: number;
   /** The lockfile it was found in, as locations name it, when a run compares several lockfiles. */
   readonly lockfile?: string;
 }
@@ -270,6 +272,8 @@ export interface PackageFinding extends FindingBase {
   readonly inPackage?: { readonly file: string; readonly line: number };
   readonly escalation?: Escalation;
   readonly paths: readonly (readonly PathStep[])[];
+  /** How many paths there were (one per copy of the package): `paths` keeps the shortest few. */
+  readonly pathCount: number;
 }
 
 /** A finding about the project as a whole: package.json against its lockfile, the set of lockfiles, the policy. */
@@ -279,11 +283,33 @@ export interface ProjectFinding extends FindingBase {
 
 export type Finding = PackageFinding | ProjectFinding;
 
-/** A rule that could not be evaluated for a package, and what it lacked. */
+/**
+ * A registry field that some registries leave out of every document (mirrors, some private
+ * registries): `_npmUser` (publishers), per-version `maintainers`, and trustworthy `time` values.
+ */
+export type RegistryField = '_npmUser' | 'maintainers' | 'time';
+
+/** The fields a package's document leaves out altogether (not only for some versions): what a registry that strips them sends. */
+export function omittedFields(facts: PackageFacts): ReadonlySet<RegistryField> {
+  const out = new Set<RegistryField>();
+  const versions = [...facts.versions.values()];
+  if (facts.missing.publishers) out.add('_npmUser');
+  if (versions.length > 0 && versions.every((v) => v.maintainers === undefined)) out.add('maintainers');
+  // extractFacts keeps no time at all when `time` is absent or untrustworthy (a mirror's copy times)
+  if (facts.createdAt === undefined && facts.publishTimes.size === 0) out.add('time');
+  return out;
+}
+
+/** A rule that could not be evaluated (or only in part) for a package, and what it lacked. */
 export interface Skipped {
   readonly ruleId: string;
   readonly package: PackageRef;
   readonly reason: string;
+  /**
+   * Set when what the rule lacked is a field the registry's document leaves out altogether, as a
+   * registry that strips it does: reports then say it once, for every rule and package it stopped.
+   */
+  readonly missing?: RegistryField;
 }
 
 /** A changed package whose registry metadata could not be obtained. */

@@ -1,4 +1,4 @@
-import type { Evaluation } from './engine.js';
+import type { Evaluation, RuleCoverage } from './engine.js';
 import type { Change, Finding, IgnoreEntry, PathStep, RuleInfo, Skipped, Suppressed, Unavailable } from './model.js';
 import { SEVERITIES, severityRank, type Severity } from './severity.js';
 
@@ -31,6 +31,8 @@ export interface DiffResult {
     readonly changes: Readonly<Record<Change['kind'], number>>;
     readonly findings: Readonly<Record<Severity, number>>;
     readonly highest: Severity | null;
+    /** How many package rules had a changed package to judge, and which of them could run on none of it, in full (see RuleCoverage). */
+    readonly rules: RuleCoverage;
   };
   readonly changes: readonly ChangeRecord[];
   readonly findings: readonly Finding[];
@@ -99,7 +101,7 @@ export function buildResult(
     command,
     base,
     head,
-    summary: { changes: kinds, findings: bySeverity, highest },
+    summary: { changes: kinds, findings: bySeverity, highest, rules: evaluation.coverage },
     changes: changes.map(toChangeRecord),
     findings: evaluation.findings,
     suppressed: evaluation.suppressed,

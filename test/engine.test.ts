@@ -8,7 +8,7 @@ import type { MetadataClient } from '../src/registry/client.js';
 import { extractFacts } from '../src/registry/facts.js';
 import { PROJECT_RULES, RULES } from '../src/rules/index.js';
 import { defineRule, type MetadataUse, type Rule } from '../src/rules/rule.js';
-import { added, NOW, person, releases, SETTINGS, upgrade } from './helpers/rules.js';
+import { added, NOW, person, releases, SETTINGS, stripped, upgrade } from './helpers/rules.js';
 import { projectSnapshot } from './helpers/snapshots.js';
 
 /** A registry in memory that records what it was asked; names without a document fail as a registry would. */
@@ -161,6 +161,47 @@ describe('engine: registry metadata, as each rule declares it', () => {
     };
     await run([upgrade('p', '1.0.0', '1.0.1'), second, { ...upgrade('p', '1.0.0', '1.0.0'), kind: 'removed', after: null }], client);
     expect(asked).toEqual([['p', ['1.0.0', '1.0.1', '1.0.2']]]);
+  });
+});
+
+describe('engine: which rules could run (the verdict weighs it)', () => {
+  const p = { name: 'p', versions: releases(2, '2020-01-01T00:00:00Z', 30, 'alice') };
+  const q = { name: 'q', versions: releases(1, '2020-01-01T00:00:00Z', 30, 'bob') };
+
+  it('counts the rules that applied to a changed package, and none as not run when the registry serves every field', async () => {
+    const out = await run([upgrade('p', '1.0.0', '1.0.1'), added('q', '1.0.0')], registry(p, q));
+    // every package rule but code-capabilities: these runs have no code stage
+    expect(out.coverage.applied).toBe(14);
+    expect(out.coverage.notRun).toEqual([]);
+  });
+
+  it('a registry that strips publishers, maintainers and times: the rules that need them did not run, each skip naming the field', async () => {
+    const out = await run([upgrade('p', '1.0.0', '1.0.1'), added('q', '1.0.0')], registry(stripped(p), stripped(q)));
+    expect(out.coverage.notRun).toEqual([
+      'publisher-changed',
+      'publisher-history',
+      'publisher-identity-changed',
+      'provenance-dropped',
+      'maintainers-changed',
+      'new-package',
+      'version-jump',
+      'young-version',
+      'young-package',
+    ]);
+    expect(out.coverage.applied).toBe(14);
+    expect(new Set(out.skipped.map((s) => s.missing))).toEqual(new Set(['_npmUser', 'maintainers', 'time']));
+  });
+
+  it('a rule not made on one package but made on another ran; the code rule counts only where the code stage ran', async () => {
+    const out = await run([upgrade('p', '1.0.0', '1.0.1'), upgrade('r', '1.0.0', '1.0.1')], registry(p, stripped({ ...p, name: 'r' })));
+    expect(out.coverage.notRun).toEqual([]);
+    expect(out.skipped.filter((s) => s.ruleId === 'publisher-changed').map((s) => s.package.name)).toEqual(['r']);
+    expect(out.coverage.applied).toBe(RULES.filter((r) => !r.code && r.appliesTo(upgrade('p', '1.0.0', '1.0.1'))).length);
+  });
+
+  it('a rule left without the metadata it requires did not run', async () => {
+    const out = await run([upgrade('gone', '1.0.0', '1.0.1')], registry(), { rules: [probe('required'), probe('optional')] });
+    expect(out.coverage).toEqual({ applied: 2, notRun: ['probe-required'] });
   });
 });
 

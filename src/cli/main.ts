@@ -41,13 +41,17 @@ function useColor(env: NodeJS.ProcessEnv, stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
 }
 
-/** Writes the report where it belongs (stdout or --output-file, plus GitHub's step summary); returns the exit code. */
-function report({ result, root, failOn: policyFailOn }: AuditRun, flags: AuditValues): number {
+/**
+ * Writes the report where it belongs (stdout or --output-file, plus GitHub's step summary);
+ * returns the exit code. `staged`: the pre-commit case, where a pass on the terminal is one line.
+ */
+function report({ result, root, failOn: policyFailOn }: AuditRun, flags: AuditValues, staged = false): number {
   const failOn = flags.failOn ?? policyFailOn;
   const context = {
     failOn,
     color: flags.outputFile === undefined && useColor(process.env, process.stdout),
     verbose: flags.verbose,
+    brief: staged && flags.outputFile === undefined,
     toolVersion: pkg.version,
   };
   const out = formatReport(flags.format, result, context);
@@ -84,7 +88,7 @@ async function runDiff(lockfiles: readonly string[], flags: DiffValues): Promise
   const codes: number[] = [];
   for (const [i, run] of runs.entries()) {
     if (i > 0 && flags.format === 'text') process.stdout.write('\n');
-    codes.push(report(await audit({ ...auditOptions('diff', run, environment()), onProgress: progress(), signal }), flags));
+    codes.push(report(await audit({ ...auditOptions('diff', run, environment()), onProgress: progress(), signal }), flags, flags.staged));
   }
   return combinedExitCode(codes);
 }

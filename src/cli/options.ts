@@ -150,7 +150,10 @@ const head = text('head', {
   description: 'the "after" side: a git revision, or a lockfile path',
   defaultText: 'the working tree',
 });
-const staged = toggle('staged', { flags: '--staged', description: 'compare HEAD with the index (the pre-commit case)' });
+const staged = toggle('staged', {
+  flags: '--staged',
+  description: 'compare HEAD with the index (the pre-commit case); a text report that passes is one line (`--verbose` shows it all)',
+});
 const lockfile = text('lockfile', {
   flags: '--lockfile <path>',
   description: 'the lockfile inside the repository (any [supported format](#lockfiles))',
@@ -263,7 +266,10 @@ const retries = value('retries', {
   defaultValue: String(AUDIT_DEFAULTS.retries),
   parse: integer(0, 10),
 });
-const verbose = toggle('verbose', { flags: '--verbose', description: 'list every change, not only those with findings' });
+const verbose = toggle('verbose', {
+  flags: '--verbose',
+  description: 'list every change, not only those with findings, every new package of a block, and every package a check was not made for',
+});
 const offline = toggle('offline', {
   flags: '--offline',
   description: 'use only cached registry metadata; what is not cached is reported as not checked (exit 3 unless `--allow-incomplete`)',

@@ -170,11 +170,8 @@ function counterpart(base: readonly Variant[], head: Variant): Variant {
 function makeChange(kind: ChangeKind, name: string, from: Variant | null, to: Variant | null, newName: boolean, side: Side): Change {
   const nodes = (to ?? from)!.nodes;
   const allPaths = side.paths();
-  const paths = nodes
-    .map((n) => allPaths(n.location))
-    .filter((p): p is readonly PathStep[] => p !== undefined)
-    .sort((a, b) => a.length - b.length)
-    .slice(0, MAX_PATHS);
+  const reached = nodes.map((n) => allPaths(n.location)).filter((p): p is readonly PathStep[] => p !== undefined);
+  const paths = reached.sort((a, b) => a.length - b.length).slice(0, MAX_PATHS);
   const aliases = [...new Set(nodes.map((n) => n.name).filter((n) => n !== name))];
   return {
     kind,
@@ -187,6 +184,7 @@ function makeChange(kind: ChangeKind, name: string, from: Variant | null, to: Va
     dev: nodes.every((n) => n.dev),
     optional: nodes.every((n) => n.optional || n.devOptional),
     paths,
+    pathCount: reached.length,
   };
 }
 

@@ -15,13 +15,15 @@ export interface ReportContext {
   readonly failOn: Severity;
   readonly color: boolean;
   readonly verbose: boolean;
+  /** Text only: a run that passes is one line (see TextOptions.brief). */
+  readonly brief?: boolean;
   readonly toolVersion: string;
 }
 
 export function formatReport(format: Format, result: DiffResult, context: ReportContext): string {
   switch (format) {
     case 'text':
-      return formatText(result, { color: context.color, failOn: context.failOn, verbose: context.verbose });
+      return formatText(result, { color: context.color, failOn: context.failOn, verbose: context.verbose, brief: context.brief ?? false });
     case 'json':
       return formatJson(result);
     case 'sarif':

@@ -45,6 +45,7 @@ function findingJson(f: Finding): object {
     ...(p?.inPackage ? { inPackage: p.inPackage } : {}),
     ...(p?.escalation ? { escalation: p.escalation } : {}),
     paths: p ? p.paths : [],
+    pathCount: p ? p.pathCount : 0,
     location: f.location,
   };
 }

@@ -1,9 +1,18 @@
 import { coveredRules, type Finding } from '../model.js';
 import type { DiffResult } from '../result.js';
 import type { Severity } from '../severity.js';
-import { groupByPackage, groupSkipped, topSeverity } from './group.js';
+import { groupByPackage, groupSkipped, newPackageBlocks, topSeverity, type NewPackages } from './group.js';
 import { forHtml, forMarkdown as md } from './sanitize.js';
-import { changeSummary, findingPlace, findingVersion, pathText, plural, verdictOf } from './wording.js';
+import {
+  changeSummary,
+  findingPlace,
+  findingVersion,
+  newPackagesSentence,
+  pathText,
+  plural,
+  skippedSentence,
+  verdictOf,
+} from './wording.js';
 
 export interface MarkdownOptions {
   readonly failOn: Severity;
@@ -16,12 +25,17 @@ const MAX_LENGTH = 60_000;
 /** Neither list at the end may crowd out the findings. */
 const MAX_SECTION_LENGTH = 8_000;
 const MAX_PATHS = 3;
-const ICON = { fail: '❌', incomplete: '⚠️', pass: '✅' } as const;
+const ICON = { fail: '❌', incomplete: '⚠️', partial: '⚠️', pass: '✅' } as const;
+/** Packages named on a line of checks not made. */
+const NAMED_PACKAGES = 5;
+/** New packages named on a block's line (all of them are in its collapsed list). */
+const NAMED_MEMBERS = 3;
 const TABLE_HEAD = '| package | change | highest severity | rules |\n| --- | --- | --- | --- |\n';
 
 /**
  * A pull-request comment (or step summary): the verdict, one table row per package with findings,
- * the details of each in a collapsed block, then what could not be checked. Everything from a
+ * the details of each in a collapsed block, the new packages with nothing above info as one line
+ * per package that brings them in, then what could not be checked (by cause). Everything from a
  * lockfile or a registry is escaped. Packages that do not fit under the length limit are left
  * out, most severe kept, with a note saying how many.
  */
@@ -32,7 +46,9 @@ export function formatMarkdown(result: DiffResult, options: MarkdownOptions): st
   const policyNote = result.policy.changedByThisChange
     ? `\n> [!WARNING]\n> This change edits depguard's policy: it was judged by the base revision's policy (${md(result.policy.source ?? 'none', 200)}); the edit takes effect once merged.\n`
     : '';
+  const { blocks: newPackages, quiet } = newPackageBlocks(result);
   const tail =
+    section('New packages, by the package that brings them in', newPackages.map(newPackagesItem)) +
     policyNote +
     section('Accepted by policy (not counted)', acceptedByPolicy(result)) +
     section('Expired policy entries (no longer applied)', expiredEntries(result)) +
@@ -42,8 +58,10 @@ export function formatMarkdown(result: DiffResult, options: MarkdownOptions): st
     ]) +
     section('Could not be checked (registry metadata unavailable)', couldNotBeChecked(result));
 
-  const groups = groupByPackage(result.findings);
-  if (groups.length === 0) return `${head}\nNo findings.\n${tail}`;
+  const groups = groupByPackage(result.findings).filter(
+    (g) => !(g[0]!.kind === 'package' && quiet.has(`${g[0]!.package.name}@${g[0]!.package.version}`)),
+  );
+  if (groups.length === 0) return `${head}\n${result.findings.length ? 'No findings above info.' : 'No findings.'}\n${tail}`;
   let room = (options.maxLength ?? MAX_LENGTH) - head.length - tail.length - TABLE_HEAD.length - cutNote(groups.length).length - 2;
   const rows: string[] = [];
   const blocks: string[] = [];
@@ -81,16 +99,27 @@ function details(group: readonly Finding[]): string {
   if (paths.length) {
     lines.push('', 'Dependency path:', '');
     for (const p of paths.slice(0, MAX_PATHS)) lines.push(`- ${md(pathText(p), 1_000)}`);
+    const more = f.kind === 'package' ? Math.max(f.pathCount, paths.length) - Math.min(paths.length, MAX_PATHS) : 0;
+    if (more > 0) lines.push(`- … ${plural(more, 'more path')}`);
   }
   lines.push('', '</details>', '');
   return `${lines.join('\n')}\n`;
 }
 
 function checksNotMade(result: DiffResult): string[] {
-  return [...groupSkipped(result.skipped)].map(([reason, packages]) => {
-    const names = [...packages].slice(0, 5).map((p) => md(p, 100));
-    return `- ${md(reason)} (${plural(packages.size, 'package')}: ${names.join(', ')}${packages.size > 5 ? ', …' : ''})`;
+  return groupSkipped(result.skipped, result.rules).map((group) => {
+    const advice = group.fields.length ? '; point `--registry` at one that serves them' : '';
+    const rules = group.rules.length > 1 ? ` (${group.rules.join(', ')})` : '';
+    return `- ${md(skippedSentence(group, NAMED_PACKAGES))}${advice}${rules}`;
   });
+}
+
+/** A block of new packages: its line, and every package of it in a collapsed list. */
+function newPackagesItem(block: NewPackages): string {
+  const line = newPackagesSentence(block, NAMED_MEMBERS);
+  if (block.members.length <= NAMED_MEMBERS) return `- ${md(line)}`;
+  const names = block.members.map((m) => md(`${m.name} ${m.version ?? ''}`, 200));
+  return `- <details><summary>${forHtml(line)}</summary>\n\n  ${names.join(', ')}\n\n  </details>`;
 }
 
 function acceptedByPolicy(result: DiffResult): string[] {

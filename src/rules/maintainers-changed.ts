@@ -1,6 +1,6 @@
 import { isVersionChange, type Person } from '../model.js';
 import { accountKey, sameAccount } from './history.js';
-import { defineRule, pass, unchecked, type Trait, versionsMissing } from './rule.js';
+import { defineRule, omitted, pass, unchecked, type Trait, versionsMissing } from './rule.js';
 
 export const maintainersChanged = defineRule({
   id: 'maintainers-changed',
@@ -8,9 +8,10 @@ export const maintainersChanged = defineRule({
   defaultSeverity: 'low',
   metadata: 'required',
   appliesTo: isVersionChange,
-  check({ before, after }) {
+  check({ facts, before, after }) {
     if (!before || !after) return versionsMissing;
-    if (!before.maintainers || !after.maintainers) return unchecked('the registry sent no per-version maintainers for these versions');
+    if (!before.maintainers || !after.maintainers)
+      return unchecked('the registry sent no per-version maintainers for these versions', omitted(facts, 'maintainers'));
     const old = names(before.maintainers);
     const now = names(after.maintainers);
     // a new publisher added as a maintainer is one move, which publisher-changed reports

@@ -1,5 +1,5 @@
 import { accountKey } from './history.js';
-import { DAY, days, defineRule, isoDate, unchecked, type Trait } from './rule.js';
+import { DAY, days, defineRule, isoDate, omitted, unchecked, type Trait } from './rule.js';
 import type { Severity } from '../severity.js';
 
 const YOUNG = 30 * DAY;
@@ -50,7 +50,10 @@ export const newPackage = defineRule({
         },
       ],
       ...(age === undefined
-        ? { unchecked: 'the registry sent no trustworthy publish times (time.created), so the package age is unknown' }
+        ? {
+            unchecked: 'the registry sent no trustworthy publish times (time.created), so the package age is unknown',
+            ...(omitted(facts, 'time') ? { missing: 'time' as const } : {}),
+          }
         : {}),
     };
   },

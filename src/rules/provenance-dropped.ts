@@ -14,7 +14,7 @@ export const provenanceDropped = defineRule({
   check({ facts, before, after }) {
     if (!facts || !before || !after) return versionsMissing;
     if (facts.missing.publishers)
-      return unchecked('the registry sent no _npmUser, so provenance and trusted publishing cannot be told from their absence');
+      return unchecked('the registry sent no _npmUser, so provenance and trusted publishing cannot be told from their absence', '_npmUser');
     const line = recentLine(facts, before, after);
     const hadProvenance = [before, ...line].some((v) => v.hasProvenance);
     const hadTrusted = [before, ...line].some((v) => v.publisher?.trustedPublisher);

@@ -5,6 +5,7 @@ import {
   days,
   defineRule,
   isoDate,
+  omitted,
   pass,
   unchecked,
   type Draft,
@@ -39,7 +40,8 @@ export const publisherChanged = defineRule({
  * itself be a newcomer's (event-stream 3.3.5, then 3.3.6).
  */
 export function comparePublishers(facts: PackageFacts, before: VersionFacts, after: VersionFacts, scopes?: ScopeHistoryView): RuleOutcome {
-  if (!before.publisher || !after.publisher) return unchecked('the registry sent no publisher (_npmUser) for these versions');
+  if (!before.publisher || !after.publisher)
+    return unchecked('the registry sent no publisher (_npmUser) for these versions', omitted(facts, '_npmUser'));
   if (sameAccount(before.publisher.name, after.publisher.name)) return sameNewcomer(facts, before, after, scopes);
   if (after.publisher.trustedPublisher) {
     // OIDC trusted publishing: the release was built by the package's own CI, bound to its

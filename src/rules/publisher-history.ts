@@ -1,6 +1,6 @@
 import { comparePublishers } from './publisher-changed.js';
 import { publishedBefore, sameAccount } from './history.js';
-import { DAY, defineRule, isoDate, pass, unchecked } from './rule.js';
+import { DAY, defineRule, isoDate, omitted, pass, unchecked } from './rule.js';
 
 /** How far back a change of hands still matters for a version you are about to install. */
 const WINDOW = 90 * DAY;
@@ -19,7 +19,7 @@ export const publisherHistory = defineRule({
   appliesTo: (change) => change.before === null && change.after !== null,
   check({ facts, after, now, scopeHistory }) {
     if (!facts || !after) return unchecked('the registry does not list the locked version');
-    if (after.publishedAt === undefined) return unchecked('the registry sent no trustworthy publish times');
+    if (after.publishedAt === undefined) return unchecked('the registry sent no trustworthy publish times', omitted(facts, 'time'));
     if (now - after.publishedAt > WINDOW) return pass;
     const byOthers = [...facts.versions.values()].filter(
       (v) =>
@@ -38,6 +38,10 @@ export const publisherHistory = defineRule({
         ...f,
         message: `${after.version} (published ${isoDate(after.publishedAt)}; the last release by someone else was ${previous.version}): ${f.message}`,
       }));
-    return { findings, ...(outcome.unchecked ? { unchecked: outcome.unchecked } : {}) };
+    return {
+      findings,
+      ...(outcome.unchecked ? { unchecked: outcome.unchecked } : {}),
+      ...(outcome.missing ? { missing: outcome.missing } : {}),
+    };
   },
 });

@@ -1,6 +1,6 @@
 import { isVersionChange } from '../model.js';
 import { publishedBefore, sameAccount } from './history.js';
-import { defineRule, pass, unchecked, versionsMissing } from './rule.js';
+import { defineRule, omitted, pass, unchecked, versionsMissing } from './rule.js';
 
 export const publisherIdentityChanged = defineRule({
   id: 'publisher-identity-changed',
@@ -10,7 +10,8 @@ export const publisherIdentityChanged = defineRule({
   appliesTo: isVersionChange,
   check({ facts, before, after }) {
     if (!facts || !before || !after) return versionsMissing;
-    if (!before.publisher || !after.publisher) return unchecked('the registry sent no publisher (_npmUser) for these versions');
+    if (!before.publisher || !after.publisher)
+      return unchecked('the registry sent no publisher (_npmUser) for these versions', omitted(facts, '_npmUser'));
     const b = before.publisher;
     const a = after.publisher;
     if (b.trustedPublisher && !a.trustedPublisher) {

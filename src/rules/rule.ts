@@ -2,7 +2,15 @@ import { HOME_URL } from '../home.js';
 import type { CodeComparison } from '../code/compare.js';
 import type { ScriptPolicySides } from './script-gate.js';
 import type { CapabilityKind } from '../code/model.js';
-import type { Change, PackageFacts, RuleInfo, Snapshot, VersionFacts } from '../model.js';
+import {
+  omittedFields,
+  type Change,
+  type PackageFacts,
+  type RegistryField,
+  type RuleInfo,
+  type Snapshot,
+  type VersionFacts,
+} from '../model.js';
 import type { Severity } from '../severity.js';
 import type { ProjectChange } from './project-change.js';
 
@@ -137,6 +145,8 @@ export interface RuleOutcome {
   readonly findings: readonly Draft[];
   /** Set when the rule could not be (fully) evaluated, with the missing input. */
   readonly unchecked?: string;
+  /** The registry field the input was missing from, when the package's document leaves it out altogether (see Skipped.missing). */
+  readonly missing?: RegistryField;
 }
 
 /**
@@ -188,8 +198,13 @@ export function defineProjectRule(rule: Omit<ProjectRule, 'docs'>): ProjectRule 
 
 export const pass: RuleOutcome = { findings: [] };
 
-export function unchecked(reason: string): RuleOutcome {
-  return { findings: [], unchecked: reason };
+export function unchecked(reason: string, missing?: RegistryField): RuleOutcome {
+  return { findings: [], unchecked: reason, ...(missing ? { missing } : {}) };
+}
+
+/** `field` when the package's document leaves it out altogether, for RuleOutcome.missing; undefined when only some versions lack it. */
+export function omitted(facts: PackageFacts | undefined, field: RegistryField): RegistryField | undefined {
+  return facts && omittedFields(facts).has(field) ? field : undefined;
 }
 
 /** For the comparison rules: the registry's document lacks the old or the new version. */

@@ -1,6 +1,6 @@
 import { isVersionChange } from '../model.js';
 import semver from 'semver';
-import { DAY, days, defineRule, isoDate, type Trait } from './rule.js';
+import { DAY, days, defineRule, isoDate, omitted, type Trait } from './rule.js';
 import { type Severity, maxSeverity } from '../severity.js';
 
 const DORMANT = 365 * DAY;
@@ -105,7 +105,10 @@ export const versionJump = defineRule({
     }
     const untimed =
       facts && !timesKnown
-        ? { unchecked: 'the registry sent no trustworthy publish times, so dormancy and publishing order were not checked' }
+        ? {
+            unchecked: 'the registry sent no trustworthy publish times, so dormancy and publishing order were not checked',
+            ...(omitted(facts, 'time') ? { missing: 'time' as const } : {}),
+          }
         : {};
     if (signals.length === 0) return { findings: [], ...untimed };
     const severity = signals.map((s) => s.severity).reduce(maxSeverity);

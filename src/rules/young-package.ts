@@ -1,4 +1,4 @@
-import { defineRule, isoDate, pass, unchecked } from './rule.js';
+import { defineRule, isoDate, omitted, pass, unchecked } from './rule.js';
 import { formatDuration } from '../duration.js';
 
 export const youngPackage = defineRule({
@@ -10,7 +10,8 @@ export const youngPackage = defineRule({
   check({ facts, now, settings }) {
     if (settings.minReleaseAgeMs <= 0) return pass;
     if (!facts) return unchecked('no registry metadata');
-    if (facts.createdAt === undefined) return unchecked('the registry sent no trustworthy creation time (time.created)');
+    if (facts.createdAt === undefined)
+      return unchecked('the registry sent no trustworthy creation time (time.created)', omitted(facts, 'time'));
     const age = now - facts.createdAt;
     if (age >= settings.minReleaseAgeMs) return pass;
     return {

@@ -1,4 +1,4 @@
-import { defineRule, isoDate, pass, unchecked } from './rule.js';
+import { defineRule, isoDate, omitted, pass, unchecked } from './rule.js';
 import { formatDuration } from '../duration.js';
 
 export const youngVersion = defineRule({
@@ -12,7 +12,7 @@ export const youngVersion = defineRule({
     if (settings.minReleaseAgeMs <= 0) return pass;
     if (!facts) return unchecked('no registry metadata');
     const published = after?.publishedAt ?? facts.publishTimes.get(change.after!.version);
-    if (published === undefined) return unchecked('the registry sent no trustworthy publish time for this version');
+    if (published === undefined) return unchecked('the registry sent no trustworthy publish time for this version', omitted(facts, 'time'));
     const age = now - published;
     if (age >= settings.minReleaseAgeMs) return pass;
     return {

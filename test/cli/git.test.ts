@@ -36,7 +36,7 @@ describe('depguard diff in a git repository', () => {
     copyFileSync(path.join(path.dirname(HEAD), 'package.json'), path.join(repo, 'package.json'));
     writeFileSync(path.join(repo, '.npmrc'), `registry=${registry.url}\n`);
     git(repo, 'add', 'package-lock.json', 'package.json');
-    for (const args of [['diff', '--staged'], ['diff']]) {
+    for (const args of [['diff', '--staged', '--verbose'], ['diff']]) {
       const r = await runCli(args, { cwd: repo });
       expect(r.stderr, args.join(' ')).toBe('');
       expect(r.code, args.join(' ')).toBe(0);

@@ -70,7 +70,7 @@ describe('option tables', () => {
         '| flag | meaning | default |',
         '| --- | --- | --- |',
         '| `--format <format>` | output format: `text`, `json`, `sarif`, `markdown` or `github` | `text` |',
-        '| `--staged` | compare HEAD with the index (the pre-commit case) | |',
+        '| `--staged` | compare HEAD with the index (the pre-commit case); a text report that passes is one line (`--verbose` shows it all) | |',
         '| `--base <rev\\|path>` | the "before" side: a git revision, or a lockfile path | `HEAD`; in GitHub Actions, on a pull request the merge base with `$GITHUB_BASE_REF`, on a push the commit the branch pointed at before it |',
         '',
       ].join('\n'),

@@ -1,7 +1,8 @@
 import type { Finding, Location, PackageFinding, Skipped, Unavailable } from '../../src/model.js';
+import type { RuleCoverage } from '../../src/engine.js';
 import { buildResult, type DiffResult } from '../../src/result.js';
 import { ALL_RULES } from '../../src/rules/index.js';
-import { added } from './rules.js';
+import { added, upgrade } from './rules.js';
 
 /** A finding as the engine would report it for a package new to the tree; override any field. */
 export function finding(name: string, version: string, overrides: Partial<Omit<PackageFinding, 'kind'>> = {}): PackageFinding {
@@ -24,6 +25,7 @@ export function finding(name: string, version: string, overrides: Partial<Omit<P
         { name, version },
       ],
     ],
+    pathCount: 1,
     location: { file: 'package-lock.json', line: 1 },
     ...overrides,
   };
@@ -39,10 +41,20 @@ export function unavailable(
   return { package: { name, version }, reason, location };
 }
 
-/** A DiffResult whose changes are the packages the package findings name, all added. */
-export function resultWith(findings: readonly Finding[], rest: { skipped?: Skipped[]; unavailable?: Unavailable[] } = {}): DiffResult {
-  const packages = new Map(findings.filter((f) => f.kind === 'package').map((f) => [`${f.package.name}@${f.package.version}`, f.package]));
-  const changes = [...packages.values()].map((p) => added(p.name, p.version));
+/** A DiffResult whose changes are the packages the package findings name, as their first finding says (kind, versions, direct, paths). */
+export function resultWith(
+  findings: readonly Finding[],
+  rest: { skipped?: Skipped[]; unavailable?: Unavailable[]; coverage?: RuleCoverage } = {},
+): DiffResult {
+  const packages = new Map<string, PackageFinding>();
+  for (const f of findings)
+    if (f.kind === 'package' && !packages.has(`${f.package.name}@${f.package.version}`))
+      packages.set(`${f.package.name}@${f.package.version}`, f);
+  const changes = [...packages.values()].map((f) => {
+    const { name, version } = f.package;
+    const base = f.change === 'added' ? added(name, version) : upgrade(name, f.previousVersion ?? version, version);
+    return { ...base, kind: f.change, newName: f.change === 'added', direct: f.direct, dev: f.dev, paths: f.paths, pathCount: f.pathCount };
+  });
   const evaluation = {
     findings: [...findings],
     suppressed: [],
@@ -50,6 +62,7 @@ export function resultWith(findings: readonly Finding[], rest: { skipped?: Skipp
     skipped: rest.skipped ?? [],
     unavailable: rest.unavailable ?? [],
     rules: [...ALL_RULES],
+    coverage: rest.coverage ?? { applied: 0, notRun: [] },
   };
   return buildResult(
     'diff',

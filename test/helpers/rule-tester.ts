@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { buildPackument, type PackageSpec } from '../../scripts/fixture-registry.mjs';
 import { EMPTY_POLICY, type Policy } from '../../src/config/policy.js';
 import { judgeChange, judgeProject } from '../../src/engine.js';
-import type { Change, Escalation, Finding, PackageFacts, Skipped, Snapshot } from '../../src/model.js';
+import type { Change, Escalation, Finding, PackageFacts, RegistryField, Skipped, Snapshot } from '../../src/model.js';
 import { extractFacts } from '../../src/registry/facts.js';
 import { UNCHANGED_PROJECT, type ProjectChange } from '../../src/rules/project-change.js';
 import type { CodeView, PackageSummary, ProjectRule, Rule, RuleSettings, ScopeHistoryView } from '../../src/rules/rule.js';
@@ -39,10 +39,11 @@ interface ExpectedFinding {
   readonly package?: { readonly name: string; readonly version: string };
 }
 
-/** A check the engine reports as not made: the rule (the one under test when absent) and its reason. */
+/** A check the engine reports as not made: the rule (the one under test when absent), its reason, and the field the registry left out (none when absent). */
 interface ExpectedSkip {
   readonly ruleId?: string;
   readonly reason: string | RegExp;
+  readonly missing?: RegistryField;
 }
 
 interface CommonCase {
@@ -139,6 +140,7 @@ function assertSkipped(ruleId: string, actual: readonly Skipped[], expected: rea
   expected.forEach((e, i) => {
     if (typeof e.reason === 'string') expect(actual[i]!.reason).toBe(e.reason);
     else expect(actual[i]!.reason).toMatch(e.reason);
+    expect(actual[i]!.missing, `check not made ${i}: the field the registry left out`).toBe(e.missing);
   });
 }
 

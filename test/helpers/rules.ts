@@ -44,6 +44,7 @@ export function upgrade(name: string, from: string, to: string, extra: Partial<C
         { name, version: to },
       ],
     ],
+    pathCount: 1,
     ...extra,
   };
 }

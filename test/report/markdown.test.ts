@@ -43,15 +43,18 @@ describe('formatMarkdown', () => {
     expect(out).toContain(
       '| event\\-stream | 3\\.3\\.4 \\-&gt; 3\\.3\\.6 (upgraded, direct) | **critical** | publisher-changed, new-dependency |',
     );
-    expect(out).toContain('| flatmap\\-stream | 0\\.1\\.1 (added, transitive) | **info** | new-package |');
+    // a new package with nothing above info is not a row of its own: it is in the block of the package that brings it
+    expect(out).not.toContain('| flatmap\\-stream');
+    expect(out).toContain(
+      '### New packages, by the package that brings them in\n\n- parent 1\\.0\\.0 brings 1 new package\\: flatmap\\-stream 0\\.1\\.1; none with findings above info\n',
+    );
     expect(out).toContain(
       '<details><summary><strong>critical</strong> event-stream 3.3.4 -&gt; 3.3.6</summary>\n\n- **critical** publisher-changed: published by right9ctrl\n  - raised from medium: the event\\-stream pattern\n',
     );
-    expect(out).toContain('- app &gt; parent@\u200d1\\.0\\.0 &gt; flatmap\\-stream@\u200d0\\.1\\.1');
-    expect(out.match(/<details>/g)).toHaveLength(2);
-    expect(out.match(/<\/details>/g)).toHaveLength(2);
+    expect(out.match(/<details>/g)).toHaveLength(1);
+    expect(out.match(/<\/details>/g)).toHaveLength(1);
     expect(out.indexOf('### Checks not made')).toBeGreaterThan(out.lastIndexOf('</details>'));
-    expect(out).toContain('- publisher\\-changed\\: the registry sent no publisher (1 package: left\\-pad)');
+    expect(out).toContain('- the registry sent no publisher\\: publisher\\-changed could not fully check 1 package \\(left\\-pad\\)');
     expect(out).toContain('### Could not be checked');
     expect(out).toContain('- gone@\u200d1\\.0\\.0: not found on the registry \\(404\\)');
     expect(out).not.toContain('not shown');
@@ -75,6 +78,7 @@ describe('formatMarkdown', () => {
     ];
     const findings = hostile.map((text, i) =>
       finding(`pkg-${i}|x`, `1.0.${i}|y`, {
+        severity: 'low',
         message: text,
         paths: [
           [
@@ -97,7 +101,9 @@ describe('formatMarkdown', () => {
     expect(out).not.toMatch(/#(?!\u200d)\d/);
     expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
     expect(out).not.toMatch(/^## line two/m);
-    expect(out.match(/<\/details>/g)).toHaveLength(hostile.length);
+    // a block for each package, and one for the new packages `app` brings (all shown on their own)
+    expect(out.match(/<\/details>/g)).toHaveLength(hostile.length + 1);
+    expect(out).toContain('<details><summary>app 1.0.0 brings 6 new packages; 6 with findings above info, shown above (pkg-0|x, ');
     const rows = out.split('\n').filter((l) => l.startsWith('| pkg'));
     expect(rows).toHaveLength(hostile.length);
     for (const row of rows) expect(cellBreaks(row), row).toBe(5);
@@ -136,7 +142,7 @@ describe('formatMarkdown', () => {
   });
 
   it('honours a smaller limit', () => {
-    const findings = Array.from({ length: 50 }, (_, i) => finding(`p${i}`, '1.0.0'));
+    const findings = Array.from({ length: 50 }, (_, i) => finding(`p${i}`, '1.0.0', { severity: 'low' }));
     const out = formatMarkdown(resultWith(findings), { failOn: 'high', maxLength: 3_000 });
     expect(out.length).toBeLessThanOrEqual(3_000);
     expect(out).toMatch(/_… \d+ more packages not shown/);

@@ -26,6 +26,12 @@ ruleTester.run(maintainersChanged, {
       name: 'not evaluated without per-version maintainers',
       change: upgrade('pkg', '1.0.0', '1.0.1'),
       registry: stripped(pkg(v('1.0.0', ['alice']), v('1.0.1', ['mallory']))),
+      skipped: [{ reason: /maintainers/, missing: 'maintainers' }],
+    },
+    {
+      name: 'not evaluated when one of the versions has no maintainers (the document has them for others)',
+      change: upgrade('pkg', '1.0.0', '1.0.1'),
+      registry: pkg({ ...v('1.0.0', ['alice']), maintainers: null } as unknown as ReturnType<typeof v>, v('1.0.1', ['mallory'])),
       skipped: [{ reason: /maintainers/ }],
     },
   ],

@@ -74,7 +74,7 @@ ruleTester.run(newPackage, {
       change: added('fresh', '0.1.0'),
       registry: stripped({ name: 'fresh', versions: [{ version: '0.1.0', time: '2026-11-18T00:00:00Z' }] }),
       findings: [{ severity: 'low', traits: ['package:sparse-history'], evidence: { ageDays: null } }],
-      skipped: [{ reason: /publish times/ }],
+      skipped: [{ reason: /publish times/, missing: 'time' }],
     },
   ],
 });

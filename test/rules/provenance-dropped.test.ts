@@ -38,7 +38,7 @@ ruleTester.run(provenanceDropped, {
       name: 'not evaluated on a registry without _npmUser',
       change: upgrade('p', '5.1.0', '5.1.1'),
       registry: stripped(lost),
-      skipped: [{ reason: /_npmUser/ }],
+      skipped: [{ reason: /_npmUser/, missing: '_npmUser' }],
     },
   ],
   invalid: [

@@ -55,6 +55,16 @@ ruleTester.run(publisherChanged, {
       name: 'not evaluated when the registry leaves publishers out',
       change: upgrade('pkg', '1.0.5', '1.0.6'),
       registry: stripped(spec({ by: 'mallory', time: '2018-01-01T00:00:00Z' })),
+      skipped: [{ reason: /_npmUser/, missing: '_npmUser' }],
+    },
+    {
+      // the public registry has no _npmUser on some releases from before it recorded one: not a registry that strips it
+      name: 'not evaluated when only the version you had has no publisher',
+      change: upgrade('pkg', '1.0.5', '1.0.6'),
+      registry: (() => {
+        const s = spec({ by: 'mallory', time: '2018-01-01T00:00:00Z' });
+        return { ...s, versions: s.versions.map((v) => (v.version === '1.0.5' ? { ...v, publisher: null } : v)) };
+      })(),
       skipped: [{ reason: /_npmUser/ }],
     },
     {

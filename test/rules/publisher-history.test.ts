@@ -61,7 +61,7 @@ ruleTester.run(publisherHistory, {
       name: 'not evaluated without trustworthy publish times',
       change: added('p', '1.0.3'),
       registry: stripped(handedOver('mallory', 5)),
-      skipped: [{ reason: 'the registry sent no trustworthy publish times' }],
+      skipped: [{ reason: 'the registry sent no trustworthy publish times', missing: 'time' }],
     },
     {
       name: 'not evaluated when the registry does not list the locked version',

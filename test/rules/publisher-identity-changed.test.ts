@@ -35,7 +35,7 @@ ruleTester.run(publisherIdentityChanged, {
       name: 'not evaluated without publishers',
       change: upgrade('p', '2.0.1', '2.0.2'),
       registry: stripped({ name: 'p', versions: [v('2.0.1', 'a@x'), v('2.0.2', 'b@x')] }),
-      skipped: [{ reason: /_npmUser/ }],
+      skipped: [{ reason: /_npmUser/, missing: '_npmUser' }],
     },
   ],
   invalid: [

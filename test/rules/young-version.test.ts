@@ -18,6 +18,12 @@ ruleTester.run(youngVersion, {
       name: 'not evaluated on untrustworthy times',
       change: upgrade('p', '1.0.0', '1.0.1'),
       registry: stripped({ name: 'p', versions: [v('1.0.0', 400), v('1.0.1', 0)] }),
+      skipped: [{ reason: /publish time/, missing: 'time' }],
+    },
+    {
+      name: 'not evaluated when a trustworthy time lists no time for the version',
+      change: upgrade('p', '1.0.0', '1.0.1'),
+      registry: { name: 'p', modified: iso(0), versions: [v('1.0.0', 400), { ...v('1.0.1', 0), time: undefined as unknown as string }] },
       skipped: [{ reason: /publish time/ }],
     },
   ],
