@@ -36,7 +36,7 @@ describe('run from a workspace package or a subfolder, depguard reads the projec
     expect(pkg.changes).toEqual(root.changes);
     expect(pkg.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(root.findings.map((f: { ruleId: string }) => f.ruleId));
     expect(pkg.findings.some((f: { severity: string }) => f.severity === 'critical')).toBe(true);
-  });
+  }, 120_000);
 
   it('why and audit from a pnpm workspace package, and from a subfolder of it, read pnpm-lock.yaml at the root', async () => {
     const repo = monorepo('pnpm');
@@ -51,7 +51,7 @@ describe('run from a workspace package or a subfolder, depguard reads the projec
     const audit = await runCli(['audit', '--format', 'json'], { cwd: deep });
     expect(audit.stderr).toBe('');
     expect(JSON.parse(audit.stdout).head).toBe(path.join(repo, 'pnpm-lock.yaml'));
-  });
+  }, 120_000);
 
   it('a project of its own inside the repository, with no lockfile, is told so, not given the parent one', async () => {
     const repo = monorepo('npm');
