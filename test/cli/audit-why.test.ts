@@ -209,8 +209,8 @@ describe('--offline names the version it lacks', () => {
     expect(r.stdout).toContain(
       [
         'Checks not made',
-        '  code-capabilities: tarball not fetched (no code analysis of event-stream@3.3.6 in the cache (--offline)) (1 package: event-stream)',
-        '  code-capabilities: tarball not fetched (no code analysis of flatmap-stream@0.1.1 in the cache (--offline)) (1 package: flatmap-stream)',
+        '  tarball not fetched (no code analysis of event-stream@3.3.6 in the cache (--offline)): code-capabilities could not fully check 1 package (event-stream)',
+        '  tarball not fetched (no code analysis of flatmap-stream@0.1.1 in the cache (--offline)): code-capabilities could not fully check 1 package (flatmap-stream)',
       ].join('\n'),
     );
     const show = await runCli([...args, '--offline', '--show-code', 'event-stream']);
