@@ -21,7 +21,7 @@ import {
   type Unavailable,
 } from './model.js';
 import { mapLimit, type MetadataClient } from './registry/client.js';
-import { combine, type Signal } from './rules/combine.js';
+import { combine, NEWCOMER, type Signal } from './rules/combine.js';
 import { UNCHANGED_PROJECT, type ProjectChange } from './rules/project-change.js';
 import type { CodeView, PackageSummary, ProjectRule, Rule, RuleContext, RuleSettings, ScopeHistoryView } from './rules/rule.js';
 import { scopeOf } from './rules/history.js';
@@ -108,7 +108,8 @@ export async function evaluate(
     const input = { facts, failure, now, settings: options.settings, policy, location, code };
     const verdict = judgeChange(change, rules, input);
     results.set(change, verdict);
-    const newcomer = scopeOf(change.name) !== null && verdict.findings.some((f) => f.traits.some((t) => NEWCOMER_TRAITS.has(t)));
+    const newcomer =
+      scopeOf(change.name) !== null && verdict.findings.some((f) => f.traits.some((t) => (NEWCOMER as readonly string[]).includes(t)));
     if (newcomer || addedDependencies(change).length > 0)
       again.push(() => results.set(change, judgeChange(change, rules, { ...input, dependencySummaries, scopeHistory })));
   };
@@ -248,9 +249,6 @@ function addedDependencies(change: Change): string[] {
   if (!change.before || !change.after) return [];
   return Object.keys(change.after.dependencies).filter((d) => !Object.hasOwn(change.before!.dependencies, d));
 }
-
-/** The traits of a publisher new to the package (see publisher-changed). */
-const NEWCOMER_TRAITS: ReadonlySet<string> = new Set(['publisher:new', 'publisher:recent']);
 
 /** The old version's tarball could not be had: no baseline, and why (any other error is a bug, and thrown). */
 function baselineMissing(error: unknown): { readonly missing: string } {

@@ -36,7 +36,8 @@ function code(...kinds: CodeKind[]): Trait[] {
   return kinds.map((k) => `code:${k}` as const);
 }
 
-const NEWCOMER: readonly Trait[] = ['publisher:new', 'publisher:recent'];
+/** The traits of a publisher new to the package (see publisher-changed). */
+export const NEWCOMER: readonly Trait[] = ['publisher:new', 'publisher:recent'];
 
 const PAYLOAD: readonly Trait[] = ['payload:new-dependency', 'payload:install-script'];
 const TRUST_LOST: readonly Trait[] = ['trust:provenance-lost', 'trust:trusted-publisher-lost'];

@@ -1,6 +1,6 @@
 import semver from 'semver';
 import { isInRangeUpdate, isVersionChange } from '../model.js';
-import { accountKey } from './history.js';
+import { accountKey, scopeOf } from './history.js';
 import { DAY, days, defineRule, isoDate, pass, type PackageSummary, type Trait } from './rule.js';
 
 /** A dependency first published less than this before the release that adds it did not exist last week. */
@@ -92,8 +92,7 @@ export const newDependency = defineRule({
 
 /** Packages of one family: the same scope, or the same first word (jest -> jest-circus, @babel/core -> @babel/helper-x). */
 function sibling(a: string, b: string): boolean {
-  const scope = (n: string): string | null => (n.startsWith('@') ? n.split('/')[0]! : null);
-  if (scope(a) !== null || scope(b) !== null) return scope(a) === scope(b);
+  if (scopeOf(a) !== null || scopeOf(b) !== null) return scopeOf(a) === scopeOf(b);
   const word = (n: string): string => n.split(/[-_.]/)[0]!;
   return word(a) === word(b);
 }
