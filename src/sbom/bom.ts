@@ -45,6 +45,9 @@ export const PROPERTY = {
 /** Formats whose lockfile records where each package is installed: their locations are real paths. */
 const LAYOUT_RECORDED: ReadonlySet<Snapshot['format']> = new Set(['npm', 'bun']);
 
+/** The longest `version` the CycloneDX 1.6 schema allows. */
+const MAX_VERSION = 1024;
+
 /** A UUID namespace of depguard's own, for serial numbers derived from content (RFC 9562 version 5). */
 const SERIAL_NAMESPACE = Buffer.from('5e1a0b7c9d2f4e6a8b3c1d0e2f4a6b8c', 'hex');
 
@@ -106,7 +109,8 @@ function fill(component: Models.Component, node: PackageNode | undefined, fallba
   const { group, name } = splitName(packageName);
   component.name = name;
   if (group !== undefined) component.group = group;
-  if (node?.version) component.version = node.version;
+  // the schema caps a version at 1024 characters; a longer one (only a stranger writes one) stays in the purl
+  if (node?.version && node.version.length <= MAX_VERSION) component.version = node.version;
   component.bomRef.value = ref;
   const purl = node?.packageName ? purlOf(node.packageName, node.version, node.isRoot ? null : node.resolved) : undefined;
   if (purl !== undefined) component.purl = purl;
