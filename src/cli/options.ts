@@ -414,9 +414,16 @@ export const SBOM_OPTIONS = [
   concurrency,
   maxResponseSize,
   timeout,
-  deadline,
+  {
+    ...deadline,
+    description:
+      'give up on registry work still outstanding this long after the start: packages not answered by then get no registry facts (exit 3 unless `--allow-incomplete`)',
+  },
   retries,
-  offline,
+  toggle('offline', {
+    flags: '--offline',
+    description: 'use only cached registry facts: packages not in the cache get none (exit 3 unless `--allow-incomplete`)',
+  }),
   toggle('allowIncomplete', {
     flags: '--allow-incomplete',
     description: 'exit 0 instead of 3 when registry facts could not be had for some packages (the SBOM is written either way)',

@@ -82,13 +82,16 @@ describe('depguard sbom, on every lockfile format', () => {
     expect(dependsOn(bom, 'event-stream@3.3.6')).toContain('flatmap-stream@0.1.1');
   });
 
-  it.each(Object.keys(LOCKFILES))('%s: workspaces are components the project depends on, each with its own dependencies', async (manager) => {
-    const { bom } = await sbomOf(['--lockfile', path.join(dirOf('workspaces', manager), LOCKFILES[manager]!)]);
-    const workspaces = bom.components.filter((c) => props(c)['depguard:workspace'] === 'true');
-    expect(workspaces.map((c) => `${c.group}/${c.name}`).sort()).toEqual(['@acme/api', '@acme/web']);
-    expect(dependsOn(bom, bom.metadata.component['bom-ref'])).toEqual(expect.arrayContaining(workspaces.map((w) => w['bom-ref'])));
-    expect(dependsOn(bom, component(bom, '@acme/api')['bom-ref'])).toContain('event-stream@3.3.6');
-  });
+  it.each(Object.keys(LOCKFILES))(
+    '%s: workspaces are components the project depends on, each with its own dependencies',
+    async (manager) => {
+      const { bom } = await sbomOf(['--lockfile', path.join(dirOf('workspaces', manager), LOCKFILES[manager]!)]);
+      const workspaces = bom.components.filter((c) => props(c)['depguard:workspace'] === 'true');
+      expect(workspaces.map((c) => `${c.group}/${c.name}`).sort()).toEqual(['@acme/api', '@acme/web']);
+      expect(dependsOn(bom, bom.metadata.component['bom-ref'])).toEqual(expect.arrayContaining(workspaces.map((w) => w['bom-ref'])));
+      expect(dependsOn(bom, component(bom, '@acme/api')['bom-ref'])).toContain('event-stream@3.3.6');
+    },
+  );
 
   it('a real npm monorepo: dev-only packages excluded and marked, optional ones optional, copies of one version told apart', async () => {
     const { bom } = await sbomOf(['--lockfile', fixture('real-npm', 'kitchen-sink', 'head', 'package-lock.json')]);
@@ -176,7 +179,11 @@ describe('depguard sbom, as a user runs it', () => {
         '': { name: 'app', version: '1.0.0', dependencies: { JSONStream: '*', 'git-dep': '*', 'tar-dep': '*' } },
         'node_modules/JSONStream': { version: '1.0.0-"},{"bom-ref":"x\u2028', integrity },
         'node_modules/git-dep': { version: '1.0.0', resolved: 'git+https://ghp_SECRET@github.com/acme/git-dep.git#0123456789abcdef' },
-        'node_modules/tar-dep': { version: '2.0.0', resolved: 'https://me:hunter2@cdn.example.com/tar-dep-2.0.0.tgz', integrity: 'sha512-bogus' },
+        'node_modules/tar-dep': {
+          version: '2.0.0',
+          resolved: 'https://me:hunter2@cdn.example.com/tar-dep-2.0.0.tgz',
+          integrity: 'sha512-bogus',
+        },
       },
     };
     writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify(lock));
@@ -256,7 +263,15 @@ describe('depguard sbom --registry-facts', () => {
   });
 
   it('says on stderr what a registry that strips them did not serve, and invents nothing', async () => {
-    const { bom, stderr, code } = await sbomOf(['--lockfile', lock, '--registry-facts', '--registry', stripped.url, '--cache-dir', cacheDir()]);
+    const { bom, stderr, code } = await sbomOf([
+      '--lockfile',
+      lock,
+      '--registry-facts',
+      '--registry',
+      stripped.url,
+      '--cache-dir',
+      cacheDir(),
+    ]);
     expect(code).toBe(0);
     expect(bom.components.flatMap((c) => Object.keys(props(c))).filter((k) => k.startsWith('depguard:'))).toEqual([]);
     expect(stderr).toBe(
@@ -276,7 +291,9 @@ describe('depguard sbom --registry-facts', () => {
       const args = ['--lockfile', lock, '--registry-facts', '--registry', partial.url, '--cache-dir', cacheDir(), '--retries', '0'];
       const r = await sbomOf(args);
       expect(r.code).toBe(3);
-      expect(r.stderr).toMatch(/\ndepguard: registry facts could not be had for 1 of 9 packages \(flatmap-stream: .*\); the SBOM has none for them\n$/);
+      expect(r.stderr).toMatch(
+        /\ndepguard: registry facts could not be had for 1 of 9 packages \(flatmap-stream: .*\); the SBOM has none for them\n$/,
+      );
       expect(props(component(r.bom, 'flatmap-stream'))['depguard:publisher']).toBeUndefined();
       expect(props(component(r.bom, 'event-stream'))['depguard:publisher']).toBe('right9ctrl');
       expect((await sbomOf([...args, '--allow-incomplete'])).code).toBe(0);
@@ -293,7 +310,15 @@ describe('depguard sbom --registry-facts', () => {
     );
     writeFileSync(path.join(dir, 'package-lock.json'), text);
     copyFileSync(fixture('event-stream', 'head', 'package.json'), path.join(dir, 'package.json'));
-    const r = await sbomOf(['--lockfile', path.join(dir, 'package-lock.json'), '--registry-facts', '--registry', full.url, '--cache-dir', cacheDir()]);
+    const r = await sbomOf([
+      '--lockfile',
+      path.join(dir, 'package-lock.json'),
+      '--registry-facts',
+      '--registry',
+      full.url,
+      '--cache-dir',
+      cacheDir(),
+    ]);
     expect(r.code).toBe(0);
     expect(props(component(r.bom, 'flatmap-stream'))['depguard:publisher']).toBeUndefined();
     expect(r.stderr).toContain("1 locked version is not the registry's");
