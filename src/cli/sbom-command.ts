@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { forTerminal as safe } from '../report/sanitize.js';
-import { sbom, type SbomRun } from '../sbom/sbom.js';
+import { sbom, type SbomRun } from '../index.js';
 import type { Environment } from './environment.js';
 import { EXIT } from './exit-code.js';
 import { SBOM_OPTIONS, SBOM_REGISTRY_FLAGS, type SbomValues } from './options.js';
