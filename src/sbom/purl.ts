@@ -1,8 +1,11 @@
 import { PackageURL } from 'packageurl-js';
 import { nonRegistrySource } from '../sources.js';
 
-/** What CycloneDX's npm generators treat as the default registry: no qualifier for its tarballs. */
-const DEFAULT_REGISTRY = /^https?:\/\/registry\.npmjs\.org(?::\d+)?(?:\/|$)/i;
+/**
+ * The default registry, whose tarballs get no qualifier (CycloneDX's npm generators), and Yarn 1's
+ * name for the same registry, which its lockfiles write for every package.
+ */
+const DEFAULT_REGISTRY = /^https?:\/\/registry\.(?:npmjs\.org|yarnpkg\.com)(?::\d+)?(?:\/|$)/i;
 
 /** `@scope/name` as CycloneDX splits it: group `@scope`, name `name`. */
 export function splitName(packageName: string): { readonly group?: string; readonly name: string } {

@@ -62,6 +62,7 @@ describe('purls', () => {
     expect(purlOf('event-stream', '3.3.6', 'https://registry.npmjs.org/event-stream/-/event-stream-3.3.6.tgz')).toBe(
       'pkg:npm/event-stream@3.3.6',
     );
+    expect(purlOf('through', '2.3.8', 'https://registry.yarnpkg.com/through/-/through-2.3.8.tgz#b0a8')).toBe('pkg:npm/through@2.3.8');
     expect(purlOf('JSONStream', '1.3.5', null)).toBe('pkg:npm/jsonstream@1.3.5'); // the purl spec lowercases npm names
   });
 
