@@ -71,7 +71,8 @@ function registryNotes({ registry }: SbomRun): string[] {
     lines.push(
       `publishers not available: the registry's documents name no publisher (_npmUser) for ${of(withoutPublishers)}; none is recorded for them`,
     );
-  if (withProvenance === 0)
+  // said only when the registry answered for something: nothing asked of it, nothing to say about it
+  if (withProvenance === 0 && unavailable.length < asked)
     lines.push(
       'provenance not recorded: the registry lists no attestation (dist.attestations) for any locked version (a registry that strips them, as some mirrors do, looks the same)',
     );

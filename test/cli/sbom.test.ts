@@ -262,6 +262,15 @@ describe('depguard sbom --registry-facts', () => {
     expect(props(component(bom, 'event-stream'))['depguard:publisher']).toBe('right9ctrl');
   });
 
+  it('--offline with nothing cached: no facts, exit 3, and no word about provenance the registry was never asked for', async () => {
+    const r = await sbomOf(['--lockfile', lock, '--registry-facts', '--registry', full.url, '--cache-dir', cacheDir(), '--offline']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(
+      /^depguard: registry facts could not be had for 9 of 9 packages \(duplexer: [^\n]*--offline[^\n]*\); the SBOM has none for them\n$/,
+    );
+    expect(r.bom.components.flatMap((c) => Object.keys(props(c))).filter((k) => k.startsWith('depguard:'))).toEqual([]);
+  });
+
   it('says on stderr what a registry that strips them did not serve, and invents nothing', async () => {
     const { bom, stderr, code } = await sbomOf([
       '--lockfile',
