@@ -1,9 +1,9 @@
 /**
  * depguard as a library: `audit()` runs the pipeline the CLI runs and returns the result the CLI
  * reports (`--format json` prints `result` as it is); `why()` explains a package's paths;
- * `formatReport()` renders a result as the CLI would. Nothing here prints, exits or reads
- * process.env: pass `env` in. Known failures are DepguardErrors, each with the exit code the CLI
- * gives it.
+ * `formatReport()` renders a result as the CLI would; `sbom()` makes the CycloneDX BOM that
+ * `depguard sbom` prints. Nothing here prints, exits or reads process.env: pass `env` in. Known
+ * failures are DepguardErrors, each with the exit code the CLI gives it.
  */
 export {
   audit,
@@ -16,6 +16,8 @@ export {
   type WhyOptions,
   type WhyResult,
 } from './audit.js';
+export { sbom, type SbomOptions, type SbomRun, type RegistryFactsOptions } from './sbom/sbom.js';
+export type { RegistryFacts } from './sbom/registry-facts.js';
 export type { Env, PolicyChoice, SideSpec } from './trust.js';
 export { SCHEMA_VERSION, type DiffResult, type ChangeRecord } from './result.js';
 export type { Explanation } from './diff/explain.js';

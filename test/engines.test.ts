@@ -19,15 +19,19 @@ describe('engines says what was tested', () => {
     // engines' first range is the machine's own Node.js, which .ci/run runs the suite on first
     const ascending = (list: number[]) => [...list].sort((a, b) => a - b);
     expect(ascending(majors)).toEqual(ascending([majors[0]!, ...others]));
-    // each range is one major: ^20.17.0, ^24.0.0 (a `>=` would claim versions nobody ran)
+    // each range is one major: ^20.18.0, ^22.9.0, ^24.0.0 (a `>=` would claim versions nobody ran)
     for (const range of pkg.engines.node.split('||')) expect(range.trim()).toMatch(/^\^\d+\.\d+\.\d+$/);
   });
 
   it('is what the README says depguard needs', () => {
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const [, first, floor, rest] = /It needs Node\.js (\d+) \((\d+\.\d+) or later\), ([\d, or]+?), the versions/.exec(readme)!;
-    expect(`${floor!.split('.')[0]}`).toBe(first);
-    const others = rest!.split(/, | or /).map((major) => `^${major}.0.0`);
-    expect(pkg.engines.node).toBe([`^${floor}.0`, ...others].join(' || '));
+    // "It needs Node.js 20 (20.18 or later), 22 (22.9 or later) or 24, the versions ..."
+    const list = /It needs Node\.js (.+?), the versions/.exec(readme)![1]!;
+    const ranges = list.split(/, | or (?![^(]*\))/).map((item) => {
+      const [, major, floor] = /^(\d+)(?: \((\d+\.\d+) or later\))?$/.exec(item)!;
+      if (floor !== undefined) expect(floor.split('.')[0]).toBe(major);
+      return floor === undefined ? `^${major}.0.0` : `^${floor}.0`;
+    });
+    expect(pkg.engines.node).toBe(ranges.join(' || '));
   });
 });

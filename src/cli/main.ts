@@ -9,6 +9,7 @@ import { auditOptions } from './audit-options.js';
 import { runComment } from './comment-command.js';
 import { environment } from './environment.js';
 import { runWhy } from './why-command.js';
+import { runSbom } from './sbom-command.js';
 import { combinedExitCode, EXIT, exitCodeFor } from './exit-code.js';
 import { interrupted, stopOnInterrupt } from './interrupt.js';
 import { registerPolicyCommands } from './policy-commands.js';
@@ -19,6 +20,7 @@ import {
   COMMENT_OPTIONS,
   DIFF_OPTIONS,
   parseOptions,
+  SBOM_OPTIONS,
   WHY_OPTIONS,
   type AuditValues,
   type DiffValues,
@@ -154,6 +156,17 @@ function program(): Command {
     const out = await runWhy(name, parseOptions(WHY_OPTIONS, raw), environment());
     process.stdout.write(out.text);
     process.exitCode = out.found ? EXIT.ok : EXIT.findings;
+  });
+  addOptions(
+    cli
+      .command('sbom')
+      .description(
+        'write a CycloneDX 1.6 JSON SBOM of the locked tree, from any supported lockfile (npm, pnpm, Yarn, Bun): components with purl, hashes and scope, and the dependency graph',
+      )
+      .exitOverride(),
+    SBOM_OPTIONS,
+  ).action(async (raw: Record<string, unknown>) => {
+    process.exitCode = await runSbom(parseOptions(SBOM_OPTIONS, raw), raw, environment(), stopOnInterrupt());
   });
   addOptions(
     cli

@@ -389,6 +389,54 @@ export const WHY_OPTIONS = [
 
 export type WhyValues = OptionValues<typeof WHY_OPTIONS>;
 
+/** `depguard sbom`: the lockfile and the output, then the registry flags `--registry-facts` takes (as `audit` has them). */
+export const SBOM_OPTIONS = [
+  lockfile,
+  text('outputFile', {
+    flags: '--output-file <path>',
+    description: 'write the SBOM to this file instead of standard output (standard error then says so)',
+    defaultText: 'standard output',
+  }),
+  toggle('reproducible', {
+    flags: '--reproducible',
+    description:
+      'the same lockfile gives the same bytes: the serial number is derived from the content, the timestamp is `$SOURCE_DATE_EPOCH` (else left out)',
+  }),
+  maxLockfileSize,
+  toggle('registryFacts', {
+    flags: '--registry-facts',
+    description:
+      "also ask the registry, as `audit` does (`.npmrc`, credentials, cache), for each package's publisher and provenance, recorded as properties only where it serves them; the flags below apply only with it",
+  }),
+  registry,
+  cacheDir,
+  cacheMaxAge,
+  concurrency,
+  maxResponseSize,
+  timeout,
+  {
+    ...deadline,
+    description:
+      'give up on registry work still outstanding this long after the start: packages not answered by then get no registry facts (exit 3 unless `--allow-incomplete`)',
+  },
+  retries,
+  toggle('offline', {
+    flags: '--offline',
+    description: 'use only cached registry facts: packages not in the cache get none (exit 3 unless `--allow-incomplete`)',
+  }),
+  toggle('allowIncomplete', {
+    flags: '--allow-incomplete',
+    description: 'exit 0 instead of 3 when registry facts could not be had for some packages (the SBOM is written either way)',
+  }),
+] as const;
+
+export type SbomValues = OptionValues<typeof SBOM_OPTIONS>;
+
+/** The flags of `depguard sbom` that only `--registry-facts` uses. */
+export const SBOM_REGISTRY_FLAGS: readonly (keyof SbomValues)[] = SBOM_OPTIONS.slice(
+  SBOM_OPTIONS.findIndex((o) => o.name === 'registryFacts') + 1,
+).map((o) => o.name);
+
 /** `depguard rules`. */
 export const RULES_OPTIONS = [
   text('config', { flags: '--config <path>', description: 'policy file', defaultText: "the project's" }),
@@ -429,6 +477,7 @@ export const README_TABLES: ReadonlyArray<{ readonly command: string; readonly o
   { command: 'diff', options: DIFF_OPTIONS },
   { command: 'approve', options: APPROVE_OWN_OPTIONS },
   { command: 'why', options: WHY_OPTIONS },
+  { command: 'sbom', options: SBOM_OPTIONS },
   { command: 'hook install', options: HOOK_INSTALL_OPTIONS },
   { command: 'comment', options: COMMENT_OPTIONS },
 ];

@@ -17,6 +17,7 @@ import {
   parseOptions,
   README_TABLES,
   RULES_OPTIONS,
+  SBOM_OPTIONS,
   WHY_OPTIONS,
   type CliOption,
 } from '../../src/cli/options.js';
@@ -33,6 +34,7 @@ const ALL: Record<string, readonly CliOption[]> = {
   audit: AUDIT_OPTIONS,
   approve: APPROVE_OPTIONS,
   why: WHY_OPTIONS,
+  sbom: SBOM_OPTIONS,
   rules: RULES_OPTIONS,
   'hook install': HOOK_INSTALL_OPTIONS,
   'hook uninstall': HOOK_UNINSTALL_OPTIONS,
