@@ -2,6 +2,9 @@
 // `npm run example`: replays the event-stream incident. Serves the bundled registry documents
 // (fixtures/event-stream/registry) on 127.0.0.1 and runs the real CLI on the bundled lockfiles,
 // with a throw-away cache. Extra arguments go to `depguard diff` (e.g. -- --format json).
+// `--advisories` (not passed on) also serves npm's bulk advisory endpoint with a malware
+// advisory for flatmap-stream 0.1.1 (fixtures/event-stream/advisories.json), as the public
+// registry has served one since the incident; without it, the endpoint is absent, as on a mirror.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,7 +13,9 @@ import { startRegistry } from './fixture-registry.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const scenario = path.join(root, 'fixtures', 'event-stream');
-const registry = await startRegistry(path.join(scenario, 'registry'));
+const extra = process.argv.slice(2);
+const advisories = extra.includes('--advisories');
+const registry = await startRegistry(path.join(scenario, 'registry'), advisories ? { advisories: path.join(scenario, 'advisories.json') } : {});
 const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'depguard-example-'));
 const args = [
   path.join(root, 'bin', 'depguard.js'),
@@ -23,7 +28,7 @@ const args = [
   registry.url,
   '--cache-dir',
   cache,
-  ...process.argv.slice(2),
+  ...extra.filter((a) => a !== '--advisories'),
 ];
 const child = spawn(process.execPath, args, { stdio: 'inherit' });
 child.on('close', async (code) => {

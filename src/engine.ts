@@ -408,7 +408,8 @@ export function judgeChange(change: Change, rules: readonly Rule[], input: Chang
     }
     if (rule.metadata === 'required' && failure) notMade.push(rule.id);
     const outcome = rule.check(rule.metadata === 'none' ? lockfileOnly : withFacts);
-    if (outcome.unchecked && !failure) skip(rule, outcome.unchecked, outcome.missing);
+    // a failed metadata fetch explains the metadata rules' silence, not the advisory endpoint's
+    if (outcome.unchecked && (!failure || rule.advisories)) skip(rule, outcome.unchecked, outcome.missing);
     if (failure && !required && rule.metadata === 'optional')
       skip(rule, `registry metadata unavailable (${failure}): judged on the lockfile alone`);
     for (const draft of outcome.findings) {
