@@ -15,7 +15,10 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const scenario = path.join(root, 'fixtures', 'event-stream');
 const extra = process.argv.slice(2);
 const advisories = extra.includes('--advisories');
-const registry = await startRegistry(path.join(scenario, 'registry'), advisories ? { advisories: path.join(scenario, 'advisories.json') } : {});
+const registry = await startRegistry(
+  path.join(scenario, 'registry'),
+  advisories ? { advisories: path.join(scenario, 'advisories.json') } : {},
+);
 const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'depguard-example-'));
 const args = [
   path.join(root, 'bin', 'depguard.js'),

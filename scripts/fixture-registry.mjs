@@ -289,7 +289,8 @@ function answerAdvisories(req, res, advisories, record) {
     } catch {
       return refuse(400, 'the body is not gzipped JSON');
     }
-    const isList = (v) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x !== '') && new Set(v).size === v.length;
+    const isList = (v) =>
+      Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x !== '') && new Set(v).size === v.length;
     if (body === null || typeof body !== 'object' || Array.isArray(body) || Object.values(body).some((v) => !isList(v)))
       return refuse(400, 'the body must be an object of package name -> list of versions');
     record(body);

@@ -114,7 +114,16 @@ export async function evaluate(
   const judge = async (change: Change, facts: PackageFacts | undefined, failure: string | undefined, code?: CodeView): Promise<void> => {
     const location = { file: change.lockfile ?? options.lockfilePath, line: entryLine(change) };
     const advisory = await advisoryView(change, advisories);
-    const input = { facts, failure, now, settings: options.settings, policy, location, code, ...(advisory ? { advisories: advisory } : {}) };
+    const input = {
+      facts,
+      failure,
+      now,
+      settings: options.settings,
+      policy,
+      location,
+      code,
+      ...(advisory ? { advisories: advisory } : {}),
+    };
     const verdict = judgeChange(change, rules, input);
     results.set(change, verdict);
     const newcomer =
@@ -278,10 +287,7 @@ function askAdvisories(
 }
 
 /** What the advisory rules see for a change; undefined when the run asks no advisories. */
-async function advisoryView(
-  change: Change,
-  answers: Promise<ReadonlyMap<string, AdvisoryView>> | null,
-): Promise<AdvisoryView | undefined> {
+async function advisoryView(change: Change, answers: Promise<ReadonlyMap<string, AdvisoryView>> | null): Promise<AdvisoryView | undefined> {
   if (answers === null) return undefined;
   const elsewhere = nonRegistrySource(change.after?.resolved);
   if (elsewhere) return { unavailable: `not installed from a registry (${elsewhere})` };

@@ -335,7 +335,8 @@ const APPROVE_OWN_OPTIONS = [
       if (!RULE_IDS.includes(id)) throw new UsageError(`${flag}: '${id}' is not a rule (see depguard rules)`);
       if (id === NEVER_IGNORED)
         throw new UsageError(`${flag} ${NEVER_IGNORED}: lockfile tampering is never approved; fix the lockfile entry instead`);
-      if (id === ALWAYS_CRITICAL) throw new UsageError(`${flag} ${ALWAYS_CRITICAL}: known malware is never approved; remove the version instead`);
+      if (id === ALWAYS_CRITICAL)
+        throw new UsageError(`${flag} ${ALWAYS_CRITICAL}: known malware is never approved; remove the version instead`);
       return id;
     },
   }),

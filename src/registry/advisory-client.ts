@@ -156,7 +156,10 @@ function read(answer: Answer, host: string, asked: readonly string[], maxBytes: 
   } catch {
     return new Failed(`the registry at ${host} has no advisory endpoint (its answer is not JSON)`, false, true);
   }
-  return readBulkResponse(json, asked) ?? new Failed(`the registry at ${host} has no advisory endpoint (its answer is not an advisory list)`, false, true);
+  return (
+    readBulkResponse(json, asked) ??
+    new Failed(`the registry at ${host} has no advisory endpoint (its answer is not an advisory list)`, false, true)
+  );
 }
 
 function describe(error: unknown, host: string, limits: FetchLimits): Failed {
@@ -166,7 +169,8 @@ function describe(error: unknown, host: string, limits: FetchLimits): Failed {
       `the advisory answer from ${host} was larger than the ${(limits.maxResponseBytes / 1024 / 1024).toFixed(0)} MB limit (--max-response-size)`,
       false,
     );
-  if (code === 'ETIMEDOUT') return new Failed(`the advisory endpoint at ${host} did not answer within ${limits.timeoutMs / 1000}s (--timeout)`, true);
+  if (code === 'ETIMEDOUT')
+    return new Failed(`the advisory endpoint at ${host} did not answer within ${limits.timeoutMs / 1000}s (--timeout)`, true);
   if (code === 'ABORT_ERR') return new Failed(`the advisory request to ${host} was abandoned`, false);
   return new Failed(`the advisory request to ${host} failed (${code ?? 'connection cut short'})`, true);
 }

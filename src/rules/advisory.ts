@@ -20,7 +20,7 @@ export function isMalware(advisory: Advisory): boolean {
 const RANGE = { loose: true, includePrerelease: true } as const;
 
 /** The advisory covers this version: never assumed from its being returned for the name. */
-export function covers(advisory: Advisory, version: string): boolean {
+function covers(advisory: Advisory, version: string): boolean {
   try {
     return semver.satisfies(version, advisory.vulnerableVersions, RANGE);
   } catch {

@@ -16,7 +16,10 @@ const MULTI_RUN = 120_000;
 
 const tmp = (prefix: string): string => mkdtempSync(path.join(os.tmpdir(), `adv-${prefix}-`));
 
-async function withRegistry<T>(advisories: BulkAdvisories | undefined, run: (url: string, registry: Awaited<ReturnType<typeof startRegistry>>) => Promise<T>): Promise<T> {
+async function withRegistry<T>(
+  advisories: BulkAdvisories | undefined,
+  run: (url: string, registry: Awaited<ReturnType<typeof startRegistry>>) => Promise<T>,
+): Promise<T> {
   const registry = await startRegistry(DOCS, advisories ? { advisories } : {});
   try {
     return await run(registry.url, registry);
@@ -25,7 +28,11 @@ async function withRegistry<T>(advisories: BulkAdvisories | undefined, run: (url
   }
 }
 
-function json(stdout: string): { findings: Finding[]; suppressed: { finding: Finding }[]; skipped: { ruleId: string; package: { name: string }; reason: string }[] } {
+function json(stdout: string): {
+  findings: Finding[];
+  suppressed: { finding: Finding }[];
+  skipped: { ruleId: string; package: { name: string }; reason: string }[];
+} {
   return JSON.parse(stdout);
 }
 
@@ -88,7 +95,10 @@ describe('known-malicious: the event-stream example with a malware advisory for 
         const entries = JSON.parse(readFileSync(config, 'utf8')).ignore as { rules?: string[] }[];
         expect(entries).toHaveLength(2);
         expect(entries[1]!.rules).not.toContain('known-malicious');
-        for (const command of [['diff', ...flags], ['audit', '--lockfile', HEAD, '--registry', url, '--cache-dir', cache, '--config', config]]) {
+        for (const command of [
+          ['diff', ...flags],
+          ['audit', '--lockfile', HEAD, '--registry', url, '--cache-dir', cache, '--config', config],
+        ]) {
           const r = await runCli([...command, '--format', 'json'], { cwd: dir });
           expect(r.code).toBe(1);
           const out = json(r.stdout);
@@ -112,11 +122,16 @@ describe('known-malicious: the event-stream example with a malware advisory for 
       [{ ignore: [{ package: 'flatmap-stream', rules: ['known-malicious'], reason: 'x' }] }, 'ignore[0].rules cannot name known-malicious'],
     ] as const) {
       writeFileSync(config, JSON.stringify(policy));
-      const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--config', config, '--offline', '--cache-dir', tmp('cache')], { cwd: dir });
+      const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--config', config, '--offline', '--cache-dir', tmp('cache')], {
+        cwd: dir,
+      });
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(message);
     }
-    const r = await runCli(['approve', 'flatmap-stream@0.1.1', '--rule', 'known-malicious', '--reason', 'x', '--base', BASE, '--head', HEAD], { cwd: dir });
+    const r = await runCli(
+      ['approve', 'flatmap-stream@0.1.1', '--rule', 'known-malicious', '--reason', 'x', '--base', BASE, '--head', HEAD],
+      { cwd: dir },
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('depguard: --rule known-malicious: known malware is never approved; remove the version instead\n');
   });
@@ -157,7 +172,21 @@ describe('known-vulnerable', () => {
         const severities = async (rules: Record<string, string> | null): Promise<string[]> => {
           writeFileSync(config, JSON.stringify(rules ? { rules } : {}));
           const r = await runCli(
-            ['diff', '--base', BASE, '--head', HEAD, '--registry', url, '--cache-dir', tmp('cache'), '--config', config, '--format', 'json'],
+            [
+              'diff',
+              '--base',
+              BASE,
+              '--head',
+              HEAD,
+              '--registry',
+              url,
+              '--cache-dir',
+              tmp('cache'),
+              '--config',
+              config,
+              '--format',
+              'json',
+            ],
             { cwd: dir },
           );
           const found = byRule(json(r.stdout).findings, 'known-vulnerable');
@@ -175,115 +204,157 @@ describe('known-vulnerable', () => {
 });
 
 describe('a registry without the endpoint', () => {
-  it('lists the check as not made, with its cause, and leaves the exit code as it was', async () => {
-    await withRegistry(undefined, async (url, registry) => {
-      const cache = tmp('cache');
-      const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', url, '--cache-dir', cache, '--format', 'json']);
-      expect(r.code).toBe(1); // event-stream's own findings, as before
-      const skipped = json(r.stdout).skipped.filter((s) => s.ruleId.startsWith('known-'));
-      expect(skipped.map((s) => `${s.ruleId} ${s.package.name}`).sort()).toEqual([
-        'known-malicious event-stream',
-        'known-malicious flatmap-stream',
-        'known-vulnerable event-stream',
-        'known-vulnerable flatmap-stream',
-      ]);
-      for (const s of skipped) expect(s.reason).toBe(`the registry at ${new URL(url).host} has no advisory endpoint (HTTP 405)`);
-      const text = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', url, '--cache-dir', cache]);
-      expect(text.stdout).toContain(
-        `Checks not made\n  the registry at ${new URL(url).host} has no advisory endpoint (HTTP 405): 2 rules could not fully check 2 packages (event-stream, flatmap-stream)\n    rules: known-malicious, known-vulnerable\n`,
-      );
-      // a missing endpoint is not remembered as "no advisories": every run asks again
-      expect(registry.requests.filter((q) => q.method === 'POST')).toHaveLength(2);
-    });
-  }, MULTI_RUN);
+  it(
+    'lists the check as not made, with its cause, and leaves the exit code as it was',
+    async () => {
+      await withRegistry(undefined, async (url, registry) => {
+        const cache = tmp('cache');
+        const r = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', url, '--cache-dir', cache, '--format', 'json']);
+        expect(r.code).toBe(1); // event-stream's own findings, as before
+        const skipped = json(r.stdout).skipped.filter((s) => s.ruleId.startsWith('known-'));
+        expect(skipped.map((s) => `${s.ruleId} ${s.package.name}`).sort()).toEqual([
+          'known-malicious event-stream',
+          'known-malicious flatmap-stream',
+          'known-vulnerable event-stream',
+          'known-vulnerable flatmap-stream',
+        ]);
+        for (const s of skipped) expect(s.reason).toBe(`the registry at ${new URL(url).host} has no advisory endpoint (HTTP 405)`);
+        const text = await runCli(['diff', '--base', BASE, '--head', HEAD, '--registry', url, '--cache-dir', cache]);
+        expect(text.stdout).toContain(
+          `Checks not made\n  the registry at ${new URL(url).host} has no advisory endpoint (HTTP 405): 2 rules could not fully check 2 packages (event-stream, flatmap-stream)\n    rules: known-malicious, known-vulnerable\n`,
+        );
+        // a missing endpoint is not remembered as "no advisories": every run asks again
+        expect(registry.requests.filter((q) => q.method === 'POST')).toHaveLength(2);
+      });
+    },
+    MULTI_RUN,
+  );
 });
 
 describe('the cache', () => {
-  it('reuses an answer within its max-age, asks again with --cache-max-age 0, and uses it --offline', async () => {
-    await withRegistry(MALWARE, async (url, registry) => {
-      const cache = tmp('cache');
-      const flags = ['--base', BASE, '--head', HEAD, '--registry', url, '--cache-dir', cache];
-      for (const extra of [[], [], ['--offline']]) {
-        const r = await runCli(['diff', ...flags, ...extra]);
-        expect(r.stdout).toContain('critical known-malicious');
-      }
-      expect(registry.advisoryRequests).toHaveLength(1);
-      await runCli(['diff', ...flags, '--cache-max-age', '0']);
-      expect(registry.advisoryRequests).toHaveLength(2);
-      // offline with an empty cache: not made, never "no advisories"
-      const empty = await runCli(['diff', ...flags.slice(0, -1), tmp('empty'), '--offline', '--allow-incomplete', '--format', 'json']);
-      expect(json(empty.stdout).skipped.filter((s) => s.ruleId === 'known-malicious').map((s) => s.reason)).toEqual([
-        'advisories not in the cache (--offline)',
-        'advisories not in the cache (--offline)',
-      ]);
-    });
-  }, MULTI_RUN);
+  it(
+    'reuses an answer within its max-age, asks again with --cache-max-age 0, and uses it --offline',
+    async () => {
+      await withRegistry(MALWARE, async (url, registry) => {
+        const cache = tmp('cache');
+        const flags = ['--base', BASE, '--head', HEAD, '--registry', url, '--cache-dir', cache];
+        for (const extra of [[], [], ['--offline']]) {
+          const r = await runCli(['diff', ...flags, ...extra]);
+          expect(r.stdout).toContain('critical known-malicious');
+        }
+        expect(registry.advisoryRequests).toHaveLength(1);
+        await runCli(['diff', ...flags, '--cache-max-age', '0']);
+        expect(registry.advisoryRequests).toHaveLength(2);
+        // offline with an empty cache: not made, never "no advisories"
+        const empty = await runCli(['diff', ...flags.slice(0, -1), tmp('empty'), '--offline', '--allow-incomplete', '--format', 'json']);
+        expect(
+          json(empty.stdout)
+            .skipped.filter((s) => s.ruleId === 'known-malicious')
+            .map((s) => s.reason),
+        ).toEqual(['advisories not in the cache (--offline)', 'advisories not in the cache (--offline)']);
+      });
+    },
+    MULTI_RUN,
+  );
 });
 
 describe('which registry is asked', () => {
-  it('sends a scoped package to its scoped registry with that registry\'s token, the rest to the default one, and no git dependency anywhere', async () => {
-    const TOKEN = 'npm_scopedS3cret';
-    const doc = (name: string) => buildPackument({ name, versions: [{ version: '1.0.0', time: '2020-01-01T00:00:00.000Z', publisher: { name: 'a' }, maintainers: [{ name: 'a' }] }] });
-    const advisory = (name: string) => [{ id: 7, url: 'https://github.com/advisories/GHSA-xxxx-yyyy-zzzz', title: `Malware in ${name}`, severity: 'critical', vulnerable_versions: '>=0', cwe: ['CWE-506'] }];
-    const scoped = await startRegistry(new Map([['@acme/widget', doc('@acme/widget')]]), { token: TOKEN, advisories: { '@acme/widget': advisory('@acme/widget') } });
-    const main = await startRegistry(new Map([['plain', doc('plain')]]), { advisories: { plain: advisory('plain') } });
-    try {
-      const dir = tmp('scoped');
-      const lockfile = path.join(dir, 'package-lock.json');
-      writeFileSync(
-        lockfile,
-        JSON.stringify({
-          name: 'app',
-          version: '1.0.0',
-          lockfileVersion: 3,
-          requires: true,
-          packages: {
-            '': { name: 'app', version: '1.0.0', dependencies: { '@acme/widget': '^1.0.0', plain: '^1.0.0', gitdep: 'github:x/gitdep' } },
-            'node_modules/@acme/widget': { version: '1.0.0' },
-            'node_modules/plain': { version: '1.0.0' },
-            'node_modules/gitdep': { version: '1.0.0', resolved: 'git+ssh://git@github.com/x/gitdep.git#0123456789abcdef0123456789abcdef01234567' },
-          },
-        }),
-      );
-      const userconfig = path.join(dir, 'user.npmrc');
-      const host = new URL(scoped.url).host;
-      writeFileSync(userconfig, `registry=${main.url}\n@acme:registry=${scoped.url}\n//${host}/:_authToken=${TOKEN}\n`);
-      const r = await runCli(['audit', '--lockfile', lockfile, '--cache-dir', tmp('cache'), '--format', 'json'], {
-        cwd: dir,
-        env: { npm_config_userconfig: userconfig },
+  it(
+    "sends a scoped package to its scoped registry with that registry's token, the rest to the default one, and no git dependency anywhere",
+    async () => {
+      const TOKEN = 'npm_scopedS3cret';
+      const doc = (name: string) =>
+        buildPackument({
+          name,
+          versions: [{ version: '1.0.0', time: '2020-01-01T00:00:00.000Z', publisher: { name: 'a' }, maintainers: [{ name: 'a' }] }],
+        });
+      const advisory = (name: string) => [
+        {
+          id: 7,
+          url: 'https://github.com/advisories/GHSA-xxxx-yyyy-zzzz',
+          title: `Malware in ${name}`,
+          severity: 'critical',
+          vulnerable_versions: '>=0',
+          cwe: ['CWE-506'],
+        },
+      ];
+      const scoped = await startRegistry(new Map([['@acme/widget', doc('@acme/widget')]]), {
+        token: TOKEN,
+        advisories: { '@acme/widget': advisory('@acme/widget') },
       });
-      const out = json(r.stdout);
-      expect(byRule(out.findings, 'known-malicious').map((f) => f.package.name).sort()).toEqual(['@acme/widget', 'plain']);
-      expect(scoped.advisoryRequests).toEqual([{ '@acme/widget': ['1.0.0'] }]);
-      expect(main.advisoryRequests).toEqual([{ plain: ['1.0.0'] }]);
-      const post = (reg: typeof main) => reg.requests.filter((q) => q.method === 'POST');
-      expect(post(scoped).map((q) => q.authorization)).toEqual([`Bearer ${TOKEN}`]);
-      expect(post(main).map((q) => q.authorization)).toEqual([undefined]);
-      expect(out.skipped.filter((s) => s.ruleId === 'known-malicious').map((s) => [s.package.name, s.reason])).toEqual([
-        ['gitdep', 'not installed from a registry (git)'],
-      ]);
-      expect(r.stdout + r.stderr).not.toContain(TOKEN);
-    } finally {
-      await scoped.close();
-      await main.close();
-    }
-  }, MULTI_RUN);
+      const main = await startRegistry(new Map([['plain', doc('plain')]]), { advisories: { plain: advisory('plain') } });
+      try {
+        const dir = tmp('scoped');
+        const lockfile = path.join(dir, 'package-lock.json');
+        writeFileSync(
+          lockfile,
+          JSON.stringify({
+            name: 'app',
+            version: '1.0.0',
+            lockfileVersion: 3,
+            requires: true,
+            packages: {
+              '': { name: 'app', version: '1.0.0', dependencies: { '@acme/widget': '^1.0.0', plain: '^1.0.0', gitdep: 'github:x/gitdep' } },
+              'node_modules/@acme/widget': { version: '1.0.0' },
+              'node_modules/plain': { version: '1.0.0' },
+              'node_modules/gitdep': {
+                version: '1.0.0',
+                resolved: 'git+ssh://git@github.com/x/gitdep.git#0123456789abcdef0123456789abcdef01234567',
+              },
+            },
+          }),
+        );
+        const userconfig = path.join(dir, 'user.npmrc');
+        const host = new URL(scoped.url).host;
+        writeFileSync(userconfig, `registry=${main.url}\n@acme:registry=${scoped.url}\n//${host}/:_authToken=${TOKEN}\n`);
+        const r = await runCli(['audit', '--lockfile', lockfile, '--cache-dir', tmp('cache'), '--format', 'json'], {
+          cwd: dir,
+          env: { npm_config_userconfig: userconfig },
+        });
+        const out = json(r.stdout);
+        expect(
+          byRule(out.findings, 'known-malicious')
+            .map((f) => f.package.name)
+            .sort(),
+        ).toEqual(['@acme/widget', 'plain']);
+        expect(scoped.advisoryRequests).toEqual([{ '@acme/widget': ['1.0.0'] }]);
+        expect(main.advisoryRequests).toEqual([{ plain: ['1.0.0'] }]);
+        const post = (reg: typeof main) => reg.requests.filter((q) => q.method === 'POST');
+        expect(post(scoped).map((q) => q.authorization)).toEqual([`Bearer ${TOKEN}`]);
+        expect(post(main).map((q) => q.authorization)).toEqual([undefined]);
+        expect(out.skipped.filter((s) => s.ruleId === 'known-malicious').map((s) => [s.package.name, s.reason])).toEqual([
+          ['gitdep', 'not installed from a registry (git)'],
+        ]);
+        expect(r.stdout + r.stderr).not.toContain(TOKEN);
+      } finally {
+        await scoped.close();
+        await main.close();
+      }
+    },
+    MULTI_RUN,
+  );
 });
 
 describe("the advisory's strings are strangers'", () => {
-  it('are escaped in the terminal and in workflow commands', async () => {
-    const hostile: BulkAdvisories = {
-      'flatmap-stream': [{ ...MALWARE['flatmap-stream']![0]!, title: 'Malware in x\u001b[2J\n::error::forged', url: 'javascript:alert(1)' }],
-    };
-    await withRegistry(hostile, async (url) => {
-      const flags = ['--base', BASE, '--head', HEAD, '--registry', url, '--cache-dir', tmp('cache')];
-      const text = await runCli(['diff', ...flags]);
-      expect(text.stdout).not.toContain('\u001b');
-      expect(text.stdout).toContain('Malware in x\\u001b[2J\\n::error::forged');
-      const github = await runCli(['diff', ...flags, '--format', 'github']);
-      expect(github.stdout).not.toMatch(/^::error::forged/m);
-      const out = json((await runCli(['diff', ...flags, '--format', 'json'])).stdout);
-      expect((byRule(out.findings, 'known-malicious')[0]!.evidence as { advisory: { url: unknown } }).advisory.url).toBeNull();
-    });
-  }, MULTI_RUN);
+  it(
+    'are escaped in the terminal and in workflow commands',
+    async () => {
+      const hostile: BulkAdvisories = {
+        'flatmap-stream': [
+          { ...MALWARE['flatmap-stream']![0]!, title: 'Malware in x\u001b[2J\n::error::forged', url: 'javascript:alert(1)' },
+        ],
+      };
+      await withRegistry(hostile, async (url) => {
+        const flags = ['--base', BASE, '--head', HEAD, '--registry', url, '--cache-dir', tmp('cache')];
+        const text = await runCli(['diff', ...flags]);
+        expect(text.stdout).not.toContain('\u001b');
+        expect(text.stdout).toContain('Malware in x\\u001b[2J\\n::error::forged');
+        const github = await runCli(['diff', ...flags, '--format', 'github']);
+        expect(github.stdout).not.toMatch(/^::error::forged/m);
+        const out = json((await runCli(['diff', ...flags, '--format', 'json'])).stdout);
+        expect((byRule(out.findings, 'known-malicious')[0]!.evidence as { advisory: { url: unknown } }).advisory.url).toBeNull();
+      });
+    },
+    MULTI_RUN,
+  );
 });
