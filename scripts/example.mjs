@@ -5,6 +5,7 @@
 // `--advisories` (not passed on) also serves npm's bulk advisory endpoint with a malware
 // advisory for flatmap-stream 0.1.1 (fixtures/event-stream/advisories.json), as the public
 // registry has served one since the incident; without it, the endpoint is absent, as on a mirror.
+// `--audit` (not passed on) runs `depguard audit` on the head lockfile instead of the diff.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,18 +21,18 @@ const registry = await startRegistry(
   advisories ? { advisories: path.join(scenario, 'advisories.json') } : {},
 );
 const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'depguard-example-'));
+const lockfile = (side) => path.relative(process.cwd(), path.join(scenario, side, 'package-lock.json'));
+const command = extra.includes('--audit')
+  ? ['audit', '--lockfile', lockfile('head')]
+  : ['diff', '--base', lockfile('base'), '--head', lockfile('head')];
 const args = [
   path.join(root, 'bin', 'depguard.js'),
-  'diff',
-  '--base',
-  path.relative(process.cwd(), path.join(scenario, 'base', 'package-lock.json')),
-  '--head',
-  path.relative(process.cwd(), path.join(scenario, 'head', 'package-lock.json')),
+  ...command,
   '--registry',
   registry.url,
   '--cache-dir',
   cache,
-  ...extra.filter((a) => a !== '--advisories'),
+  ...extra.filter((a) => a !== '--advisories' && a !== '--audit'),
 ];
 const child = spawn(process.execPath, args, { stdio: 'inherit' });
 child.on('close', async (code) => {
