@@ -2,6 +2,10 @@
 // `npm run example`: replays the event-stream incident. Serves the bundled registry documents
 // (fixtures/event-stream/registry) on 127.0.0.1 and runs the real CLI on the bundled lockfiles,
 // with a throw-away cache. Extra arguments go to `depguard diff` (e.g. -- --format json).
+// `--advisories` (not passed on) also serves npm's bulk advisory endpoint with a malware
+// advisory for flatmap-stream 0.1.1 (fixtures/event-stream/advisories.json), as the public
+// registry has served one since the incident; without it, the endpoint is absent, as on a mirror.
+// `--audit` (not passed on) runs `depguard audit` on the head lockfile instead of the diff.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,20 +14,25 @@ import { startRegistry } from './fixture-registry.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const scenario = path.join(root, 'fixtures', 'event-stream');
-const registry = await startRegistry(path.join(scenario, 'registry'));
+const extra = process.argv.slice(2);
+const advisories = extra.includes('--advisories');
+const registry = await startRegistry(
+  path.join(scenario, 'registry'),
+  advisories ? { advisories: path.join(scenario, 'advisories.json') } : {},
+);
 const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'depguard-example-'));
+const lockfile = (side) => path.relative(process.cwd(), path.join(scenario, side, 'package-lock.json'));
+const command = extra.includes('--audit')
+  ? ['audit', '--lockfile', lockfile('head')]
+  : ['diff', '--base', lockfile('base'), '--head', lockfile('head')];
 const args = [
   path.join(root, 'bin', 'depguard.js'),
-  'diff',
-  '--base',
-  path.relative(process.cwd(), path.join(scenario, 'base', 'package-lock.json')),
-  '--head',
-  path.relative(process.cwd(), path.join(scenario, 'head', 'package-lock.json')),
+  ...command,
   '--registry',
   registry.url,
   '--cache-dir',
   cache,
-  ...process.argv.slice(2),
+  ...extra.filter((a) => a !== '--advisories' && a !== '--audit'),
 ];
 const child = spawn(process.execPath, args, { stdio: 'inherit' });
 child.on('close', async (code) => {

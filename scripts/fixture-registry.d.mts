@@ -28,9 +28,24 @@ export interface PackageSpec {
 }
 export type Packument = Record<string, any>;
 export type Fault = 'reset' | 'hang' | 'truncate' | 'invalid-json' | number | undefined;
+/** One advisory in the shape npm's bulk advisory endpoint returns. */
+export interface BulkAdvisory {
+  id: number | string;
+  url?: string;
+  title?: string;
+  severity?: string;
+  vulnerable_versions?: string;
+  cwe?: string[];
+  cvss?: { score: number; vectorString: string | null };
+}
+/** The endpoint's answer: name -> its advisories. */
+export type BulkAdvisories = Record<string, BulkAdvisory[]>;
 export interface Registry {
   url: string;
-  requests: Array<{ method?: string; path: string; authorization?: string }>;
+  /** Every request; an advisory request also has its decoded body. */
+  requests: Array<{ method?: string; path: string; authorization?: string; body?: Record<string, string[]> }>;
+  /** The decoded body of every well-formed advisory request, in order. */
+  advisoryRequests: Array<Record<string, string[]>>;
   close(): Promise<void>;
 }
 /** A tarball made by `npm pack`, with what npm reports of it. */
@@ -53,5 +68,7 @@ export function startRegistry(
     localTarballs?: boolean;
     tarballs?: string;
     fault?: (req: import('node:http').IncomingMessage, url: URL) => Fault;
+    /** Serve the bulk advisory endpoint with these advisories (or those of this JSON file); without: 405, no endpoint. */
+    advisories?: BulkAdvisories | string;
   },
 ): Promise<Registry>;

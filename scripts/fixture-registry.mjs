@@ -3,6 +3,9 @@
 // Tarballs are made on the fly from each version's manifest (deterministically, so the
 // `dist.integrity` written by make-fixtures.mjs matches), except for versions with real code:
 // those were made by `npm pack` and are stored as <registry>/tarballs/<tarballFile(name, version)>.
+// With the `advisories` option it also answers npm's bulk advisory endpoint
+// (POST /-/npm/v1/security/advisories/bulk) in npm's exact request and response shape; without
+// it, that request gets a 405, as from a registry that has no such endpoint (the mirror).
 // Used by the tests, `npm run example`, the fixture generator and the benchmark; never by
 // depguard itself.
 import http from 'node:http';
@@ -147,7 +150,7 @@ export function buildPackument(spec, packed = {}) {
 /** Reads every *.json packument in `dir` into a Map by package name. */
 export function loadDocuments(dir) {
   const docs = new Map();
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'advisories.json')) {
     const doc = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
     docs.set(doc.name, doc);
   }
@@ -166,16 +169,32 @@ export function loadDocuments(dir) {
 export async function startRegistry(docs, options = {}) {
   const documents = typeof docs === 'string' ? loadDocuments(docs) : docs;
   const tarballs = options.tarballs ?? (typeof docs === 'string' ? path.join(docs, 'tarballs') : undefined);
+  const advisories = typeof options.advisories === 'string' ? JSON.parse(fs.readFileSync(options.advisories, 'utf8')) : options.advisories;
   const requests = [];
+  const advisoryRequests = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    requests.push({ method: req.method, path: url.pathname, authorization: req.headers.authorization });
+    const entry = { method: req.method, path: url.pathname, authorization: req.headers.authorization };
+    requests.push(entry);
     if (options.token && req.headers.authorization !== `Bearer ${options.token}`) {
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'authentication required' }));
       return;
     }
     const fault = options.fault?.(req, url);
+    if (url.pathname === ADVISORY_PATH || req.method !== 'GET') {
+      if (fault === 'reset') return void req.socket.destroy();
+      if (fault === 'hang') return;
+      if (typeof fault === 'number') {
+        res.writeHead(fault, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: `fault ${fault}` }));
+        return;
+      }
+      return void answerAdvisories(req, res, advisories, (body) => {
+        entry.body = body;
+        advisoryRequests.push(body);
+      });
+    }
     if (fault === 'reset') return void req.socket.destroy();
     if (fault === 'hang') return;
     if (typeof fault === 'number') {
@@ -228,10 +247,58 @@ export async function startRegistry(docs, options = {}) {
   return {
     url: `http://127.0.0.1:${port}/`,
     requests,
+    advisoryRequests,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections?.();
         server.close(() => resolve());
       }),
   };
+}
+
+const ADVISORY_PATH = '/-/npm/v1/security/advisories/bulk';
+
+/**
+ * npm's bulk advisory endpoint. The request must be what npm sends (@npmcli/arborist's
+ * audit-report.js through npm-registry-fetch): POST to the path, `content-type:
+ * application/json`, `content-encoding: gzip`, a gzipped JSON object of name -> list of version
+ * strings. Anything else is a 400 (so a client that asks wrongly fails its tests). The answer is
+ * npm's shape, `{ name: [{ id, url, title, severity, vulnerable_versions, cwe, cvss }] }`, with
+ * every advisory configured for each name asked, whichever versions it covers (the client must
+ * check `vulnerable_versions` itself); names without advisories are left out. Without
+ * `advisories`, a 405, as from a registry without the endpoint. `record(body)` gets each valid
+ * request's decoded body.
+ */
+function answerAdvisories(req, res, advisories, record) {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const refuse = (status, error) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error }));
+    };
+    if (!advisories) return refuse(405, 'Method Not Allowed');
+    if (req.method !== 'POST') return refuse(405, 'Method Not Allowed');
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== ADVISORY_PATH || url.search !== '') return refuse(404, 'Not found');
+    if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) return refuse(400, 'content-type must be application/json');
+    if (req.headers['content-encoding'] !== 'gzip') return refuse(400, 'the body must be gzipped (content-encoding: gzip)');
+    let body;
+    try {
+      body = JSON.parse(zlib.gunzipSync(Buffer.concat(chunks)).toString('utf8'));
+    } catch {
+      return refuse(400, 'the body is not gzipped JSON');
+    }
+    const isList = (v) =>
+      Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x !== '') && new Set(v).size === v.length;
+    if (body === null || typeof body !== 'object' || Array.isArray(body) || Object.values(body).some((v) => !isList(v)))
+      return refuse(400, 'the body must be an object of package name -> list of versions');
+    record(body);
+    const out = {};
+    for (const name of Object.keys(body)) if (advisories[name]?.length) out[name] = advisories[name];
+    const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+    const text = JSON.stringify(out);
+    res.writeHead(200, { 'content-type': 'application/json', ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
+    res.end(gzip ? zlib.gzipSync(text) : text);
+  });
 }

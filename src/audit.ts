@@ -15,10 +15,12 @@ import { projectFolder } from './lockfile/project-folder.js';
 import { loadSnapshot } from './lockfile/load.js';
 import type { Snapshot } from './model.js';
 import { readSource, repositoryPath, type LockfileText, type LockSource } from './lockfile/source.js';
+import { BulkAdvisoryClient, type AdvisorySource } from './registry/advisory-client.js';
+import { ADVISORY_MAX_AGE_MS, CachedAdvisories } from './registry/advisory-cache.js';
 import type { MetadataClient } from './registry/client.js';
 import { DeadlineClient, deadlineSignal } from './registry/deadline.js';
 import { CachedClient, defaultCacheDir } from './registry/facts-cache.js';
-import { readRegistryConfig, registryUrls, type RegistryConfig } from './registry/npmrc.js';
+import { readRegistryConfig, registryFor, registryUrls, type RegistryConfig } from './registry/npmrc.js';
 import { PacoteClient } from './registry/pacote-client.js';
 import { buildResult, type DiffResult } from './result.js';
 import { AUDIT_RULES, PROJECT_RULES, RULE_IDS, RULES } from './rules/index.js';
@@ -100,6 +102,13 @@ export interface AuditOptions {
    * depguard's, unless `client` is given (then off) or the policy says `"code": false`.
    */
   readonly code?: false | CodeSource;
+  /**
+   * The registry's advisories (known-malicious, known-vulnerable): false turns them off; an
+   * AdvisorySource of your own replaces depguard's. Default: depguard's (the bulk advisory
+   * endpoint of each package's registry, behind a cache of a few minutes), unless `client` is
+   * given (then none: the advisory rules do not apply).
+   */
+  readonly advisories?: false | AdvisorySource;
   /** depguard's facts cache; false: none. Ignored with `client`. */
   readonly cache?: CacheOptions | false;
   /** Ages (cooldown, package age) are judged as of this time (ms since the epoch); default now. */
@@ -145,6 +154,7 @@ export async function audit(options: AuditOptions): Promise<AuditRun> {
   const registry = options.client ? null : registryClients(options, env, config, limits, deadline!);
   const client = options.client ?? registry!.client;
   const code = codeStage(options, policy.code, registry?.code);
+  const advisories = options.advisories === false ? undefined : (options.advisories ?? registry?.advisories);
   const settings = {
     minReleaseAgeMs: releaseAge.ms,
     minReleaseAgeSource: releaseAge.source,
@@ -167,9 +177,11 @@ export async function audit(options: AuditOptions): Promise<AuditRun> {
     project,
     lockfilePath,
     ...(code.source ? { code: code.source } : {}),
+    ...(advisories ? { advisories } : {}),
     onProgress: options.onProgress,
   }).finally(() => registry?.code.close());
   if (client instanceof CachedClient) await client.flush();
+  if (advisories instanceof CachedAdvisories) await advisories.flush();
   stopIfInterrupted(options);
 
   // a side without this lockfile says so; the empty base of an audit is just "nothing"
@@ -321,27 +333,27 @@ function registryClients(
   config: RegistryConfig,
   limits: AuditLimits,
   deadline: AbortSignal,
-): { client: MetadataClient; code: TarballAnalyzer } {
+): { client: MetadataClient; code: TarballAnalyzer; advisories: AdvisorySource } {
   const { timeoutMs, retries, maxResponseBytes } = limits;
-  const raw = new PacoteClient({
-    config,
-    limits: { timeoutMs, retries, maxResponseBytes },
-    maxSockets: limits.concurrency,
-    signal: deadline,
-  });
+  const fetchLimits = { timeoutMs, retries, maxResponseBytes };
+  const raw = new PacoteClient({ config, limits: fetchLimits, maxSockets: limits.concurrency, signal: deadline });
   const pacote = new DeadlineClient(raw, deadline);
+  const bulk = new BulkAdvisoryClient({ config, limits: fetchLimits, maxSockets: limits.concurrency, signal: deadline });
   const cache = options.cache === false ? null : (options.cache ?? {});
   const dir = cacheDirOf(options, env);
   const code = new TarballAnalyzer(storedTarballs(raw, dir), { cacheDir: dir, offline: Boolean(cache?.offline), signal: deadline });
-  if (cache === null) return { client: pacote, code };
-  const client = new CachedClient(pacote, {
+  if (cache === null) return { client: pacote, code, advisories: bulk };
+  const maxAgeMs = cache.maxAgeMs ?? AUDIT_DEFAULTS.cacheMaxAgeMs;
+  const offline = Boolean(cache.offline);
+  const client = new CachedClient(pacote, { dir: dir!, registry: config.registry, maxAgeMs, offline, now: Date.now });
+  const advisories = new CachedAdvisories(bulk, {
     dir: dir!,
-    registry: config.registry,
-    maxAgeMs: cache.maxAgeMs ?? AUDIT_DEFAULTS.cacheMaxAgeMs,
-    offline: Boolean(cache.offline),
+    registryOf: (name) => registryFor(config, name),
+    maxAgeMs: Math.min(maxAgeMs, ADVISORY_MAX_AGE_MS),
+    offline,
     now: Date.now,
   });
-  return { client, code };
+  return { client, code, advisories };
 }
 
 /** depguard's cache directory as the options choose it; undefined with `cache: false`. */

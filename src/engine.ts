@@ -3,7 +3,9 @@ import { compareCode } from './code/compare.js';
 import { ruleEnabled, isExpired, matchingIgnore, policySeverity, trustedCap } from './config/apply.js';
 import type { Policy } from './config/policy.js';
 import { IntegrityMismatchError, RegistryError } from './errors.js';
+import type { AdvisorySource } from './registry/advisory-client.js';
 import {
+  type AdvisoryView,
   changeVersion,
   isInRangeUpdate,
   isPackage,
@@ -65,6 +67,11 @@ export interface EvaluateOptions {
   readonly project?: ProjectChange;
   /** The code stage: where tarball analyses come from. Undefined: the stage is off. */
   readonly code?: CodeSource;
+  /**
+   * Where the registry's advisories come from: asked once for the new version of every change
+   * from a registry. Undefined: none are asked, and the advisory rules do not apply.
+   */
+  readonly advisories?: AdvisorySource;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -99,13 +106,24 @@ export async function evaluate(
   // judged again once every document is in, with what the run learned across packages: an update
   // that starts depending on packages (their summaries), and a scoped package whose publisher is
   // new to it (the scope's history).
+  const advisories = askAdvisories(relevant, rules, options.advisories);
   const results = new Map<Change, ChangeVerdict>();
   const dependencySummaries = new Map<string, PackageSummary>();
   const scopeHistory = new ScopeHistory();
   const again: Array<() => void> = [];
-  const judge = (change: Change, facts: PackageFacts | undefined, failure: string | undefined, code?: CodeView): void => {
+  const judge = async (change: Change, facts: PackageFacts | undefined, failure: string | undefined, code?: CodeView): Promise<void> => {
     const location = { file: change.lockfile ?? options.lockfilePath, line: entryLine(change) };
-    const input = { facts, failure, now, settings: options.settings, policy, location, code };
+    const advisory = await advisoryView(change, advisories);
+    const input = {
+      facts,
+      failure,
+      now,
+      settings: options.settings,
+      policy,
+      location,
+      code,
+      ...(advisory ? { advisories: advisory } : {}),
+    };
     const verdict = judgeChange(change, rules, input);
     results.set(change, verdict);
     const newcomer =
@@ -136,7 +154,7 @@ export async function evaluate(
     await Promise.all(
       (byName.get(name) ?? []).map(async (change) => {
         const code = codeRules.some((r) => r.appliesTo(change)) ? await codeView(change, facts, options.code!) : undefined;
-        judge(change, facts, failure, code);
+        await judge(change, facts, failure, code);
       }),
     );
     options.onProgress?.(++done, wanted.size);
@@ -145,7 +163,7 @@ export async function evaluate(
   for (const change of relevant) {
     if (results.has(change)) continue;
     // not fetched from a registry: the code stage says why without asking anything
-    judge(
+    await judge(
       change,
       undefined,
       undefined,
@@ -244,6 +262,38 @@ async function codeView(change: Change, facts: PackageFacts | undefined, source:
   }
 }
 
+/**
+ * The advisory endpoint asked, once, about the new version of every change from a registry
+ * (git, file and tarball-URL sources are not sent anywhere), when an advisory rule is enabled.
+ */
+function askAdvisories(
+  relevant: readonly Change[],
+  rules: readonly Rule[],
+  source: AdvisorySource | undefined,
+): Promise<ReadonlyMap<string, AdvisoryView>> | null {
+  if (!source || !rules.some((r) => r.advisories)) return null;
+  const wanted = new Map<string, string[]>();
+  for (const change of relevant) {
+    if (!change.after || nonRegistrySource(change.after.resolved) !== null) continue;
+    const versions = wanted.get(change.name) ?? [];
+    if (!versions.includes(change.after.version)) versions.push(change.after.version);
+    wanted.set(change.name, versions);
+  }
+  if (wanted.size === 0) return Promise.resolve(new Map());
+  const answers = source.advisories(wanted);
+  // awaited by each change's judgement, which may come later than a failure: not an unhandled rejection meanwhile
+  answers.catch(() => undefined);
+  return answers;
+}
+
+/** What the advisory rules see for a change; undefined when the run asks no advisories. */
+async function advisoryView(change: Change, answers: Promise<ReadonlyMap<string, AdvisoryView>> | null): Promise<AdvisoryView | undefined> {
+  if (answers === null) return undefined;
+  const elsewhere = nonRegistrySource(change.after?.resolved);
+  if (elsewhere) return { unavailable: `not installed from a registry (${elsewhere})` };
+  return (await answers).get(change.name) ?? { unavailable: 'the advisory endpoint was not asked about it' };
+}
+
 /** The names an update's new version declares as dependencies and its old version did not. */
 function addedDependencies(change: Change): string[] {
   if (!change.before || !change.after) return [];
@@ -305,6 +355,8 @@ export interface ChangeInput {
   /** What the run learned across packages (see RuleContext.dependencySummaries and scopeHistory). */
   readonly dependencySummaries?: ReadonlyMap<string, PackageSummary>;
   readonly scopeHistory?: ScopeHistoryView;
+  /** The registry's advisories for the package; undefined when the run asks none (the advisory rules then do not apply). */
+  readonly advisories?: AdvisoryView;
 }
 
 export interface ChangeVerdict {
@@ -334,6 +386,7 @@ export function judgeChange(change: Change, rules: readonly Rule[], input: Chang
     ...(input.code ? { code: input.code } : {}),
     ...(input.dependencySummaries ? { dependencySummaries: input.dependencySummaries } : {}),
     ...(input.scopeHistory ? { scopeHistory: input.scopeHistory } : {}),
+    ...(input.advisories ? { advisories: input.advisories } : {}),
   };
   const withFacts: RuleContext = {
     ...lockfileOnly,
@@ -341,7 +394,9 @@ export function judgeChange(change: Change, rules: readonly Rule[], input: Chang
     before: change.before ? facts?.versions.get(change.before.version) : undefined,
     after: change.after ? facts?.versions.get(change.after.version) : undefined,
   };
-  const applicable = rules.filter((r) => ruleEnabled(policy, r.id) && r.appliesTo(change));
+  const applicable = rules.filter(
+    (r) => ruleEnabled(policy, r.id) && (!r.advisories || input.advisories !== undefined) && r.appliesTo(change),
+  );
   // A failed fetch leaves the package unchecked when a rule required the metadata; otherwise the
   // rules that can do without it say they judged the lockfile alone.
   const required = applicable.some((r) => r.metadata === 'required');
@@ -359,7 +414,8 @@ export function judgeChange(change: Change, rules: readonly Rule[], input: Chang
     }
     if (rule.metadata === 'required' && failure) notMade.push(rule.id);
     const outcome = rule.check(rule.metadata === 'none' ? lockfileOnly : withFacts);
-    if (outcome.unchecked && !failure) skip(rule, outcome.unchecked, outcome.missing);
+    // a failed metadata fetch explains the metadata rules' silence, not the advisory endpoint's
+    if (outcome.unchecked && (!failure || rule.advisories)) skip(rule, outcome.unchecked, outcome.missing);
     if (failure && !required && rule.metadata === 'optional')
       skip(rule, `registry metadata unavailable (${failure}): judged on the lockfile alone`);
     for (const draft of outcome.findings) {
@@ -394,7 +450,8 @@ export function judgeChange(change: Change, rules: readonly Rule[], input: Chang
     findings,
     skipped,
     // a code rule applies only where the code stage ran: a stage turned off is said once, not counted as checks not made
-    applied: applicable.filter((r) => !r.code || input.code !== undefined).map((r) => r.id),
+    // the advisory rules are not counted either: an endpoint the registry lacks is its own cause of checks not made
+    applied: applicable.filter((r) => (!r.code || input.code !== undefined) && !r.advisories).map((r) => r.id),
     notMade,
     ...(failure && required ? { unavailable: { package: ref, reason: failure, location: input.location } } : {}),
   };

@@ -23,7 +23,11 @@ export { SCHEMA_VERSION, type DiffResult, type ChangeRecord } from './result.js'
 export type { Explanation } from './diff/explain.js';
 export type { RuleCoverage } from './engine.js';
 export type { MetadataClient } from './registry/client.js';
+export type { AdvisorySource } from './registry/advisory-client.js';
 export type {
+  Advisory,
+  AdvisorySeverity,
+  AdvisoryView,
   Finding,
   PackageFinding,
   ProjectFinding,

@@ -224,6 +224,36 @@ export interface PackageFacts {
 }
 
 // ---------------------------------------------------------------------------------------------
+// What the registry's advisory endpoint says about a package
+
+/** npm's severity words, as advisories carry them (`moderate` is depguard's `medium`). */
+export type AdvisorySeverity = 'info' | 'low' | 'moderate' | 'high' | 'critical';
+
+/**
+ * One advisory as npm's bulk endpoint returns it (`POST /-/npm/v1/security/advisories/bulk`:
+ * `{ "<name>": [{ id, url, title, severity, vulnerable_versions, cwe, cvss }] }`), read and
+ * bounded (src/registry/advisories.ts). Its strings come from the registry but are strangers'
+ * text all the same: reporters escape them.
+ */
+export interface Advisory {
+  readonly id: number | string;
+  /** An http(s) URL, else null. */
+  readonly url: string | null;
+  readonly title: string;
+  readonly severity: AdvisorySeverity;
+  /** A semver range: the advisory covers a locked version only when the version satisfies it. */
+  readonly vulnerableVersions: string;
+  /** CWE ids (`CWE-506`), as given. */
+  readonly cwe: readonly string[];
+}
+
+/**
+ * What the run learned from the advisory endpoint for one package: every advisory the registry
+ * returned for its name (whichever versions they cover), or why the check could not be made.
+ */
+export type AdvisoryView = { readonly advisories: readonly Advisory[] } | { readonly unavailable: string };
+
+// ---------------------------------------------------------------------------------------------
 // What the rules find
 
 export interface PackageRef {

@@ -129,6 +129,8 @@ describe('engine: registry metadata, as each rule declares it', () => {
 
   it('which rules read metadata, as declared', () => {
     expect(Object.fromEntries(RULES.map((r) => [r.id, r.metadata]))).toEqual({
+      'known-malicious': 'none',
+      'known-vulnerable': 'none',
       'publisher-changed': 'required',
       'publisher-history': 'required',
       'publisher-identity-changed': 'required',
@@ -196,7 +198,8 @@ describe('engine: which rules could run (the verdict weighs it)', () => {
     const out = await run([upgrade('p', '1.0.0', '1.0.1'), upgrade('r', '1.0.0', '1.0.1')], registry(p, stripped({ ...p, name: 'r' })));
     expect(out.coverage.notRun).toEqual([]);
     expect(out.skipped.filter((s) => s.ruleId === 'publisher-changed').map((s) => s.package.name)).toEqual(['r']);
-    expect(out.coverage.applied).toBe(RULES.filter((r) => !r.code && r.appliesTo(upgrade('p', '1.0.0', '1.0.1'))).length);
+    // neither the code rule (no code stage) nor the advisory rules (no advisory source) count
+    expect(out.coverage.applied).toBe(RULES.filter((r) => !r.code && !r.advisories && r.appliesTo(upgrade('p', '1.0.0', '1.0.1'))).length);
   });
 
   it('a rule left without the metadata it requires did not run', async () => {
@@ -354,10 +357,10 @@ describe('engine: project findings', () => {
     const out = await run([], registry(), { withProjectRules: true, policy: { rules: { 'new-package': 'off' } } });
     expect(out.rules.map((r) => r.id)).toEqual([...RULES, ...PROJECT_RULES].map((r) => r.id));
     expect(out.rules[0]).toEqual({
-      id: 'publisher-changed',
+      id: 'known-malicious',
       title: RULES[0]!.title,
-      defaultSeverity: 'medium',
-      docs: 'https://github.com/depguard/depguard/blob/main/docs/rules/publisher-changed.md',
+      defaultSeverity: 'critical',
+      docs: 'https://github.com/depguard/depguard/blob/main/docs/rules/known-malicious.md',
     });
   });
 });

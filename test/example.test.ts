@@ -33,4 +33,22 @@ describe('npm run example (the README quick start)', () => {
     expect(stdout).toMatch(/^MEDIUM {3}flatmap-stream 0\.1\.1/m);
     expect(stdout).toContain('published by hugeglass, who had never published flatmap-stream before');
   });
+
+  it('--advisories serves a malware advisory for flatmap-stream 0.1.1: critical in the diff, and in the audit (--audit)', async () => {
+    for (const extra of [[], ['--audit']]) {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [path.join(ROOT, 'scripts', 'example.mjs'), '--advisories', ...extra],
+        {
+          cwd: ROOT,
+          env: { PATH: process.env.PATH, HOME: ROOT, NO_COLOR: '1' },
+        },
+      );
+      expect(stdout).toMatch(/^CRITICAL flatmap-stream 0\.1\.1/m);
+      expect(stdout).toContain(
+        'critical known-malicious            0.1.1 is malware, by the registry\'s advisory 1000001 "Malicious Package in flatmap-stream" (https://github.com/advisories/GHSA-9x64-5r7x-2q53)',
+      );
+      expect(stdout).not.toContain('advisory endpoint');
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { AUDIT_DEFAULTS } from '../audit.js';
 import { DEFAULT_APPROVAL_TTL, expiryDate } from '../config/approval.js';
-import { NEVER_IGNORED } from '../config/policy.js';
+import { ALWAYS_CRITICAL, NEVER_IGNORED } from '../config/policy.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { RULE_IDS } from '../index.js';
@@ -329,12 +329,14 @@ const APPROVE_OWN_OPTIONS = [
   }),
   list('rule', {
     flags: '--rule <id>',
-    description: `only this rule, repeatable; never ${code(NEVER_IGNORED)}`,
+    description: `only this rule, repeatable; never ${code(NEVER_IGNORED)} or ${code(ALWAYS_CRITICAL)}`,
     defaultText: 'the rules the version has findings for, as `depguard diff` reports them now',
     parse: (id, flag) => {
       if (!RULE_IDS.includes(id)) throw new UsageError(`${flag}: '${id}' is not a rule (see depguard rules)`);
       if (id === NEVER_IGNORED)
         throw new UsageError(`${flag} ${NEVER_IGNORED}: lockfile tampering is never approved; fix the lockfile entry instead`);
+      if (id === ALWAYS_CRITICAL)
+        throw new UsageError(`${flag} ${ALWAYS_CRITICAL}: known malware is never approved; remove the version instead`);
       return id;
     },
   }),

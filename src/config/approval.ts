@@ -2,7 +2,7 @@ import { isPackage, type Snapshot, type IgnoreEntry } from '../model.js';
 import { parseDuration } from '../duration.js';
 import { RegistryError, UsageError } from '../errors.js';
 import type { DiffResult } from '../result.js';
-import { NEVER_IGNORED } from './policy.js';
+import { ALWAYS_CRITICAL, NEVER_IGNORED } from './policy.js';
 
 export const DEFAULT_APPROVAL_TTL = '90d';
 
@@ -39,6 +39,8 @@ export function planApproval(request: ApprovalRequest, head: Snapshot, result: D
     throw new UsageError(
       `the copies of ${spec} in ${result.head} have different integrity hashes (see source-changed): fix the lockfile before approving`,
     );
+  if (request.rules.includes(ALWAYS_CRITICAL))
+    throw new UsageError(`--rule ${ALWAYS_CRITICAL}: known malware is never approved; remove ${spec} instead`);
   const rules = request.rules.length > 0 ? [...new Set(request.rules)] : rulesWithFindings(spec, name, version, result);
   const integrity = copies[0]?.integrity ?? null;
   return {
@@ -63,8 +65,10 @@ function rulesWithFindings(spec: string, name: string, version: string, result: 
   const mine = [...result.findings, ...result.suppressed.map((s) => s.finding)].filter(
     (f) => f.package.name === name && f.package.version === version,
   );
-  const rules = [...new Set(mine.map((f) => f.ruleId).filter((r) => r !== NEVER_IGNORED))].sort();
+  const rules = [...new Set(mine.map((f) => f.ruleId).filter((r) => r !== NEVER_IGNORED && r !== ALWAYS_CRITICAL))].sort();
   if (rules.length > 0) return rules;
+  if (mine.some((f) => f.ruleId === ALWAYS_CRITICAL))
+    throw new UsageError(`${spec} is known malware (${ALWAYS_CRITICAL}), which no approval covers: remove it instead`);
   if (mine.length > 0)
     throw new UsageError(`${spec}: its only findings are ${NEVER_IGNORED}, which no approval covers; fix the lockfile entry instead`);
   throw new UsageError(

@@ -31,6 +31,13 @@ const IGNORE_KEYS = ['package', 'version', 'rule', 'rules', 'integrity', 'reason
 /** Lockfile tampering: no ignore entry covers it, and a trusted package is not spared it (see apply.ts). */
 export const NEVER_IGNORED = 'source-changed';
 
+/**
+ * Known malware (a malware advisory covers the locked version): always critical. The policy
+ * cannot name it in `rules` or in an ignore entry, and apply.ts gives it no severity override,
+ * no trusted cap and no ignore entry (not even a `*` one), so no approval can cover it.
+ */
+export const ALWAYS_CRITICAL = 'known-malicious';
+
 /** Validates a parsed policy; every error names the file and the offending key. */
 export function validatePolicy(raw: unknown, source: string, ruleIds: readonly string[]): Policy {
   const fail = (key: string, problem: string): never => {
@@ -45,6 +52,7 @@ export function validatePolicy(raw: unknown, source: string, ruleIds: readonly s
     if (!isRecord(obj.rules)) fail('rules', 'must be an object of rule id: severity or "off"');
     for (const [id, value] of Object.entries(obj.rules as Record<string, unknown>)) {
       if (!ruleIds.includes(id)) fail(`rules.${id}`, `is not a rule (see depguard rules)`);
+      if (id === ALWAYS_CRITICAL) fail(`rules.${id}`, 'cannot be set: known malware is always critical');
       if (value !== 'off' && !isSeverity(value)) fail(`rules.${id}`, 'must be "off" or one of info, low, medium, high, critical');
       rules[id] = value as Severity | 'off';
     }
@@ -75,6 +83,8 @@ export function validatePolicy(raw: unknown, source: string, ruleIds: readonly s
         fail(`${at}.rules`, 'must be a non-empty array of rule ids');
       if (Array.isArray(e.rules) && e.rules.includes(NEVER_IGNORED))
         fail(`${at}.rules`, `cannot include ${NEVER_IGNORED}: lockfile tampering is never approved`);
+      if (rule === ALWAYS_CRITICAL || (Array.isArray(e.rules) && e.rules.includes(ALWAYS_CRITICAL)))
+        fail(`${at}.${rule === ALWAYS_CRITICAL ? 'rule' : 'rules'}`, `cannot name ${ALWAYS_CRITICAL}: known malware is never approved`);
       if (e.integrity !== undefined && (typeof e.integrity !== 'string' || parseIntegrity(e.integrity) === null))
         fail(`${at}.integrity`, 'must be an integrity hash (sha512-...)');
       if (e.expires !== undefined && (typeof e.expires !== 'string' || Number.isNaN(Date.parse(e.expires))))

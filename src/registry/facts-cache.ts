@@ -231,7 +231,7 @@ export function decode(stored: StoredFacts): PackageFacts {
 }
 
 /** The registry as a cache key: a URL's user and password (https://user:pass@host/) stay out of the index. */
-function withoutCredentials(registry: string): string {
+export function withoutCredentials(registry: string): string {
   const url = new URL(registry);
   url.username = '';
   url.password = '';

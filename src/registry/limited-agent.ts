@@ -1,6 +1,7 @@
 import type { ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import { Agent } from '@npmcli/agent';
+import type { RegistryConfig } from './npmrc.js';
 
 /**
  * npm's own HTTP agent (proxies, TLS, timeouts) with a ceiling on the bytes one response may
@@ -37,4 +38,24 @@ export class SizeLimitedAgent extends Agent {
     });
     super.addRequest(req, options);
   }
+}
+
+/** The agent for a registry's configuration: its TLS and proxy settings, the run's timeout and response ceiling. */
+export function registryAgent(
+  config: RegistryConfig,
+  limits: { readonly timeoutMs: number; readonly maxResponseBytes: number },
+  maxSockets: number | undefined,
+): SizeLimitedAgent {
+  const tls = config.options;
+  return new SizeLimitedAgent(
+    {
+      ca: tls.ca,
+      strictSSL: tls.strictSSL,
+      proxy: tls.proxy,
+      noProxy: tls.noProxy,
+      maxSockets: maxSockets ?? 16,
+      timeout: limits.timeoutMs,
+    },
+    limits.maxResponseBytes,
+  );
 }

@@ -189,3 +189,37 @@ export function registryUrls(config: RegistryConfig): string[] {
     if (/^@[^:]+:registry$/.test(key) && typeof value === 'string') urls.add(value);
   return [...urls];
 }
+
+/** The registry configured for the name's scope, else the default one; always ending in '/'. */
+export function registryFor(config: RegistryConfig, name: string): string {
+  const scoped = name.startsWith('@') ? config.options[`${name.split('/')[0]}:registry`] : undefined;
+  const url = typeof scoped === 'string' ? scoped : config.registry;
+  return withSlash(url);
+}
+
+/**
+ * The Authorization header npm would send with a request to `url`, as npm-registry-fetch finds
+ * it (lib/auth.js, regFromURI): the credentials configured for the longest prefix of
+ * `//host/path` that has some, a token before `_auth` before `username` and `_password`. Keys
+ * name their host, so nothing configured for one host is sent to another.
+ */
+export function authorizationFor(config: RegistryConfig, url: string): string | undefined {
+  const parsed = new URL(url);
+  const opts = config.options;
+  let key = `//${parsed.host}${parsed.pathname}`;
+  while (key.length > '//'.length) {
+    const token = opts[`${key}:_authToken`];
+    if (typeof token === 'string' && token !== '') return `Bearer ${token}`;
+    const auth = opts[`${key}:_auth`];
+    if (typeof auth === 'string' && auth !== '') return `Basic ${auth}`;
+    const username = opts[`${key}:username`];
+    const password = opts[`${key}:_password`];
+    if (typeof username === 'string' && typeof password === 'string' && username !== '' && password !== '') {
+      const plain = Buffer.from(password, 'base64').toString('utf8');
+      return `Basic ${Buffer.from(`${username}:${plain}`, 'utf8').toString('base64')}`;
+    }
+    // `//host/a/b/` -> `//host/a/b` -> `//host/a/` ...: either form may hold the credentials
+    key = key.replace(/([^/]+|\/)$/, '');
+  }
+  return undefined;
+}

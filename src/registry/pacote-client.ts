@@ -4,7 +4,7 @@ import type { MetadataClient } from './client.js';
 import { extractFacts } from './facts.js';
 import type { PackageFacts } from '../model.js';
 import type { SizeLimitedAgent } from './limited-agent.js';
-import type { RegistryConfig } from './npmrc.js';
+import { registryFor, type RegistryConfig } from './npmrc.js';
 
 export interface FetchLimits {
   /** Per request, in milliseconds. */
@@ -60,25 +60,14 @@ export class PacoteClient implements MetadataClient {
   /** pacote and the HTTP agent are loaded on the first request: a run that needs none starts faster. */
   #open(): Promise<Session> {
     this.#session ??= (async () => {
-      const [{ default: pacote }, { SizeLimitedAgent: Agent }, { assertRegistryName }] = await Promise.all([
+      const [{ default: pacote }, { registryAgent }, { assertRegistryName }] = await Promise.all([
         import('pacote'),
         import('./limited-agent.js'),
         // npm-package-arg, like pacote, only for a run that asks the registry
         import('./registry-name.js'),
       ]);
       const { config, maxSockets } = this.#client;
-      const tls = config.options;
-      const agent = new Agent(
-        {
-          ca: tls.ca,
-          strictSSL: tls.strictSSL,
-          proxy: tls.proxy,
-          noProxy: tls.noProxy,
-          maxSockets: maxSockets ?? 16,
-          timeout: this.#limits.timeoutMs,
-        },
-        this.#limits.maxResponseBytes,
-      );
+      const agent = registryAgent(config, this.#limits, maxSockets);
       const options = {
         ...config.options,
         registry: config.registry,
@@ -178,13 +167,6 @@ export class PacoteClient implements MetadataClient {
     if (e.code) return { reason: `request failed (${e.code})`, transient: false };
     return { reason: 'request failed', transient: false };
   }
-}
-
-/** The registry configured for the name's scope, else the default one; always ending in '/'. */
-function registryFor(config: RegistryConfig, name: string): string {
-  const scoped = name.startsWith('@') ? config.options[`${name.split('/')[0]}:registry`] : undefined;
-  const url = typeof scoped === 'string' ? scoped : config.registry;
-  return url.endsWith('/') ? url : `${url}/`;
 }
 
 const noop = (): void => {};

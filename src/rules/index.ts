@@ -1,6 +1,8 @@
 import type { RuleInfo } from '../model.js';
 import { codeCapabilities } from './code-capabilities.js';
 import { installScriptAdded } from './install-script-added.js';
+import { knownMalicious } from './known-malicious.js';
+import { knownVulnerable } from './known-vulnerable.js';
 import { lockfileChanged } from './lockfile-changed.js';
 import { lockfileOutOfSync } from './lockfile-out-of-sync.js';
 import { maintainersChanged } from './maintainers-changed.js';
@@ -21,6 +23,8 @@ import { youngVersion } from './young-version.js';
 
 /** Every rule about one package update, in the order their findings are listed. */
 export const RULES: readonly Rule[] = [
+  knownMalicious,
+  knownVulnerable,
   publisherChanged,
   publisherHistory,
   publisherIdentityChanged,

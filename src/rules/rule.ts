@@ -4,6 +4,7 @@ import type { ScriptPolicySides } from './script-gate.js';
 import type { CapabilityKind } from '../code/model.js';
 import {
   omittedFields,
+  type AdvisoryView,
   type Change,
   type PackageFacts,
   type RegistryField,
@@ -102,6 +103,8 @@ export interface RuleContext {
   readonly dependencySummaries?: ReadonlyMap<string, PackageSummary>;
   /** Who published in which scope, across the documents this run read (publisher-changed reads it). */
   readonly scopeHistory?: ScopeHistoryView;
+  /** The registry's advisories for the package (or why there are none to read); undefined when the run asks for none. */
+  readonly advisories?: AdvisoryView;
 }
 
 /** A package in brief: when it was first published, and by whom. */
@@ -165,6 +168,12 @@ export interface Rule extends RuleInfo {
   readonly metadata: MetadataUse;
   /** The rule judges the package's code: the engine runs the code stage for the changes it applies to. */
   readonly code?: boolean;
+  /**
+   * The rule judges the registry's advisories (RuleContext.advisories): it applies only when the
+   * run asks the advisory endpoint, and it is left out of RuleCoverage (an endpoint the registry
+   * lacks is one cause of checks not made, not a document that leaves fields out).
+   */
+  readonly advisories?: boolean;
   appliesTo(change: Change): boolean;
   check(ctx: RuleContext): RuleOutcome;
 }

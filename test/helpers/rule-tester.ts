@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { buildPackument, type PackageSpec } from '../../scripts/fixture-registry.mjs';
 import { EMPTY_POLICY, type Policy } from '../../src/config/policy.js';
 import { judgeChange, judgeProject } from '../../src/engine.js';
-import type { Change, Escalation, Finding, PackageFacts, RegistryField, Skipped, Snapshot } from '../../src/model.js';
+import type { AdvisoryView, Change, Escalation, Finding, PackageFacts, RegistryField, Skipped, Snapshot } from '../../src/model.js';
 import { extractFacts } from '../../src/registry/facts.js';
 import { UNCHANGED_PROJECT, type ProjectChange } from '../../src/rules/project-change.js';
 import type { CodeView, PackageSummary, ProjectRule, Rule, RuleSettings, ScopeHistoryView } from '../../src/rules/rule.js';
@@ -72,6 +72,8 @@ export interface ChangeCase extends CommonCase {
   readonly dependencySummaries?: ReadonlyMap<string, PackageSummary>;
   /** Who published in which scope, across the run's documents. */
   readonly scopeHistory?: ScopeHistoryView;
+  /** What the registry's advisory endpoint answered for the package (absent: the run asks none). */
+  readonly advisories?: AdvisoryView;
 }
 
 export interface InvalidChangeCase extends ChangeCase {
@@ -105,6 +107,7 @@ export function judgeCase(rule: Rule, c: ChangeCase): { findings: Finding[]; ski
     ...(c.code ? { code: c.code } : {}),
     ...(c.dependencySummaries ? { dependencySummaries: c.dependencySummaries } : {}),
     ...(c.scopeHistory ? { scopeHistory: c.scopeHistory } : {}),
+    ...(c.advisories ? { advisories: c.advisories } : {}),
   });
   return { findings: verdict.findings, skipped: verdict.skipped };
 }
