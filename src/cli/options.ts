@@ -427,7 +427,12 @@ export const EXPOSURE_OPTIONS = [
     defaultValue: 'text',
     parse: oneOf(['text', 'json', 'markdown'] as const),
   }),
-  maxLockfileSize,
+  value('maxLockfileSize', {
+    flags: '--max-lockfile-size <mb>',
+    description: 'lockfile revisions larger than this many megabytes are not read (they are listed as not read)',
+    defaultValue: String(AUDIT_DEFAULTS.maxLockfileBytes / MB),
+    parse: megabytes,
+  }),
 ] as const;
 
 export type ExposureValues = OptionValues<typeof EXPOSURE_OPTIONS>;

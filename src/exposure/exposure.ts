@@ -234,10 +234,9 @@ async function readRevisions(
   return { answers, parsed };
 }
 
-async function parse(content: Buffer, path: string, fileName: string, name: string): Promise<RevisionAnswer> {
-  const text = { label: path, fileName, lockfile: content.toString('utf8'), packageJson: null, workspaceManifests: {} };
+async function parse(bytes: Buffer, path: string, fileName: string, name: string): Promise<RevisionAnswer> {
   try {
-    return { versions: await lockedVersions(text, name) };
+    return { versions: await lockedVersions({ label: path, fileName, bytes }, name) };
   } catch (error) {
     if (!(error instanceof DepguardError)) throw error;
     return { error: error instanceof LockfileError ? error.message.slice(`${error.file}: `.length) : error.message };
