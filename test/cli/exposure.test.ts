@@ -1,12 +1,12 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type Registry } from '../../scripts/fixture-registry.mjs';
-import { fixture, runCli } from '../helpers/cli.js';
+import { BIN, fixture, runCli } from '../helpers/cli.js';
 import { tempRepo } from '../helpers/git.js';
 
 /**
@@ -108,7 +108,7 @@ function brief(windows: JsonWindow[]): string[] {
   return windows.map((w) => `${w.package.version} ${w.lockfile} ${step(w.entered.commit)} ${w.left ? step(w.left.commit) : 'still'}`);
 }
 
-describe('depguard exposure', () => {
+describe('depguard exposure', { timeout: 120_000 }, () => {
   it('lists each window on the current branch: version, lockfile, the commits and dates it entered and left, and the path', async () => {
     const { code, out } = await json(['event-stream']);
     expect(code).toBe(1);
@@ -232,6 +232,43 @@ describe('depguard exposure', () => {
     expect(r.stdout).toContain('depguard: INCOMPLETE: left-pad (any version) is in no lockfile revision read (main)');
     // a package the broken revision does not mention is answered
     expect((await runCli(['exposure', 'right-pad'], { cwd: broken })).code).toBe(0);
+  });
+
+  it('Ctrl-C stops the walk with one line and exit 130, and no git it started is left running', async () => {
+    // a git whose cat-file never answers: the walk is stopped while it waits for a lockfile revision
+    const shims = mkdtempSync(path.join(os.tmpdir(), 'depguard-git-shim-'));
+    const marker = path.join(shims, 'cat-file-started');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(
+      path.join(shims, 'git'),
+      `#!/bin/sh\nif [ "$1" = cat-file ]; then echo $$ > "${marker}"; exec sleep 600; fi\nexec "${realGit}" "$@"\n`,
+      { mode: 0o755 },
+    );
+    const child = spawn(process.execPath, [BIN, 'exposure', 'event-stream'], {
+      cwd: repo,
+      env: { PATH: `${shims}:${process.env.PATH}`, HOME: home, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    while (!existsSync(marker) || readFileSync(marker, 'utf8') === '') await new Promise((resolve) => setTimeout(resolve, 20));
+    child.kill('SIGINT');
+    expect(await closed).toBe(130);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('depguard: interrupted: the history walk stopped before it was done; nothing was reported\n');
+    // the stopped cat-file is killed, and gone once reaped
+    const sleeper = Number(readFileSync(marker, 'utf8').trim());
+    const alive = (): boolean => {
+      try {
+        process.kill(sleeper, 0);
+        return !/^State:\s+Z/m.test(readFileSync(`/proc/${sleeper}/status`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    while (alive()) await new Promise((resolve) => setTimeout(resolve, 20));
   });
 
   it('usage errors are one line, exit 2: not a work tree, a bad range or name, a bad date; arguments never reach git as options', async () => {
