@@ -61,7 +61,7 @@ function verdict(result: ExposureResult, inert: (s: string) => string): string {
     return `EXPOSED: ${what} was locked in ${plural(result.windows.length, 'window')} (${where})${now}`;
   }
   if (result.unreadable.length > 0)
-    return `INCOMPLETE: ${what} is in no lockfile revision read (${where}), but ${plural(result.unreadable.length, 'revision')} that mention it could not be read`;
+    return `INCOMPLETE: ${what} is in no lockfile revision read (${where}), but ${plural(result.unreadable.length, 'revision')} that ${result.unreadable.length === 1 ? 'mentions' : 'mention'} it could not be read`;
   return `never locked: ${what} is in no lockfile revision (${where})`;
 }
 
