@@ -11,12 +11,17 @@
 // is configured with) served by scripts/bench/corpus-server.mjs: diff with the code stage, cold
 // and warm, next to the same diff with --no-code (warm) and to the fetch floor of the documents
 // and tarballs the cold run fetched.
-// Usage: npm run bench [-- --runs N] [-- --quick (one run, 2,000 packages only)] [-- --code-only]
+// The exposure section (issue 15) builds a repository of 5,000 commits that each touch a
+// 1,000-package package-lock.json (scripts/bench/exposure-repo.mjs, with git fast-import) and
+// times `depguard exposure` on it: event-stream (in 2,800 of the revisions: each is parsed) and
+// flatmap-stream (in 200: the rest are passed over unparsed).
+// Usage: npm run bench [-- --runs N] [-- --quick (one run, 2,000 packages only)] [-- --code-only] [-- --exposure-only]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildExposureRepo } from './bench/exposure-repo.mjs';
 import { describeCorpus, ensureCorpus } from './bench/real-bump.mjs';
 import { generate } from './bench/synthetic.mjs';
 
@@ -26,11 +31,13 @@ const { values: flags } = parseArgs({
     runs: { type: 'string', default: '5' },
     quick: { type: 'boolean', default: false },
     'code-only': { type: 'boolean', default: false },
+    'exposure-only': { type: 'boolean', default: false },
   },
 });
 const runs = flags.quick ? 1 : Number(flags.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer');
-const sizes = flags['code-only'] ? [] : flags.quick ? [2000] : [2000, 10000];
+const only = flags['code-only'] ? 'code' : flags['exposure-only'] ? 'exposure' : null;
+const sizes = only ? [] : flags.quick ? [2000] : [2000, 10000];
 const SEED = 6;
 const CONCURRENCY = 8; // depguard's default --concurrency
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
@@ -47,6 +54,9 @@ const TARGETS = [
   { scenario: 'code', cache: 'warm', text: '<= 1.2x no-code', pass: (row) => row.ratio !== null && row.ratio <= 1.2 },
   { scenario: 'code', cache: 'cold', text: 'RSS < 500 MB', pass: (row) => row.peakRssMb !== null && row.peakRssMb < 500 },
   { scenario: 'code', cache: 'warm', text: 'RSS < 500 MB', pass: (row) => row.peakRssMb !== null && row.peakRssMb < 500 },
+  // the exposure section: its size is the repository's commit count
+  { scenario: 'exposure', cache: '-', text: '< 30 s', pass: (row) => row.median < 30 },
+  { scenario: 'exposure-transitive', cache: '-', text: '< 30 s', pass: (row) => row.median < 30 },
 ];
 const LABELS = {
   diff: 'diff, 10 packages upgraded',
@@ -57,6 +67,8 @@ const LABELS = {
   code: 'diff with code, real bump',
   'no-code': 'diff --no-code, real bump',
   'floor-code': 'fetch floor, its documents + tarballs',
+  exposure: 'exposure event-stream (2,801 revisions parsed)',
+  'exposure-transitive': 'exposure flatmap-stream (200 parsed)',
 };
 /** What a row's ratio is to, when not the floor of its scenario: warm code against warm --no-code. */
 const BASELINES = { 'code|warm': { scenario: 'no-code', cache: 'warm', label: 'no-code' } };
@@ -270,6 +282,32 @@ async function benchCode() {
   };
 }
 
+/** The exposure section: the 5,000-commit repository, built once, and `depguard exposure` on it, twice per run. */
+async function benchExposure() {
+  console.error('building the exposure repository (5,000 commits, git fast-import)...');
+  const dir = path.join(work, 'exposure');
+  const start = process.hrtime.bigint();
+  const repo = await buildExposureRepo(dir);
+  const buildSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const bin = path.join(root, 'bin', 'depguard.js');
+  // the windows the repository was built with: a run that finds others is not timing the question
+  const expected = { exposure: ['event-stream', 4], 'exposure-transitive': ['flatmap-stream', 1] };
+  try {
+    for (let run = 1; run <= runs; run++) {
+      console.error(`exposure, ${repo.commits.toLocaleString('en')} commits, run ${run}/${runs}`);
+      for (const [scenario, [name, windows]] of Object.entries(expected)) {
+        const result = await measure([bin, 'exposure', name, '--format', 'json'], dir);
+        if (result.code !== 1) warn(`exposure ${name} (run ${run}) exited ${result.code}: ${result.stderr.trim()}`);
+        else if (JSON.parse(result.stdout).windows.length !== windows) warn(`exposure ${name} (run ${run}): not ${windows} windows`);
+        record(scenario, repo.commits, '-', result);
+      }
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return { ...repo, buildSeconds };
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -326,12 +364,14 @@ function table(rows) {
 
 const projects = {};
 let code = null;
+let exposure = null;
 // other work on the machine skews every figure: the load averages before and after say how much
 const loadBefore = os.loadavg();
 try {
   if (!TIME) warn('/usr/bin/time not found: peak RSS is not measured');
   for (const size of sizes) projects[size] = await benchSize(size);
-  code = await benchCode();
+  if (only !== 'exposure') code = await benchCode();
+  if (only !== 'code') exposure = await benchExposure();
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }
@@ -356,17 +396,25 @@ if (code) {
     `  the cold run fetched ${code.documentsFetched} documents (${mb(code.documentMb)}) and ${code.tarballsFetched} tarballs (${mb(code.tarballMb)}); code findings: ${list(Object.entries(code.codeFindings))}`,
   );
 }
+if (exposure) {
+  console.log(
+    `exposure: ${exposure.commits.toLocaleString('en')} commits, each touching a ${exposure.packages.toLocaleString('en')}-package package-lock.json (${exposure.lockfileMb.toFixed(2)} MB), built in ${exposure.buildSeconds.toFixed(1)} s`,
+  );
+}
 console.log(`load average ${loadBefore[0].toFixed(1)} before, ${loadAfter[0].toFixed(1)} after, on ${os.cpus().length} cores`);
 console.log(
   `medians of ${runs} run${runs > 1 ? 's' : ''}; peak RSS is the highest of the runs; floor: the same documents fetched and parsed (tarballs: fetched and hashed) by a minimal client, ${CONCURRENCY} in flight\n`,
 );
 console.log(table(rows));
 // the analysis alone, next to the parser's bare parse, on the real package code of node_modules
-const throughput = await collect(
-  spawn(process.execPath, [path.join(root, 'scripts', 'bench', 'code-throughput.mjs'), '--runs', String(runs)], { cwd: root }),
-);
-if (throughput.code === 0) console.log(`\n${throughput.stdout.trim()}`);
-else warn(`code throughput not measured: ${throughput.stderr.trim().split('\n')[0]}`);
+const throughput =
+  only === 'exposure'
+    ? null
+    : await collect(
+        spawn(process.execPath, [path.join(root, 'scripts', 'bench', 'code-throughput.mjs'), '--runs', String(runs)], { cwd: root }),
+      );
+if (throughput?.code === 0) console.log(`\n${throughput.stdout.trim()}`);
+else if (throughput) warn(`code throughput not measured: ${throughput.stderr.trim().split('\n')[0]}`);
 const failed = rows.filter((r) => r.pass === false).length;
 console.log(
   `\n${failed ? `${failed} target${failed > 1 ? 's' : ''} missed` : 'all targets met'}${warnings.length ? `; ${warnings.length} warning${warnings.length > 1 ? 's' : ''} (above)` : ''}`,
@@ -382,11 +430,12 @@ const results = {
     platform: `${os.platform()} ${os.release()}`,
     loadAverage: { before: loadBefore, after: loadAfter },
   },
-  options: { runs, sizes, seed: SEED, concurrency: CONCURRENCY, codeOnly: flags['code-only'] },
+  options: { runs, sizes, seed: SEED, concurrency: CONCURRENCY, codeOnly: flags['code-only'], exposureOnly: flags['exposure-only'] },
   projects,
   code,
+  exposure,
   rows,
-  throughput: throughput.code === 0 ? throughput.stdout.trim() : null,
+  throughput: throughput?.code === 0 ? throughput.stdout.trim() : null,
   warnings,
 };
 const out = path.join(root, 'bench', 'results', 'latest.json');

@@ -93,8 +93,10 @@ export class UnfetchableNameError extends DepguardError {
 export class InterruptedError extends DepguardError {
   readonly exitCode = 130 as const;
   override readonly name = 'InterruptedError';
-  constructor() {
-    super('interrupted: nothing was judged; registry facts and tarballs fetched so far are kept in the cache for the next run');
+  constructor(
+    message = 'interrupted: nothing was judged; registry facts and tarballs fetched so far are kept in the cache for the next run',
+  ) {
+    super(message);
   }
 }
 

@@ -6,15 +6,26 @@ import { mb } from './files.js';
 
 const MAX_BUFFER = 1024 * 1024 * 1024;
 
-/** Runs git in `cwd`; rejects with git's first stderr line, `code` being the exit status or ENOENT. */
-export function git(cwd: string, args: string[]): Promise<string> {
+/**
+ * Runs git in `cwd`; rejects with git's first stderr line, `code` being the exit status or ENOENT.
+ * `input` is written to its standard input (commands that take `--stdin`); `signal` kills it.
+ */
+export function git(cwd: string, args: string[], options: { input?: string; signal?: AbortSignal } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, maxBuffer: MAX_BUFFER, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error) {
-        const detail = (stderr || error.message).trim().split('\n')[0] ?? '';
-        reject(Object.assign(new Error(detail), { code: error.code }));
-      } else resolve(stdout);
-    });
+    const child = execFile(
+      'git',
+      args,
+      { cwd, maxBuffer: MAX_BUFFER, encoding: 'utf8', ...(options.signal ? { signal: options.signal } : {}) },
+      (error, stdout, stderr) => {
+        if (error) {
+          const detail = (stderr || error.message).trim().split('\n')[0] ?? '';
+          reject(Object.assign(new Error(detail), { code: error.code }));
+        } else resolve(stdout);
+      },
+    );
+    // git may exit before reading all of it (a bad argument): the callback reports that, not EPIPE
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(options.input);
   });
 }
 

@@ -1,3 +1,4 @@
+import type { ExposureResult } from '../exposure/exposure.js';
 import type { DiffResult } from '../result.js';
 import { atLeast, type Severity } from '../severity.js';
 
@@ -22,5 +23,12 @@ export function exitCodeFor(result: DiffResult, failOn: Severity, allowIncomplet
 export function combinedExitCode(codes: readonly number[]): number {
   if (codes.includes(EXIT.findings)) return EXIT.findings;
   if (codes.includes(EXIT.incomplete)) return EXIT.incomplete;
+  return EXIT.ok;
+}
+
+/** `depguard exposure`: 1 when a matching version was locked; else 3 when revisions that mention the package could not be read; else 0. */
+export function exposureExitCode(result: ExposureResult): number {
+  if (result.windows.length > 0) return EXIT.findings;
+  if (result.unreadable.length > 0) return EXIT.incomplete;
   return EXIT.ok;
 }

@@ -10,8 +10,8 @@ let listening = false;
 /**
  * From now on, the first Ctrl-C (SIGINT) stops the run: registry work is abandoned, what was
  * fetched stays in the cache, and depguard prints one line and exits 130. A second Ctrl-C exits
- * at once. For the commands that fetch (diff, audit, approve); the others end soon enough on
- * Node's own SIGINT handling.
+ * at once. For the commands that fetch (diff, audit, approve) and the history walk (exposure);
+ * the others end soon enough on Node's own SIGINT handling.
  */
 export function stopOnInterrupt(): AbortSignal {
   if (!listening) {

@@ -10,6 +10,7 @@ import { runComment } from './comment-command.js';
 import { environment } from './environment.js';
 import { runWhy } from './why-command.js';
 import { runSbom } from './sbom-command.js';
+import { runExposure } from './exposure-command.js';
 import { combinedExitCode, EXIT, exitCodeFor } from './exit-code.js';
 import { interrupted, stopOnInterrupt } from './interrupt.js';
 import { registerPolicyCommands } from './policy-commands.js';
@@ -19,6 +20,7 @@ import {
   AUDIT_OPTIONS,
   COMMENT_OPTIONS,
   DIFF_OPTIONS,
+  EXPOSURE_OPTIONS,
   parseOptions,
   SBOM_OPTIONS,
   WHY_OPTIONS,
@@ -36,6 +38,14 @@ Exit codes:
   2    usage or input error (bad flag, unreadable lockfile, unknown git revision)
   3    the audit could not be completed (registry metadata unavailable for a changed package)
   130  interrupted (Ctrl-C); what was fetched is kept in the cache`;
+
+const EXPOSURE_EXIT_HELP = `
+Exit codes:
+  0    no matching version was ever locked in the history walked
+  1    a matching version was locked at some point (the windows are listed)
+  2    usage or input error (bad flag or range, not a git work tree)
+  3    none found, but lockfile revisions that mention the package could not be read
+  130  interrupted (Ctrl-C)`;
 
 function useColor(env: NodeJS.ProcessEnv, stream: NodeJS.WriteStream): boolean {
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
@@ -170,6 +180,24 @@ function program(): Command {
   });
   addOptions(
     cli
+      .command('exposure')
+      .description(
+        'every window of git history during which a lockfile of the repository locked a version of a package (any supported lockfile, anywhere in the repository), with the commits it entered and left by',
+      )
+      .argument(
+        '<package>',
+        'a package name, with @VERSION or @RANGE for only those versions (event-stream, flatmap-stream@0.1.1, event-stream@>=3.3.6)',
+      )
+      .addHelpText('after', EXPOSURE_EXIT_HELP)
+      .exitOverride(),
+    EXPOSURE_OPTIONS,
+  ).action(async (spec: string, raw: Record<string, unknown>) => {
+    const out = await runExposure(spec, parseOptions(EXPOSURE_OPTIONS, raw), environment(), stopOnInterrupt());
+    process.stdout.write(out.text);
+    process.exitCode = out.code;
+  });
+  addOptions(
+    cli
       .command('comment')
       .description(
         'post a JSON report as the pull-request comment on GitHub, updated in place on each run (GitHub Actions: needs GITHUB_TOKEN with pull-requests: write)',
@@ -213,7 +241,7 @@ async function main(argv: string[]): Promise<void> {
     await program().parseAsync(argv);
   } catch (caught) {
     // after Ctrl-C, whatever failed (a git killed by the same signal) failed because of it
-    const error = interrupted.aborted ? new InterruptedError() : caught;
+    const error = interrupted.aborted && !(caught instanceof InterruptedError) ? new InterruptedError() : caught;
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return;

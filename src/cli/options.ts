@@ -439,6 +439,54 @@ export const SBOM_REGISTRY_FLAGS: readonly (keyof SbomValues)[] = SBOM_OPTIONS.s
   SBOM_OPTIONS.findIndex((o) => o.name === 'registryFacts') + 1,
 ).map((o) => o.name);
 
+/** A `--since`/`--until` date: a day (UTC; `--since` from its start, `--until` to its end) or an ISO time (UTC when it names no zone). */
+function dateBound(edge: 'start' | 'end'): (value: string, flag: string) => number {
+  return (v, flag) => {
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(v);
+    const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})?$/.test(v);
+    const at = day ? Date.parse(`${v}T00:00:00Z`) : time ? Date.parse(/(?:Z|[+-]\d{2}:\d{2})$/.test(v) ? v : `${v}Z`) : Number.NaN;
+    // Date.parse takes 2018-02-30 for 2018-03-02: a day must come back as it was given
+    if (Number.isNaN(at) || new Date(at).toISOString().slice(0, 10) !== v.slice(0, 10))
+      throw new UsageError(`${flag} must be a date (YYYY-MM-DD) or an ISO time (2018-11-26T12:00:00Z), not '${v}'`);
+    return day && edge === 'end' ? at + 86_400_000 - 1 : at;
+  };
+}
+
+/** `depguard exposure`. */
+export const EXPOSURE_OPTIONS = [
+  toggle('all', {
+    flags: '--all',
+    description: 'walk every branch, local and remote-tracking (`origin/*`), not only the current one; tags are not walked',
+  }),
+  value('since', {
+    flags: '--since <date>',
+    description: 'only windows still open on or after this day (`YYYY-MM-DD`, UTC) or time (ISO 8601)',
+    defaultText: 'the first commit',
+    parse: dateBound('start'),
+  }),
+  value('until', {
+    flags: '--until <date>',
+    description: 'only windows that opened by the end of this day (`YYYY-MM-DD`, UTC) or by this time (ISO 8601)',
+    defaultText: 'the last commit',
+    parse: dateBound('end'),
+  }),
+  value('format', {
+    flags: '--format <format>',
+    description: 'output format',
+    choices: ['text', 'json', 'markdown'],
+    defaultValue: 'text',
+    parse: oneOf(['text', 'json', 'markdown'] as const),
+  }),
+  value('maxLockfileSize', {
+    flags: '--max-lockfile-size <mb>',
+    description: 'lockfile revisions larger than this many megabytes are not read (they are listed as not read)',
+    defaultValue: String(AUDIT_DEFAULTS.maxLockfileBytes / MB),
+    parse: megabytes,
+  }),
+] as const;
+
+export type ExposureValues = OptionValues<typeof EXPOSURE_OPTIONS>;
+
 /** `depguard rules`. */
 export const RULES_OPTIONS = [
   text('config', { flags: '--config <path>', description: 'policy file', defaultText: "the project's" }),
@@ -480,6 +528,7 @@ export const README_TABLES: ReadonlyArray<{ readonly command: string; readonly o
   { command: 'approve', options: APPROVE_OWN_OPTIONS },
   { command: 'why', options: WHY_OPTIONS },
   { command: 'sbom', options: SBOM_OPTIONS },
+  { command: 'exposure', options: EXPOSURE_OPTIONS },
   { command: 'hook install', options: HOOK_INSTALL_OPTIONS },
   { command: 'comment', options: COMMENT_OPTIONS },
 ];

@@ -82,15 +82,22 @@ export async function readSource(source: LockSource, cwd: string, maxBytes: numb
     case 'git':
     case 'index': {
       const { root: repo, repoPath: rel } = await inRepository(source.file);
-      const rev = source.kind === 'git' ? source.rev : '';
-      const lockfile = await showFile(repo, rev, rel, maxBytes, LIMIT_HINT);
-      const dirRel = path.posix.dirname(rel);
-      const read = (file: string): Promise<string | null> => showFile(repo, rev, path.posix.join(dirRel, file), maxBytes);
-      const packageJson = lockfile === null ? null : await read('package.json');
-      const workspaceManifests = await readWorkspaceManifests(packageJson, () => foldersInGit(repo, rev, dirRel), read);
-      return { label, fileName: path.basename(source.file), lockfile, packageJson, workspaceManifests };
+      return readFromGit(repo, source.kind === 'git' ? source.rev : '', rel, label, maxBytes);
     }
   }
+}
+
+/**
+ * The lockfile at `repoPath` in the repository `repo`, at revision `rev` ('' = the index), with
+ * the package.json and workspace manifests beside it at the same revision; `label` names it.
+ */
+export async function readFromGit(repo: string, rev: string, repoPath: string, label: string, maxBytes: number): Promise<LockfileText> {
+  const lockfile = await showFile(repo, rev, repoPath, maxBytes, LIMIT_HINT);
+  const dirRel = path.posix.dirname(repoPath);
+  const read = (file: string): Promise<string | null> => showFile(repo, rev, path.posix.join(dirRel, file), maxBytes);
+  const packageJson = lockfile === null ? null : await read('package.json');
+  const workspaceManifests = await readWorkspaceManifests(packageJson, () => foldersInGit(repo, rev, dirRel), read);
+  return { label, fileName: path.posix.basename(repoPath), lockfile, packageJson, workspaceManifests };
 }
 
 async function readWorkspaceManifests(

@@ -10,6 +10,7 @@ import {
   AUDIT_OPTIONS,
   COMMENT_OPTIONS,
   DIFF_OPTIONS,
+  EXPOSURE_OPTIONS,
   HOOK_INSTALL_OPTIONS,
   HOOK_UNINSTALL_OPTIONS,
   helpText,
@@ -35,6 +36,7 @@ const ALL: Record<string, readonly CliOption[]> = {
   approve: APPROVE_OPTIONS,
   why: WHY_OPTIONS,
   sbom: SBOM_OPTIONS,
+  exposure: EXPOSURE_OPTIONS,
   rules: RULES_OPTIONS,
   'hook install': HOOK_INSTALL_OPTIONS,
   'hook uninstall': HOOK_UNINSTALL_OPTIONS,
@@ -129,6 +131,17 @@ describe('option tables', () => {
       cacheMaxAge: 0,
       staged: true,
     });
+    // a day counts whole, in UTC; a time without a zone is UTC
+    expect(parseOptions(EXPOSURE_OPTIONS, { since: '2018-11-26', until: '2018-11-26' })).toMatchObject({
+      since: Date.parse('2018-11-26T00:00:00Z'),
+      until: Date.parse('2018-11-26T23:59:59.999Z'),
+      all: false,
+      format: 'text',
+    });
+    expect(parseOptions(EXPOSURE_OPTIONS, { since: '2018-11-26T12:30', until: '2018-11-26T12:30:00+02:00' })).toMatchObject({
+      since: Date.parse('2018-11-26T12:30:00Z'),
+      until: Date.parse('2018-11-26T10:30:00Z'),
+    });
     expect(parseOptions(APPROVE_OPTIONS, { reason: 'reviewed', rule: ['new-dependency', 'version-jump'] })).toMatchObject({
       reason: 'reviewed',
       rule: ['new-dependency', 'version-jump'],
@@ -149,6 +162,16 @@ describe('option tables', () => {
       [DIFF_OPTIONS, { deadline: '100d' }, "--deadline must be a duration from 1s to 24d, like 10m or 1h, not '100d'"],
       [DIFF_OPTIONS, { asOf: 'yesterday' }, "--as-of must be a date (YYYY-MM-DD or an ISO time), not 'yesterday'"],
       [WHY_OPTIONS, { format: 'sarif' }, "--format must be text or json, not 'sarif'"],
+      [
+        EXPOSURE_OPTIONS,
+        { since: '2018-02-30' },
+        "--since must be a date (YYYY-MM-DD) or an ISO time (2018-11-26T12:00:00Z), not '2018-02-30'",
+      ],
+      [
+        EXPOSURE_OPTIONS,
+        { until: 'Nov 26 2018' },
+        "--until must be a date (YYYY-MM-DD) or an ISO time (2018-11-26T12:00:00Z), not 'Nov 26 2018'",
+      ],
       [APPROVE_OPTIONS, { reason: 'r', rule: ['nope'] }, "--rule: 'nope' is not a rule (see depguard rules)"],
       [
         APPROVE_OPTIONS,
