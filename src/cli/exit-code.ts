@@ -10,6 +10,8 @@ export const EXIT = {
   incomplete: 3,
   /** Stopped by Ctrl-C (SIGINT), as a shell reports it: 128 + 2. */
   interrupted: 130,
+  /** The reader of standard output went away (`depguard audit | head`), as a shell reports SIGPIPE: 128 + 13. */
+  outputClosed: 141,
 } as const;
 
 /** 1 when a finding reaches --fail-on; else 3 when a changed package could not be checked; else 0. */

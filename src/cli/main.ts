@@ -37,7 +37,8 @@ Exit codes:
   1    findings at or above --fail-on
   2    usage or input error (bad flag, unreadable lockfile, unknown git revision)
   3    the audit could not be completed (registry metadata unavailable for a changed package)
-  130  interrupted (Ctrl-C); what was fetched is kept in the cache`;
+  130  interrupted (Ctrl-C); what was fetched is kept in the cache
+  141  standard output was closed before the report was written (\`| head\`)`;
 
 const EXPOSURE_EXIT_HELP = `
 Exit codes:
@@ -237,6 +238,11 @@ function addHelpCommand(parent: Command): void {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // a reader that stops early closes the pipe: stop at once, quietly, and never with a passing code
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(EXIT.outputClosed);
+  });
   try {
     await program().parseAsync(argv);
   } catch (caught) {
