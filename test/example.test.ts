@@ -51,4 +51,21 @@ describe('npm run example (the README quick start)', () => {
       expect(stdout).not.toContain('advisory endpoint');
     }
   });
+
+  it('npm run incident walks the README\'s "When an advisory lands": audit, exposure, sbom, the fix, exposure again', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts', 'incident.mjs')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: ROOT, NO_COLOR: '1' },
+    });
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## When an advisory lands'), readme.indexOf('## Exposure:'));
+    // every output line the README shows is what the run printed (the commit ids are the run's own: dates fix them)
+    const shown = [...section.matchAll(/^ {3}```\n([\s\S]*?)^ {3}```$/gm)].flatMap((m) => m[1]!.split('\n').map((l) => l.slice(3)));
+    expect(shown.length).toBeGreaterThan(8);
+    for (const line of shown.filter((l) => l.trim() !== '')) expect(stdout).toContain(line);
+    expect(stdout).toContain('(exit 1)\n\n# 2.');
+    expect(stdout).toContain('published by hugeglass');
+    expect(stdout).toMatch(/left {5}[0-9a-f]{12} {2}2018-11-26 16:00 UTC {2}Drop flatmap-stream/);
+    expect(stdout).not.toMatch(/no answer within|INCOMPLETE|advisory endpoint/);
+  });
 });
