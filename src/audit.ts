@@ -285,7 +285,10 @@ export async function showCode(options: AuditOptions, name: string): Promise<str
   const offline: TarballFetcher = {
     tarball: (pkg, version) => Promise.reject(new RegistryError(pkg, `no tarball of ${pkg}@${version} in the cache (--offline)`)),
   };
-  const tarballs = storedTarballs(options.cache !== false && options.cache?.offline ? offline : pacote, cacheDirOf(options, env));
+  const tarballs = storedTarballs(
+    options.cache !== false && options.cache?.offline ? offline : pacote,
+    cacheDirOf(options.cache, options.cwd, env),
+  );
   const parts: string[] = [];
   for (const change of wanted) parts.push(await packageDiff(tarballs, change));
   stopIfInterrupted(options);
@@ -335,31 +338,61 @@ function registryClients(
   deadline: AbortSignal,
 ): { client: MetadataClient; code: TarballAnalyzer; advisories: AdvisorySource } {
   const { timeoutMs, retries, maxResponseBytes } = limits;
-  const fetchLimits = { timeoutMs, retries, maxResponseBytes };
-  const raw = new PacoteClient({ config, limits: fetchLimits, maxSockets: limits.concurrency, signal: deadline });
-  const pacote = new DeadlineClient(raw, deadline);
-  const bulk = new BulkAdvisoryClient({ config, limits: fetchLimits, maxSockets: limits.concurrency, signal: deadline });
-  const cache = options.cache === false ? null : (options.cache ?? {});
-  const dir = cacheDirOf(options, env);
+  const bulk = new BulkAdvisoryClient({
+    config,
+    limits: { timeoutMs, retries, maxResponseBytes },
+    maxSockets: limits.concurrency,
+    signal: deadline,
+  });
+  const { raw, client, cache } = factsClient(config, limits, deadline, { options: options.cache, cwd: options.cwd, env });
+  const dir = cacheDirOf(options.cache, options.cwd, env);
   const code = new TarballAnalyzer(storedTarballs(raw, dir), { cacheDir: dir, offline: Boolean(cache?.offline), signal: deadline });
-  if (cache === null) return { client: pacote, code, advisories: bulk };
-  const maxAgeMs = cache.maxAgeMs ?? AUDIT_DEFAULTS.cacheMaxAgeMs;
-  const offline = Boolean(cache.offline);
-  const client = new CachedClient(pacote, { dir: dir!, registry: config.registry, maxAgeMs, offline, now: Date.now });
+  if (cache === null) return { client, code, advisories: bulk };
   const advisories = new CachedAdvisories(bulk, {
     dir: dir!,
     registryOf: (name) => registryFor(config, name),
-    maxAgeMs: Math.min(maxAgeMs, ADVISORY_MAX_AGE_MS),
-    offline,
+    maxAgeMs: Math.min(cache.maxAgeMs, ADVISORY_MAX_AGE_MS),
+    offline: cache.offline,
     now: Date.now,
   });
   return { client, code, advisories };
 }
 
+/**
+ * How depguard reaches registry metadata (audit, sbom): pacote on the run's limits, stopped at the
+ * deadline, behind the facts cache unless `cache.options` is false. `raw` is pacote itself (for
+ * tarballs); `cache` the cache settings in force, null without one.
+ */
+export function factsClient(
+  config: RegistryConfig,
+  limits: Pick<AuditLimits, 'timeoutMs' | 'retries' | 'maxResponseBytes' | 'concurrency'>,
+  deadline: AbortSignal,
+  cache: { readonly options: CacheOptions | false | undefined; readonly cwd: string; readonly env: Env },
+): {
+  raw: PacoteClient;
+  client: MetadataClient;
+  cache: { readonly maxAgeMs: number; readonly offline: boolean; readonly client: CachedClient } | null;
+} {
+  const { timeoutMs, retries, maxResponseBytes } = limits;
+  const raw = new PacoteClient({
+    config,
+    limits: { timeoutMs, retries, maxResponseBytes },
+    maxSockets: limits.concurrency,
+    signal: deadline,
+  });
+  const pacote = new DeadlineClient(raw, deadline);
+  if (cache.options === false) return { raw, client: pacote, cache: null };
+  const maxAgeMs = cache.options?.maxAgeMs ?? AUDIT_DEFAULTS.cacheMaxAgeMs;
+  const offline = Boolean(cache.options?.offline);
+  const dir = cacheDirOf(cache.options, cache.cwd, cache.env)!;
+  const client = new CachedClient(pacote, { dir, registry: config.registry, maxAgeMs, offline, now: Date.now });
+  return { raw, client, cache: { maxAgeMs, offline, client } };
+}
+
 /** depguard's cache directory as the options choose it; undefined with `cache: false`. */
-function cacheDirOf(options: AuditOptions, env: Env): string | undefined {
-  if (options.cache === false) return undefined;
-  return options.cache?.dir !== undefined ? path.resolve(options.cwd, options.cache.dir) : defaultCacheDir(env);
+function cacheDirOf(cache: CacheOptions | false | undefined, cwd: string, env: Env): string | undefined {
+  if (cache === false) return undefined;
+  return cache?.dir !== undefined ? path.resolve(cwd, cache.dir) : defaultCacheDir(env);
 }
 
 /** Tarballs through depguard's own store by integrity, when there is a cache directory. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AUDIT_DEFAULTS, type AuditLimits, type CacheOptions } from '../audit.js';
+import { AUDIT_DEFAULTS, factsClient, type AuditLimits, type CacheOptions } from '../audit.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { repoRoot } from '../git.js';
 import { chooseLockfile } from '../lockfile/detect.js';
@@ -9,10 +9,8 @@ import { loadSnapshot } from '../lockfile/load.js';
 import { projectFolder } from '../lockfile/project-folder.js';
 import { readSource } from '../lockfile/source.js';
 import type { MetadataClient } from '../registry/client.js';
-import { DeadlineClient, deadlineSignal } from '../registry/deadline.js';
-import { CachedClient, defaultCacheDir } from '../registry/facts-cache.js';
+import { deadlineSignal } from '../registry/deadline.js';
 import { readRegistryConfig } from '../registry/npmrc.js';
-import { PacoteClient } from '../registry/pacote-client.js';
 import { RULE_IDS } from '../rules/index.js';
 import { decideTrust, npmrcSources, type Env } from '../trust.js';
 import type { RegistryFacts } from './registry-facts.js';
@@ -135,21 +133,13 @@ async function askRegistry(
   });
   const config = readRegistryConfig(npmrcSources(trust, env, asked.registry));
   const deadline = deadlineSignal(asked.deadlineMs ?? AUDIT_DEFAULTS.deadlineMs, options.signal);
-  const pacote = new DeadlineClient(
-    new PacoteClient({ config, limits: { timeoutMs, retries, maxResponseBytes }, maxSockets: concurrency, signal: deadline }),
-    deadline,
-  );
-  const cache = asked.cache === false ? null : (asked.cache ?? {});
-  if (cache === null) return registryFacts(nodes, pacote, concurrency);
-  const client = new CachedClient(pacote, {
-    dir: cache.dir !== undefined ? path.resolve(options.cwd, cache.dir) : defaultCacheDir(env),
-    registry: config.registry,
-    maxAgeMs: cache.maxAgeMs ?? AUDIT_DEFAULTS.cacheMaxAgeMs,
-    offline: Boolean(cache.offline),
-    now: Date.now,
+  const { client, cache } = factsClient(config, { concurrency, timeoutMs, retries, maxResponseBytes }, deadline, {
+    options: asked.cache,
+    cwd: options.cwd,
+    env,
   });
   const facts = await registryFacts(nodes, client, concurrency);
-  await client.flush();
+  await cache?.client.flush();
   return facts;
 }
 
