@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { prng } from './synthetic.mjs';
 
 const WORDS =
   'ansi array async babel buffer cache chalk char class color config core cross data date debug deep define detect diff dom emit env escape event extend fast file find flat form glob graceful hash http iconv inherits is json kind lodash loose merge micro mime minimist mkdirp ms negotiator node object once path picomatch pify pump qs queue range react readable regex request resolve rimraf safe semver signal slash source split stream string strip supports through tmp to type uri url util uuid which wrap ws xml yargs'.split(
@@ -16,17 +17,6 @@ const WORDS =
 const DIRECT = 40;
 const START = Date.parse('2018-01-01T00:00:00Z') / 1000;
 const HOUR = 3600;
-
-/** mulberry32, as scripts/bench/synthetic.mjs: the same seed, the same repository. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const integrity = (text) => `sha512-${crypto.createHash('sha512').update(text).digest('base64')}`;
 

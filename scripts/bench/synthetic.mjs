@@ -28,8 +28,8 @@ const SUFFIXES = ['', '', '', '-js', '-utils', '-core', '-plugin', '-parser', '-
 const SCOPES = ['@acme', '@babel', '@types', '@aws-sdk', '@jest', '@octokit', '@smithy', '@sentry', '@nx', '@vue'];
 const PEOPLE = Array.from({ length: 400 }, (_, i) => ({ name: `dev${i}`, email: `dev${i}@example.com` }));
 
-/** mulberry32: a small seeded PRNG, so the same seed always gives the same project. */
-function prng(seed) {
+/** mulberry32: a small seeded PRNG, so the same seed always gives the same project (and exposure-repo.mjs the same repository). */
+export function prng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
