@@ -17,30 +17,18 @@ export interface PreviewCommand {
  * that add, update or remove dependencies, and only those have a lockfile-only mode.
  */
 const SUBCOMMANDS: Readonly<Record<ManagerName, readonly string[]>> = {
-  npm: [
-    'install',
-    'i',
-    'add',
-    'in',
-    'ins',
-    'inst',
-    'insta',
-    'instal',
-    'update',
-    'up',
-    'upgrade',
-    'uninstall',
-    'remove',
-    'rm',
-    'r',
-    'un',
-    'unlink',
-    'dedupe',
-    'ddp',
-  ],
-  pnpm: ['install', 'i', 'add', 'update', 'up', 'upgrade', 'remove', 'rm', 'uninstall', 'un', 'dedupe'],
+  npm: ['install', 'add', 'update', 'uninstall', 'remove', 'dedupe'],
+  pnpm: ['install', 'add', 'update', 'remove', 'dedupe'],
   yarn: ['install', 'add', 'up', 'remove', 'dedupe'],
-  bun: ['install', 'i', 'add', 'a', 'update', 'remove', 'rm'],
+  bun: ['install', 'add', 'update', 'remove'],
+};
+
+/** Their short spellings, as each manager accepts them. */
+const ALIASES: Readonly<Record<ManagerName, readonly string[]>> = {
+  npm: ['i', 'in', 'ins', 'inst', 'insta', 'instal', 'up', 'upgrade', 'rm', 'r', 'un', 'unlink', 'ddp'],
+  pnpm: ['i', 'up', 'upgrade', 'rm', 'uninstall', 'un'],
+  yarn: [],
+  bun: ['i', 'a', 'rm'],
 };
 
 /**
@@ -89,9 +77,9 @@ export function parsePreviewCommand(words: readonly string[]): PreviewCommand {
   const name = manager as ManagerName;
   const sub = args[0];
   // `yarn` alone is `yarn install`
-  if (sub !== undefined && !sub.startsWith('-') && !SUBCOMMANDS[name].includes(sub))
+  if (sub !== undefined && !sub.startsWith('-') && !SUBCOMMANDS[name].includes(sub) && !ALIASES[name].includes(sub))
     throw new UsageError(
-      `preview runs the ${name} commands that change the lockfile (${SUBCOMMANDS[name].filter((s) => s.length > 3 || s === 'add' || s === 'up').join(', ')}), not '${name} ${sub}'`,
+      `preview runs the ${name} commands that change the lockfile (${SUBCOMMANDS[name].join(', ')}), not '${name} ${sub}'`,
     );
   if (sub === undefined && name !== 'yarn') throw new UsageError(`preview needs a ${name} command, e.g. ${name} install`);
   for (const arg of args) checkOption(name, arg);
