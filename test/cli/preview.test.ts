@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPackument, loadDocuments, startRegistry, type Registry } from '../../scripts/fixture-registry.mjs';
 import { BIN, type CliResult, fixture } from '../helpers/cli.js';
+import { readmeBlocks } from '../helpers/readme.js';
 
 /**
  * `depguard preview` with the real npm against a fixture registry on 127.0.0.1: the documents
@@ -340,3 +341,44 @@ describe('depguard preview refuses', () => {
 function realDir(dir: string): string {
   return execFileSync('realpath', [dir], { encoding: 'utf8' }).trim();
 }
+
+describe('the README shell integration', () => {
+  const block = readmeBlocks().find((b) => b.lang === 'bash' && b.heading === '### Every install checked: shell integration');
+
+  /** The snippet sourced by bash, with stand-ins for npx and the package managers that say how they were called. */
+  async function wrapped(line: string): Promise<string> {
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'depguard-preview-shell-'));
+    for (const name of ['npx', 'npm', 'pnpm', 'yarn', 'bun']) {
+      writeFileSync(path.join(bin, name), `#!/bin/sh\necho "${name} $*"\n`);
+      chmodSync(path.join(bin, name), 0o755);
+    }
+    const snippet = path.join(bin, 'snippet.bash');
+    writeFileSync(snippet, block!.body);
+    const r = await run('bash', ['-c', `. ${JSON.stringify(snippet)}; ${line}`], {
+      env: { PATH: `${bin}${path.delimiter}/usr/bin${path.delimiter}/bin` },
+      timeout: SPAWN_TIMEOUT_MS,
+    });
+    return r.stdout;
+  }
+
+  it('parses (bash -n)', async () => {
+    expect(block).toBeDefined();
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'depguard-preview-shell-')), 'snippet.bash');
+    writeFileSync(file, block!.body);
+    await expect(run('bash', ['-n', file], { timeout: SPAWN_TIMEOUT_MS })).resolves.toMatchObject({ stderr: '' });
+  });
+
+  it.each([
+    ['npm install left-pad', 'npx --no-install depguard preview --then-run -- npm install left-pad\n'],
+    ['npm i -D left-pad', 'npx --no-install depguard preview --then-run -- npm i -D left-pad\n'],
+    ['pnpm add left-pad', 'npx --no-install depguard preview --then-run -- pnpm add left-pad\n'],
+    ['yarn up lodash', 'npx --no-install depguard preview --then-run -- yarn up lodash\n'],
+    ['bun add "left pad"', 'npx --no-install depguard preview --then-run -- bun add left pad\n'],
+    ['npm update', 'npx --no-install depguard preview --then-run -- npm update\n'],
+    ['npm run build', 'npm run build\n'],
+    ['npm install -g left-pad', 'npm install -g left-pad\n'],
+    ['pnpm exec tsc', 'pnpm exec tsc\n'],
+  ])('%s', async (line, expected) => {
+    expect(await wrapped(line)).toBe(expected);
+  });
+});
