@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPackument, loadDocuments, startRegistry, type Registry } from '../../scripts/fixture-registry.mjs';
-import { BIN, type CliResult, fixture } from '../helpers/cli.js';
+import { BIN, type CliResult, fixture, ROOT } from '../helpers/cli.js';
 import { readmeBlocks } from '../helpers/readme.js';
 
 /**
@@ -16,6 +16,9 @@ import { readmeBlocks } from '../helpers/readme.js';
  */
 
 const run = promisify(execFile);
+
+/** The pins scripts/package-managers.mjs makes the lockfile fixtures with. */
+const TOOLS = ['pnpm@10.34.9', '@yarnpkg/cli-dist@4.18.1'];
 
 const SPAWN_TIMEOUT_MS = 90_000;
 const TEST_TIMEOUT_MS = 180_000;
@@ -381,4 +384,105 @@ describe('the README shell integration', () => {
   ])('%s', async (line, expected) => {
     expect(await wrapped(line)).toBe(expected);
   });
+});
+
+/**
+ * pnpm and Yarn Berry, at the versions the lockfile fixtures are made with, installed from the
+ * npm registry into .fixture-tools/preview (git-ignored) on first use; skipped where that fails
+ * (no registry), as the issue asks for them where the machine has them.
+ */
+describe.each([
+  { manager: 'pnpm', lockfile: 'pnpm-lock.yaml', add: ['add'], files: {} },
+  {
+    manager: 'yarn',
+    lockfile: 'yarn.lock',
+    add: ['up'],
+    files: { '.yarnrc.yml': 'unsafeHttpWhitelist:\n  - "127.0.0.1"\nenableTelemetry: false\n' },
+  },
+] as const)('depguard preview -- $manager', ({ manager, lockfile, add, files }) => {
+  let bin: string | null = null;
+  beforeAll(async () => {
+    const dir = path.join(ROOT, '.fixture-tools', 'preview');
+    const stamp = path.join(dir, 'installed.json');
+    const wanted = JSON.stringify(TOOLS);
+    if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== wanted) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'package.json'), '{ "private": true }\n');
+      try {
+        await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', ...TOOLS], {
+          cwd: dir,
+          timeout: SPAWN_TIMEOUT_MS,
+        });
+      } catch {
+        return; // no registry here: the tests below say they were skipped
+      }
+      writeFileSync(stamp, wanted);
+    }
+    bin = path.join(dir, 'node_modules', '.bin');
+  }, TEST_TIMEOUT_MS);
+
+  const env = (): NodeJS.ProcessEnv => ({ PATH: `${bin}${path.delimiter}${process.env.PATH}` });
+
+  /** A project locked by the manager itself (lockfile only) against the fixture registry. */
+  async function managerProject(dependencies: Record<string, string>): Promise<string> {
+    const dir = mkdtempSync(path.join(os.tmpdir(), `depguard-preview-${manager}-`));
+    writeFileSync(
+      path.join(dir, 'package.json'),
+      `${JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies }, null, 2)}\n`,
+    );
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+    const args =
+      manager === 'pnpm'
+        ? ['install', '--lockfile-only', '--ignore-scripts', '--config.minimum-release-age=0']
+        : ['install', '--mode', 'update-lockfile'];
+    if (manager === 'yarn') writeFileSync(path.join(dir, 'yarn.lock'), '');
+    await run(path.join(bin!, manager), args, {
+      cwd: dir,
+      env: {
+        PATH: env().PATH,
+        HOME: home,
+        npm_config_registry: registry.url,
+        YARN_NPM_REGISTRY_SERVER: registry.url.replace(/\/$/, ''),
+        YARN_ENABLE_SCRIPTS: '0',
+      },
+      timeout: SPAWN_TIMEOUT_MS,
+    });
+    expect(existsSync(path.join(dir, lockfile))).toBe(true);
+    return dir;
+  }
+
+  it(
+    'previews event-stream@3.3.6 over 3.3.4: exit 1 with the incident findings, the project untouched',
+    async (context) => {
+      if (bin === null) context.skip();
+      const dir = await managerProject({ 'event-stream': '3.3.4' });
+      const before = hashes(dir);
+      const r = await depguard(['preview', '--', manager, ...add, 'event-stream@3.3.6'], dir, env());
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain(`depguard diff ${lockfile} -> ${lockfile} after ${manager} ${add[0]} event-stream@3.3.6\n`);
+      expect(r.stdout).toMatch(/CRITICAL event-stream 3\.3\.4 -> 3\.3\.6/);
+      expect(r.stdout).toMatch(/critical new-dependency +3\.3\.6 depends on flatmap-stream/);
+      expect(hashes(dir)).toEqual(before);
+      expect(existsSync(path.join(dir, 'node_modules'))).toBe(false);
+      expect(readdirSync(r.tmp)).toEqual([]);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'previews a benign upgrade with exit 0, and --then-run runs it',
+    async (context) => {
+      if (bin === null) context.skip();
+      const dir = await managerProject({ 'tiny-lib': '1.0.0' });
+      const before = hashes(dir);
+      const preview = await depguard(['preview', '--', manager, ...add, 'tiny-lib@1.0.1'], dir, env());
+      expect(preview.code).toBe(0);
+      expect(hashes(dir)).toEqual(before);
+      const r = await depguard(['preview', '--then-run', '--', manager, ...add, 'tiny-lib@1.0.1'], dir, env());
+      expect(r.code).toBe(0);
+      expect(readFileSync(path.join(dir, lockfile), 'utf8')).toMatch(/tiny-lib@(npm:)?1\.0\.1/);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
