@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 
 /** The package managers `depguard preview` runs. */
-export const MANAGERS = ['npm', 'pnpm', 'yarn', 'bun'] as const;
+const MANAGERS = ['npm', 'pnpm', 'yarn', 'bun'] as const;
 export type ManagerName = (typeof MANAGERS)[number];
 
 /** A package-manager command as the user typed it after `--`: never through a shell. */

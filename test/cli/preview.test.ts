@@ -345,6 +345,49 @@ function realDir(dir: string): string {
   return execFileSync('realpath', [dir], { encoding: 'utf8' }).trim();
 }
 
+describe('depguard preview, stopped', () => {
+  it(
+    'Ctrl-C while the package manager runs: it is stopped, the copy removed, exit 130, the project untouched',
+    async () => {
+      const dir = await project({ 'tiny-lib': '1.0.0' });
+      const before = hashes(dir);
+      const bin = mkdtempSync(path.join(os.tmpdir(), 'depguard-preview-bin-'));
+      // a stand-in npm that says where it runs and waits
+      writeFileSync(path.join(bin, 'npm'), '#!/bin/sh\necho "$PWD" > "$PWD/started"\nexec sleep 60\n');
+      chmodSync(path.join(bin, 'npm'), 0o755);
+      const tmp = mkdtempSync(path.join(os.tmpdir(), 'depguard-preview-tmp-'));
+      const child = spawn(process.execPath, [BIN, 'preview', '--', 'npm', 'install', 'tiny-lib@1.0.1'], {
+        cwd: dir,
+        env: { PATH: `${bin}${path.delimiter}${process.env.PATH}`, HOME: home, NO_COLOR: '1', TMPDIR: tmp },
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+      const copy = await new Promise<string>((resolve, reject) => {
+        const started = Date.now();
+        const poll = setInterval(() => {
+          const found = readdirSync(tmp).find((n) => n.startsWith('depguard-preview-') && existsSync(path.join(tmp, n, 'started')));
+          if (found !== undefined) {
+            clearInterval(poll);
+            resolve(path.join(tmp, found));
+          } else if (Date.now() - started > SPAWN_TIMEOUT_MS) {
+            clearInterval(poll);
+            child.kill('SIGKILL');
+            reject(new Error(`the stand-in npm never started\n${stderr}`));
+          }
+        }, 50);
+      });
+      expect(readdirSync(copy).sort()).toEqual(['package-lock.json', 'package.json', 'started']);
+      child.kill('SIGINT');
+      expect(await closed).toBe(130);
+      expect(stderr).toMatch(/^depguard: interrupted: nothing was run in the project\n$/);
+      expect(readdirSync(tmp)).toEqual([]);
+      expect(hashes(dir)).toEqual(before);
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
 describe('the README shell integration', () => {
   const block = readmeBlocks().find((b) => b.lang === 'bash' && b.heading === '### Every install checked: shell integration');
 
