@@ -46,7 +46,7 @@ export function runPreview(
  * registry the preview used. Returns its exit code.
  */
 export function runForReal(preview: PreviewRun, environment: Environment): Promise<number> {
-  const env = managerEnv(environment.env, preview.registry, false);
+  const env = managerEnv(environment.env, preview.registry, false, preview.scopes);
   return new Promise((resolve, reject) => {
     const child = spawn(preview.executable, [...preview.command.args], { cwd: environment.cwd, env, stdio: 'inherit', shell: false });
     // Ctrl-C reaches the manager too (same process group): wait for it to stop

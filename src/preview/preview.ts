@@ -14,7 +14,7 @@ import { forTerminal as safe } from '../report/sanitize.js';
 import { RULE_IDS } from '../rules/index.js';
 import { decideTrust, npmrcSources, type Env } from '../trust.js';
 import { describeCommand, lockfileOnlyArgs, MANAGER_LOCKFILES, type PreviewCommand } from './command.js';
-import { createSandbox, findOnPath, managerEnv, packageManagerField, removeSandbox, runManager } from './sandbox.js';
+import { createSandbox, findOnPath, managerEnv, npmrcScopes, packageManagerField, removeSandbox, runManager } from './sandbox.js';
 
 export interface PreviewOptions {
   /** Where the command is run from: the project is found upward from it, as for `diff`. */
@@ -38,6 +38,8 @@ export interface PreviewRun {
   readonly executable: string;
   /** The registry the package manager was given, which the run checked against. */
   readonly registry: RegistryConfig;
+  /** The scopes the project's .npmrc maps, given depguard's registry for them (see managerEnv). */
+  readonly scopes: readonly string[];
   /** The project's lockfile, and the text the command wrote for it in the copy. */
   readonly lockfile: string;
   readonly previewed: string;
@@ -81,7 +83,8 @@ export async function preview(options: PreviewOptions): Promise<PreviewRun> {
     const within = path.relative(await realpath(projectDir), await realpath(cwd));
     const where = within === '' || within.startsWith('..') || path.isAbsolute(within) ? sandbox : path.join(sandbox, within);
     mkdirSync(where, { recursive: true });
-    const runEnv = managerEnv(env, registry, true);
+    const scopes = npmrcScopes(readRegularFile(path.join(sandbox, '.npmrc'), { maxBytes }));
+    const runEnv = managerEnv(env, registry, true, scopes);
     const signal = options.audit.signal;
     if (command.manager === 'yarn') await refuseYarnClassic(executable, where, runEnv, signal);
     const ran = await runManager(executable, lockfileOnlyArgs(command), { cwd: where, env: runEnv, ...(signal ? { signal } : {}) });
@@ -99,6 +102,7 @@ export async function preview(options: PreviewOptions): Promise<PreviewRun> {
       command,
       executable,
       registry,
+      scopes,
       lockfile,
       previewed,
     };

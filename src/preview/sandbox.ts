@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, cpSync, lstatSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import ini from 'ini';
 import path from 'node:path';
 import { InterruptedError, UsageError } from '../errors.js';
 import { readRegularFile } from '../files.js';
@@ -114,7 +115,7 @@ export function findOnPath(manager: ManagerName, env: Env): string {
  * (so the lockfile and the check agree), scripts off, and nothing fetched that the user did not
  * configure (Corepack uses only what it has, never the network, in the preview).
  */
-export function managerEnv(env: Env, registry: RegistryConfig, preview: boolean): Record<string, string> {
+export function managerEnv(env: Env, registry: RegistryConfig, preview: boolean, scopes: readonly string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) continue;
@@ -124,6 +125,8 @@ export function managerEnv(env: Env, registry: RegistryConfig, preview: boolean)
   }
   out.npm_config_registry = registry.registry;
   out.YARN_NPM_REGISTRY_SERVER = registry.registry.replace(/\/$/, '');
+  // a scope the project's .npmrc maps and depguard's configuration does not goes where depguard looks for it
+  for (const scope of scopes) out[`npm_config_${scope}:registry`] = registry.registry;
   for (const [key, value] of Object.entries(registry.options)) if (/^@[^:]+:registry$/.test(key)) out[`npm_config_${key}`] = String(value);
   if (preview) {
     Object.assign(out, {
@@ -139,6 +142,14 @@ export function managerEnv(env: Env, registry: RegistryConfig, preview: boolean)
     });
   }
   return out;
+}
+
+/** The scopes an .npmrc text maps to a registry (`@acme:registry=...`), which the manager would follow. */
+export function npmrcScopes(text: string | null): string[] {
+  if (text === null) return [];
+  return Object.keys(ini.parse(text) as Record<string, unknown>)
+    .map((key) => /^(@[^:]+):registry$/.exec(key)?.[1])
+    .filter((scope): scope is string => scope !== undefined);
 }
 
 export interface ManagerRun {

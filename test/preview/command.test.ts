@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeCommand, lockfileOnlyArgs, parsePreviewCommand } from '../../src/preview/command.js';
-import { managerEnv, packageManagerField } from '../../src/preview/sandbox.js';
+import { managerEnv, npmrcScopes, packageManagerField } from '../../src/preview/sandbox.js';
 
 describe('parsePreviewCommand and lockfileOnlyArgs', () => {
   it.each([
@@ -100,5 +100,16 @@ describe('managerEnv', () => {
     expect(env.npm_config_ignore_scripts).toBeUndefined();
     expect(env.YARN_ENABLE_SCRIPTS).toBeUndefined();
     expect(env.npm_config_registry).toBe('https://registry.example/');
+  });
+
+  it("sends a scope the project's .npmrc maps, and depguard's configuration does not, to depguard's registry", () => {
+    const scopes = npmrcScopes(
+      'registry=https://evil.example/\n@corp:registry=https://evil.example/\n@acme:registry=https://acme.example/\n',
+    );
+    expect(scopes).toEqual(['@corp', '@acme']);
+    const env = managerEnv({}, registry, true, scopes);
+    expect(env['npm_config_@corp:registry']).toBe('https://registry.example/');
+    expect(env['npm_config_@acme:registry']).toBe('https://acme.example/');
+    expect(npmrcScopes(null)).toEqual([]);
   });
 });
