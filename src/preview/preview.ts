@@ -8,7 +8,7 @@ import { readRegularFile } from '../files.js';
 import { repoRoot } from '../git.js';
 import { BUN_BINARY, LOCKFILE_NAMES } from '../lockfile/detect.js';
 import { projectFolder } from '../lockfile/project-folder.js';
-import { readSource } from '../lockfile/source.js';
+import { readSource, repositoryPath } from '../lockfile/source.js';
 import { readRegistryConfig, type RegistryConfig } from '../registry/npmrc.js';
 import { forTerminal as safe } from '../report/sanitize.js';
 import { RULE_IDS } from '../rules/index.js';
@@ -96,9 +96,8 @@ export async function preview(options: PreviewOptions): Promise<PreviewRun> {
     const previewed = readRegularFile(head, { maxBytes });
     if (previewed === null) throw new UsageError(`${describeCommand(command)} wrote no ${path.basename(lockfile)} in the temporary copy`);
     const run = await audit({ ...options.audit, command: 'diff', cwd, env, base: { file: lockfile }, head: { file: head } });
-    const label = path.relative(cwd, lockfile) || path.basename(lockfile);
     return {
-      run: relabel(run, cwd, head, label, describeCommand(command)),
+      run: relabel(run, cwd, head, await repositoryPath(lockfile, cwd), describeCommand(command)),
       command,
       executable,
       registry,
@@ -153,11 +152,13 @@ function lastLines(output: string): string {
 
 /**
  * The new lockfile named as what it is (the project's lockfile after the command), not by its
- * temporary path: the head label, and locations, which point into the project's lockfile.
+ * temporary path: the head label, and locations, which point into the project's lockfile
+ * (`lockfile`, as locations name it: from the repository root).
  */
 function relabel(run: AuditRun, cwd: string, temporary: string, lockfile: string, command: string): AuditRun {
   const inJson = (s: string): string => JSON.stringify(s).slice(1, -1);
-  let text = JSON.stringify({ ...run.result, head: `${lockfile} after ${command}` });
+  // the head is named as the base is (the project's lockfile), then what the command did to it
+  let text = JSON.stringify({ ...run.result, head: `${run.result.base} after ${command}` });
   for (const form of new Set([temporary, path.relative(cwd, temporary)])) text = text.split(inJson(form)).join(inJson(lockfile));
   return { ...run, result: JSON.parse(text) as AuditRun['result'] };
 }
