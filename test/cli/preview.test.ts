@@ -245,6 +245,54 @@ describe('depguard preview -- npm', () => {
   );
 });
 
+describe('depguard preview, judged as the project says', () => {
+  it(
+    "applies the project's policy (failOn) and its git repository's paths, from a workspace folder",
+    async () => {
+      // a workspace of a monorepo in git, with a policy that fails only on critical
+      const repo = mkdtempSync(path.join(os.tmpdir(), 'depguard-preview-repo-'));
+      writeFileSync(
+        path.join(repo, 'package.json'),
+        `${JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'] }, null, 2)}\n`,
+      );
+      mkdirSync(path.join(repo, 'packages', 'app'), { recursive: true });
+      writeFileSync(path.join(repo, 'depguard.config.json'), '{ "failOn": "critical" }\n');
+      // exact first, then widened: the lockfile keeps 1.0.0
+      for (const range of ['1.0.0', '^1.0.0']) {
+        writeFileSync(
+          path.join(repo, 'packages', 'app', 'package.json'),
+          `${JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { 'marker-pkg': range } }, null, 2)}\n`,
+        );
+        await run('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
+          cwd: repo,
+          env: { PATH: process.env.PATH, HOME: home, npm_config_registry: registry.url },
+          timeout: SPAWN_TIMEOUT_MS,
+        });
+      }
+      await run('git', ['init', '-q'], { cwd: repo, timeout: SPAWN_TIMEOUT_MS });
+      await run('git', ['add', '.'], { cwd: repo, timeout: SPAWN_TIMEOUT_MS });
+      await run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'base'], {
+        cwd: repo,
+        timeout: SPAWN_TIMEOUT_MS,
+      });
+      const before = hashes(repo);
+      const app = path.join(repo, 'packages', 'app');
+      const r = await depguard(['preview', '--format', 'json', '--', 'npm', 'update', 'marker-pkg'], app);
+      const json = JSON.parse(r.stdout) as {
+        policy: { source: string };
+        findings: Array<{ ruleId: string; severity: string; location: { file: string } }>;
+      };
+      expect(json.findings.map((f) => [f.ruleId, f.severity])).toContainEqual(['install-script-added', 'high']);
+      expect(json.policy.source).toMatch(/depguard\.config\.json$/);
+      expect(new Set(json.findings.map((f) => f.location.file))).toEqual(new Set(['package-lock.json']));
+      expect(r.code).toBe(0);
+      expect(hashes(repo)).toEqual(before);
+      expect(existsSync(path.join(repo, 'node_modules'))).toBe(false);
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
 describe('depguard preview refuses', () => {
   let dir: string;
   beforeAll(async () => {
