@@ -65,8 +65,10 @@ export async function preview(options: PreviewOptions): Promise<PreviewRun> {
     throw new UsageError(
       `the project uses ${field.name} (packageManager in package.json), not ${command.manager}: preview -- ${field.name} ...`,
     );
-  // the registry and credentials the run checks against, read as audit() reads them: the manager is given the same
-  const trust = await decideTrust({ command: 'diff', cwd, env, base: lockfile, head: lockfile, ruleIds: RULE_IDS });
+  // the registry and credentials the run checks against, read as audit() reads them: the manager is given the same.
+  // Nothing of the project is under review here (the command is): its .npmrc is the user's own, registries included,
+  // so a scope it maps to a private registry is resolved and checked there, never on the public one.
+  const trust = await decideTrust({ command: 'diff', cwd, env, base: lockfile, head: lockfile, ruleIds: RULE_IDS, ownProject: true });
   const registry = readRegistryConfig(npmrcSources(trust, env, options.audit.registry));
   const executable = findOnPath(command.manager, env);
 
@@ -95,7 +97,15 @@ export async function preview(options: PreviewOptions): Promise<PreviewRun> {
     const head = path.join(sandbox, path.basename(lockfile));
     const previewed = readRegularFile(head, { maxBytes });
     if (previewed === null) throw new UsageError(`${describeCommand(command)} wrote no ${path.basename(lockfile)} in the temporary copy`);
-    const run = await audit({ ...options.audit, command: 'diff', cwd, env, base: { file: lockfile }, head: { file: head } });
+    const run = await audit({
+      ...options.audit,
+      command: 'diff',
+      cwd,
+      env,
+      base: { file: lockfile },
+      head: { file: head },
+      ownProject: true,
+    });
     return {
       run: relabel(run, cwd, head, await repositoryPath(lockfile, cwd), describeCommand(command)),
       command,

@@ -152,6 +152,42 @@ describe('depguard preview -- npm', () => {
   );
 
   it(
+    "resolves and checks a scope the project's tracked .npmrc maps to a private registry there, never on depguard's default",
+    async () => {
+      // the project as it stands is the user's (the command is what is previewed): its committed .npmrc chooses @acme's registry
+      const widget = buildPackument({
+        name: '@acme/widget',
+        maintainers: [publisher],
+        created: '2019-01-01T00:00:00.000Z',
+        versions: [{ version: '1.0.0', time: '2019-01-01T00:00:00.000Z', publisher, maintainers: [publisher] }],
+      });
+      const acme = await startRegistry(new Map([['@acme/widget', widget]]));
+      try {
+        const dir = await project({ 'tiny-lib': '1.0.0' });
+        writeFileSync(path.join(dir, '.npmrc'), `@acme:registry=${acme.url}\n`);
+        const git = (...args: string[]) =>
+          execFileSync('git', ['-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', ...args], {
+            cwd: dir,
+            env: { PATH: process.env.PATH, GIT_CONFIG_GLOBAL: '/dev/null' },
+          });
+        git('init', '-q');
+        git('add', '.');
+        git('commit', '-qm', 'app');
+        const asked = registry.requests.length;
+        const r = await depguard(['preview', '--no-code', '--', 'npm', 'install', '@acme/widget@1.0.0'], dir);
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout).toContain('@acme/widget');
+        // the package manager and depguard's checks both went to the scope's registry
+        expect(acme.requests.filter((q) => q.path.includes('widget')).length).toBeGreaterThanOrEqual(2);
+        expect(registry.requests.slice(asked).filter((q) => q.path.includes('acme'))).toEqual([]);
+      } finally {
+        await acme.close();
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'prints the same JSON as diff, whose findings point into the project lockfile, not the temporary copy',
     async () => {
       const dir = await project({ 'event-stream': '3.3.4' });
