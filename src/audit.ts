@@ -88,6 +88,8 @@ export interface AuditOptions {
    * Default: the project's, as the base revision has it when the base is one.
    */
   readonly policy?: PolicyChoice;
+  /** The project's files as they stand are the user's own (see TrustRequest.ownProject): `preview()`. */
+  readonly ownProject?: boolean;
   /** The registry URL, over .npmrc and npm_config_registry (like --registry). */
   readonly registry?: string;
   /**
@@ -233,7 +235,7 @@ async function readChanges(options: AuditOptions) {
     cwd,
     env,
     ruleIds: RULE_IDS,
-    ...defined(pick(options, ['base', 'head', 'staged', 'lockfile', 'policy'])),
+    ...defined(pick(options, ['base', 'head', 'staged', 'lockfile', 'policy', 'ownProject'])),
   });
   const { plan, root } = trust;
   // the deadline counts from here, before any lockfile is read

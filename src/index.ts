@@ -2,7 +2,7 @@
  * depguard as a library: `audit()` runs the pipeline the CLI runs and returns the result the CLI
  * reports (`--format json` prints `result` as it is); `why()` explains a package's paths;
  * `formatReport()` renders a result as the CLI would; `sbom()` makes the CycloneDX BOM that
- * `depguard sbom` prints. Nothing here prints, exits or reads process.env: pass `env` in. Known
+ * `depguard sbom` prints; `preview()` judges what a package-manager command would lock, before it runs. Nothing here prints, exits or reads process.env: pass `env` in. Known
  * failures are DepguardErrors, each with the exit code the CLI gives it.
  */
 export {
@@ -18,6 +18,8 @@ export {
 } from './audit.js';
 export { sbom, type SbomOptions, type SbomRun, type RegistryFactsOptions } from './sbom/sbom.js';
 export type { RegistryFacts } from './sbom/registry-facts.js';
+export { preview, type PreviewOptions, type PreviewRun } from './preview/preview.js';
+export { describeCommand, parsePreviewCommand, type ManagerName, type PreviewCommand } from './preview/command.js';
 export type { Env, PolicyChoice, SideSpec } from './trust.js';
 export { SCHEMA_VERSION, type DiffResult, type ChangeRecord } from './result.js';
 export type { Explanation } from './diff/explain.js';

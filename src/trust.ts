@@ -56,6 +56,12 @@ export interface TrustRequest {
   readonly policy?: PolicyChoice;
   /** The rule ids a policy may name. */
   readonly ruleIds: readonly string[];
+  /**
+   * The project's files as they stand are the user's own, not a change under review (`depguard
+   * preview`: what is judged is the command the user typed): a tracked `.npmrc` is then read in
+   * full, registries included, as an untracked one is.
+   */
+  readonly ownProject?: boolean;
 }
 
 /** What is compared: one pair of sides per lockfile audited. */
@@ -107,7 +113,7 @@ export async function decideTrust(request: TrustRequest): Promise<Trust> {
   const repository = await repoRoot(projectDir).catch(() => null);
   const sources = await judgeSources(plan, projectDir, repository, request);
   const explicitPolicy = request.policy === undefined ? undefined : userPolicy(request.policy, request.cwd, request.ruleIds);
-  const judge = await judgeOf({ ...sources, ...(explicitPolicy ? { explicitPolicy } : {}) });
+  const judge = await judgeOf({ ...sources, ownProject: request.ownProject === true, ...(explicitPolicy ? { explicitPolicy } : {}) });
   return { plan, projectDir, repository, root: repository ?? projectDir, judge };
 }
 
@@ -281,6 +287,8 @@ interface JudgeSources {
   /** The user's own policy (--config), used as it is. */
   readonly explicitPolicy?: Policy;
   readonly ruleIds: readonly string[];
+  /** See TrustRequest.ownProject. */
+  readonly ownProject?: boolean;
 }
 
 /**
@@ -313,7 +321,7 @@ function userPolicy(choice: PolicyChoice, cwd: string, ruleIds: readonly string[
 }
 
 async function judgeOf(sources: JudgeSources): Promise<Judge> {
-  const { base, head, disk, tracked, explicitPolicy, ruleIds } = sources;
+  const { base, head, disk, tracked, explicitPolicy, ruleIds, ownProject } = sources;
   // asked once per file: both sides' project files depend on it
   const owned = new Map<string, Promise<boolean>>();
   const own = (name: string): Promise<boolean> => {
@@ -335,7 +343,7 @@ async function judgeOf(sources: JudgeSources): Promise<Judge> {
     projectFiles = await readProjectFiles((name) => disk.read(name));
     headProjectFiles = projectFiles;
     policy = explicitPolicy ?? policyOf(await readPolicySide(head), ruleIds);
-    npmrcChecked = projectFiles['.npmrc'] !== null && (await own('.npmrc'));
+    npmrcChecked = projectFiles['.npmrc'] !== null && (ownProject === true || (await own('.npmrc')));
   } else {
     if (explicitPolicy !== undefined) policy = explicitPolicy;
     else {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { audit, showCode, type AuditRun } from '../audit.js';
+import { parsePreviewCommand } from '../index.js';
 import { DepguardError, InterruptedError, UsageError } from '../errors.js';
 import { formatGithubSummary } from '../report/github.js';
 import { formatReport } from '../report/index.js';
@@ -11,6 +12,7 @@ import { environment } from './environment.js';
 import { runWhy } from './why-command.js';
 import { runSbom } from './sbom-command.js';
 import { runExposure } from './exposure-command.js';
+import { nextSteps, runForReal, runPreview, sameAsPreviewed } from './preview-command.js';
 import { combinedExitCode, EXIT, exitCodeFor } from './exit-code.js';
 import { interrupted, stopOnInterrupt } from './interrupt.js';
 import { registerPolicyCommands } from './policy-commands.js';
@@ -22,10 +24,12 @@ import {
   DIFF_OPTIONS,
   EXPOSURE_OPTIONS,
   parseOptions,
+  PREVIEW_OPTIONS,
   SBOM_OPTIONS,
   WHY_OPTIONS,
   type AuditValues,
   type DiffValues,
+  type PreviewValues,
 } from './options.js';
 import { appendStepSummary, writeReportFile } from './output.js';
 
@@ -39,6 +43,14 @@ Exit codes:
   3    the audit could not be completed (registry metadata unavailable for a changed package)
   130  interrupted (Ctrl-C); what was fetched is kept in the cache
   141  standard output was closed before the report was written (\`| head\`)`;
+
+const PREVIEW_EXIT_HELP = `
+Exit codes (with --then-run, once the command has run: its own exit code):
+  0    no finding at or above --fail-on
+  1    findings at or above --fail-on (with --then-run: the command was not run)
+  2    usage or input error, a package manager that is missing or refused (Yarn 1), or a command that failed in the copy
+  3    the preview could not be completed (registry metadata unavailable for a changed package)
+  130  interrupted (Ctrl-C); the temporary copy is removed`;
 
 const EXPOSURE_EXIT_HELP = `
 Exit codes:
@@ -58,7 +70,11 @@ function useColor(env: NodeJS.ProcessEnv, stream: NodeJS.WriteStream): boolean {
  * Writes the report where it belongs (stdout or --output-file, plus GitHub's step summary);
  * returns the exit code. `staged`: the pre-commit case, where a pass on the terminal is one line.
  */
-function report({ result, root, failOn: policyFailOn }: AuditRun, flags: AuditValues, staged = false): number {
+function report(
+  { result, root, failOn: policyFailOn }: AuditRun,
+  flags: Pick<AuditValues, 'format' | 'outputFile' | 'jsonFile' | 'failOn' | 'verbose' | 'allowIncomplete'>,
+  staged = false,
+): number {
   const failOn = flags.failOn ?? policyFailOn;
   const context = {
     failOn,
@@ -106,6 +122,26 @@ async function runDiff(lockfiles: readonly string[], flags: DiffValues): Promise
   return combinedExitCode(codes);
 }
 
+/** `depguard preview -- <manager> <args>`, and with --then-run the command itself when the preview passes. */
+async function runPreviewCommand(words: readonly string[], flags: PreviewValues): Promise<number> {
+  if (flags.force && !flags.thenRun) throw new UsageError('--force goes with --then-run (it runs the command whatever the verdict)');
+  const command = parsePreviewCommand(words);
+  const env = environment();
+  const preview = await runPreview(command, flags, env, stopOnInterrupt(), progress());
+  const code = report(preview.run, flags);
+  if (!flags.thenRun) return code;
+  if (code !== EXIT.ok && !flags.force) {
+    process.stderr.write(nextSteps(preview, code, flags.failOn ?? preview.run.failOn));
+    return code;
+  }
+  const ran = await runForReal(preview, env);
+  if (ran === EXIT.ok && !sameAsPreviewed(preview))
+    process.stderr.write(
+      `depguard: note: ${path.basename(preview.lockfile)} as written differs from the one previewed (the registry answered differently): check it with depguard diff\n`,
+    );
+  return ran;
+}
+
 /** A progress line on stderr while metadata arrives, only when stderr is a terminal. */
 function progress(): ((done: number, total: number) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
@@ -136,6 +172,23 @@ function program(): Command {
     DIFF_OPTIONS,
   ).action(async (lockfiles: string[], raw: Record<string, unknown>) => {
     process.exitCode = await runDiff(lockfiles, parseOptions(DIFF_OPTIONS, raw));
+  });
+
+  addOptions(
+    cli
+      .command('preview')
+      .description(
+        'run an npm, pnpm, Yarn (Berry) or Bun command in a temporary copy of the project, lockfile-only with scripts off, and judge the lockfile it writes as diff would; the project is not touched (--then-run runs it for real when it passes)',
+      )
+      .argument(
+        '<command...>',
+        'the package-manager command, after --: npm install event-stream@3.3.6, pnpm update, yarn up lodash, bun add left-pad',
+      )
+      .addHelpText('after', PREVIEW_EXIT_HELP)
+      .exitOverride(),
+    PREVIEW_OPTIONS,
+  ).action(async (words: string[], raw: Record<string, unknown>) => {
+    process.exitCode = await runPreviewCommand(words, parseOptions(PREVIEW_OPTIONS, raw));
   });
 
   addOptions(

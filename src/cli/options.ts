@@ -313,6 +313,41 @@ const showCode = text('showCode', {
 export const DIFF_OPTIONS = [base, head, staged, noCode, showCode, ...AUDIT_OPTIONS] as const;
 
 export type DiffValues = OptionValues<typeof DIFF_OPTIONS>;
+
+/** `depguard preview`: the package-manager command, then what `diff` reports and how (no sides: preview makes the head). */
+export const PREVIEW_OPTIONS = [
+  toggle('thenRun', {
+    flags: '--then-run',
+    description:
+      'when the verdict is below `--fail-on` (exit 0), run the same package-manager command in the project for real, its output passed through, and exit with its code',
+  }),
+  toggle('force', {
+    flags: '--force',
+    description:
+      'with `--then-run`: run the command even when the preview has findings at or above `--fail-on` or is incomplete (after a review)',
+  }),
+  noCode,
+  format,
+  outputFile,
+  jsonFile,
+  failOn,
+  config,
+  asOf,
+  registry,
+  cacheDir,
+  cacheMaxAge,
+  concurrency,
+  allowIncomplete,
+  maxLockfileSize,
+  maxResponseSize,
+  timeout,
+  deadline,
+  retries,
+  verbose,
+  offline,
+] as const;
+
+export type PreviewValues = OptionValues<typeof PREVIEW_OPTIONS>;
 export type AuditValues = OptionValues<typeof AUDIT_OPTIONS>;
 
 /** `approve`'s own flags; its --config is the policy file it writes, which the analysis also reads. */
@@ -525,6 +560,7 @@ export type CommentValues = OptionValues<typeof COMMENT_OPTIONS>;
 /** The README's flag tables, each under its heading. */
 export const README_TABLES: ReadonlyArray<{ readonly command: string; readonly options: readonly CliOption[] }> = [
   { command: 'diff', options: DIFF_OPTIONS },
+  { command: 'preview', options: PREVIEW_OPTIONS },
   { command: 'approve', options: APPROVE_OWN_OPTIONS },
   { command: 'why', options: WHY_OPTIONS },
   { command: 'sbom', options: SBOM_OPTIONS },

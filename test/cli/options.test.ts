@@ -16,6 +16,7 @@ import {
   helpText,
   optionsTable,
   parseOptions,
+  PREVIEW_OPTIONS,
   README_TABLES,
   RULES_OPTIONS,
   SBOM_OPTIONS,
@@ -32,6 +33,7 @@ import { ROOT, runCli } from '../helpers/cli.js';
 const README = path.join(ROOT, 'README.md');
 const ALL: Record<string, readonly CliOption[]> = {
   diff: DIFF_OPTIONS,
+  preview: PREVIEW_OPTIONS,
   audit: AUDIT_OPTIONS,
   approve: APPROVE_OPTIONS,
   why: WHY_OPTIONS,
