@@ -137,7 +137,7 @@ async function runPreviewCommand(words: readonly string[], flags: PreviewValues)
   const ran = await runForReal(preview, env);
   if (ran === EXIT.ok && !sameAsPreviewed(preview))
     process.stderr.write(
-      `depguard: note: ${path.basename(preview.lockfile)} as written differs from the one previewed (the registry answered differently): check it with depguard diff\n`,
+      `depguard: note: ${path.basename(preview.lockfile)} differs from the one previewed (the package manager rewrote it): check it with depguard diff\n`,
     );
   return ran;
 }

@@ -319,12 +319,12 @@ export const PREVIEW_OPTIONS = [
   toggle('thenRun', {
     flags: '--then-run',
     description:
-      'when the verdict is below `--fail-on` (exit 0), run the same package-manager command in the project for real, its output passed through, and exit with its code',
+      "when the verdict is below `--fail-on` (exit 0), install what was previewed in the project: the lockfile and manifests the command wrote, then the manager's frozen install (`npm ci`, `pnpm install --frozen-lockfile`, `yarn install --immutable`, `bun install --frozen-lockfile`), its output passed through; exit with its code",
   }),
   toggle('force', {
     flags: '--force',
     description:
-      'with `--then-run`: run the command even when the preview has findings at or above `--fail-on` or is incomplete (after a review)',
+      'with `--then-run`: install what was previewed even when it has findings at or above `--fail-on` or is incomplete (after a review)',
   }),
   noCode,
   format,

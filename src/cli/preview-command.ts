@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { readRegularFile } from '../files.js';
+import { frozenInstallArgs } from '../preview/command.js';
+import { putPreviewed } from '../preview/install.js';
 import { managerEnv } from '../preview/sandbox.js';
 import { describeCommand, preview, type PreviewCommand, type PreviewRun, UsageError } from '../index.js';
 import { forTerminal as safe } from '../report/sanitize.js';
@@ -42,13 +44,20 @@ export function runPreview(
 }
 
 /**
- * `--then-run`: the same command in the project, for real (stdio passed through), with the
- * registry the preview used. Returns its exit code.
+ * `--then-run`: what was previewed, installed for real (stdio passed through), with the registry
+ * the preview used: the files the command wrote in the copy are put in the project, then the
+ * manager's frozen install runs there. Returns its exit code.
  */
 export function runForReal(preview: PreviewRun, environment: Environment): Promise<number> {
+  putPreviewed(preview.projectDir, preview.files);
+  const args = frozenInstallArgs(preview.command.manager);
+  const written = preview.files.map((f) => f.path).join(', ');
+  process.stderr.write(
+    `depguard: installing what ${safe(describeCommand(preview.command))} locked in the preview: ${written ? `${safe(written)} written as previewed, then ` : ''}${preview.command.manager} ${args.join(' ')}\n`,
+  );
   const env = managerEnv(environment.env, preview.registry, false, preview.scopes);
   return new Promise((resolve, reject) => {
-    const child = spawn(preview.executable, [...preview.command.args], { cwd: environment.cwd, env, stdio: 'inherit', shell: false });
+    const child = spawn(preview.executable, args, { cwd: preview.projectDir, env, stdio: 'inherit', shell: false });
     // Ctrl-C reaches the manager too (same process group): wait for it to stop
     const ignore = (): void => {};
     process.on('SIGINT', ignore);
@@ -63,7 +72,7 @@ export function runForReal(preview: PreviewRun, environment: Environment): Promi
   });
 }
 
-/** After --then-run: whether the project's lockfile is the one previewed (the registry may have moved in between). */
+/** After --then-run: whether the project's lockfile is still the one previewed (a frozen install never rewrites it). */
 export function sameAsPreviewed(preview: PreviewRun): boolean {
   return readRegularFile(preview.lockfile, { maxBytes: Number.MAX_SAFE_INTEGER }) === preview.previewed;
 }

@@ -119,6 +119,25 @@ export function lockfileOnlyArgs(command: PreviewCommand): string[] {
   }
 }
 
+/**
+ * `--then-run`, second half: the install of exactly the lockfile that was previewed (put in place
+ * with the manifests): each manager's frozen install, which fails rather than resolve again, and
+ * checks every package against the lockfile's integrity. npm's is `npm ci`, which replaces
+ * node_modules.
+ */
+export function frozenInstallArgs(manager: ManagerName): string[] {
+  switch (manager) {
+    case 'npm':
+      return ['ci', '--no-audit', '--no-fund'];
+    case 'pnpm':
+      return ['install', '--frozen-lockfile'];
+    case 'yarn':
+      return ['install', '--immutable'];
+    case 'bun':
+      return ['install', '--frozen-lockfile'];
+  }
+}
+
 /** The command as the user typed it, for messages. */
 export function describeCommand(command: PreviewCommand): string {
   return [command.manager, ...command.args].map((w) => (/^[\w@./:=^~<>-]+$/.test(w) ? w : JSON.stringify(w))).join(' ');

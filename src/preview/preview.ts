@@ -14,7 +14,17 @@ import { forTerminal as safe } from '../report/sanitize.js';
 import { RULE_IDS } from '../rules/index.js';
 import { decideTrust, npmrcSources, type Env } from '../trust.js';
 import { describeCommand, lockfileOnlyArgs, MANAGER_LOCKFILES, type PreviewCommand } from './command.js';
-import { createSandbox, findOnPath, managerEnv, npmrcScopes, packageManagerField, removeSandbox, runManager } from './sandbox.js';
+import {
+  changedFiles,
+  type ChangedFile,
+  createSandbox,
+  findOnPath,
+  managerEnv,
+  npmrcScopes,
+  packageManagerField,
+  removeSandbox,
+  runManager,
+} from './sandbox.js';
 
 export interface PreviewOptions {
   /** Where the command is run from: the project is found upward from it, as for `diff`. */
@@ -40,9 +50,13 @@ export interface PreviewRun {
   readonly registry: RegistryConfig;
   /** The scopes the project's .npmrc maps, given depguard's registry for them (see managerEnv). */
   readonly scopes: readonly string[];
+  /** The project folder (the workspace root), where --then-run installs. */
+  readonly projectDir: string;
   /** The project's lockfile, and the text the command wrote for it in the copy. */
   readonly lockfile: string;
   readonly previewed: string;
+  /** Every file the command changed in the copy (the lockfile, manifests...), as it wrote them: what --then-run puts in place. */
+  readonly files: readonly ChangedFile[];
 }
 
 const MB = 1024 * 1024;
@@ -72,13 +86,14 @@ export async function preview(options: PreviewOptions): Promise<PreviewRun> {
   const registry = readRegistryConfig(npmrcSources(trust, env, options.audit.registry));
   const executable = findOnPath(command.manager, env);
 
-  const sandbox = createSandbox({
+  const copy = createSandbox({
     projectDir,
     lockfile: path.basename(lockfile),
     lockfileText: current.lockfile ?? '',
     packageJson: current.packageJson,
     workspaceManifests: current.workspaceManifests,
   });
+  const sandbox = copy.dir;
   const removed = options.onCopy?.(sandbox);
   try {
     // run where the user is (a workspace folder adds to that workspace), in the copy
@@ -97,6 +112,7 @@ export async function preview(options: PreviewOptions): Promise<PreviewRun> {
     const head = path.join(sandbox, path.basename(lockfile));
     const previewed = readRegularFile(head, { maxBytes });
     if (previewed === null) throw new UsageError(`${describeCommand(command)} wrote no ${path.basename(lockfile)} in the temporary copy`);
+    const files = changedFiles(copy, maxBytes);
     const run = await audit({
       ...options.audit,
       command: 'diff',
@@ -112,8 +128,10 @@ export async function preview(options: PreviewOptions): Promise<PreviewRun> {
       executable,
       registry,
       scopes,
+      projectDir,
       lockfile,
       previewed,
+      files,
     };
   } finally {
     removeSandbox(sandbox);

@@ -28,25 +28,41 @@ export interface ProjectCopy {
   readonly workspaceManifests: Readonly<Record<string, string>>;
 }
 
+export interface Sandbox {
+  readonly dir: string;
+  /**
+   * The files the command may change, by path relative to the copy (and to the project): the
+   * lockfile, the manifests and the settings files, each with its text as copied (null: absent).
+   */
+  readonly files: ReadonlyMap<string, string | null>;
+}
+
+/** A file the command changed in the copy, as it wrote it (path relative to the project). */
+export interface ChangedFile {
+  readonly path: string;
+  readonly text: string;
+}
+
 /**
  * A temporary copy of what the package manager reads to write its lockfile: the manifests, the
  * lockfile and the manager's settings. The caller removes it (removeSandbox).
  */
-export function createSandbox(copy: ProjectCopy): string {
+export function createSandbox(copy: ProjectCopy): Sandbox {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'depguard-preview-'));
+  const files = new Map<string, string | null>();
   try {
-    const put = (rel: string, text: string): void => {
+    const put = (rel: string, text: string | null): void => {
+      files.set(rel, text);
+      if (text === null) return;
       const file = path.join(dir, rel);
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, text);
     };
     put(copy.lockfile, copy.lockfileText);
-    if (copy.packageJson !== null) put('package.json', copy.packageJson);
+    put('package.json', copy.packageJson);
     for (const [folder, text] of Object.entries(copy.workspaceManifests)) put(path.join(folder, 'package.json'), text);
-    for (const name of SETTINGS_FILES) {
-      const text = readRegularFile(path.join(copy.projectDir, name), { root: copy.projectDir, maxBytes: MAX_SETTINGS_BYTES });
-      if (text !== null) put(name, text);
-    }
+    for (const name of SETTINGS_FILES)
+      put(name, readRegularFile(path.join(copy.projectDir, name), { root: copy.projectDir, maxBytes: MAX_SETTINGS_BYTES }));
     for (const folder of SETTINGS_FOLDERS) {
       const from = path.join(copy.projectDir, folder);
       if (!isRealFolder(from)) continue;
@@ -59,7 +75,7 @@ export function createSandbox(copy: ProjectCopy): string {
         },
       });
     }
-    return dir;
+    return { dir, files };
   } catch (error) {
     removeSandbox(dir);
     throw error;
@@ -72,6 +88,16 @@ function isRealFolder(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The files of the copy the command wrote or changed (the lockfile, a manifest, pnpm-workspace.yaml...). */
+export function changedFiles(sandbox: Sandbox, maxBytes: number): ChangedFile[] {
+  const changed: ChangedFile[] = [];
+  for (const [rel, before] of sandbox.files) {
+    const text = readRegularFile(path.join(sandbox.dir, rel), { root: sandbox.dir, maxBytes });
+    if (text !== null && text !== before) changed.push({ path: rel, text });
+  }
+  return changed;
 }
 
 export function removeSandbox(dir: string): void {

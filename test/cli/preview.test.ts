@@ -31,17 +31,24 @@ let marker: string;
 
 const publisher = { name: 'alice', email: 'alice@example.com' };
 
+/** A packument by one publisher. */
+const spec = (name: string, versions: Array<{ version: string; time: string; scripts?: Record<string, string> }>) =>
+  buildPackument({
+    name,
+    maintainers: [publisher],
+    created: '2019-01-01T00:00:00.000Z',
+    versions: versions.map((v) => ({ ...v, publisher, maintainers: [publisher] })),
+  });
+
+/** An install script that writes `file`. */
+const writes = (file: string): Record<string, string> => ({
+  install: `node -e "require('fs').writeFileSync(${JSON.stringify(file).replace(/"/g, "'")}, 'ran')"`,
+});
+
 beforeAll(async () => {
   home = mkdtempSync(path.join(os.tmpdir(), 'depguard-preview-home-'));
   marker = path.join(mkdtempSync(path.join(os.tmpdir(), 'depguard-preview-marker-')), 'install-script-ran');
   const docs = loadDocuments(fixture('code-flatmap-stream', 'registry'));
-  const spec = (name: string, versions: Array<{ version: string; time: string; scripts?: Record<string, string> }>) =>
-    buildPackument({
-      name,
-      maintainers: [publisher],
-      created: '2019-01-01T00:00:00.000Z',
-      versions: versions.map((v) => ({ ...v, publisher, maintainers: [publisher] })),
-    });
   docs.set(
     'tiny-lib',
     spec('tiny-lib', [
@@ -57,7 +64,7 @@ beforeAll(async () => {
       {
         version: '1.0.1',
         time: '2020-02-01T00:00:00.000Z',
-        scripts: { install: `node -e "require('fs').writeFileSync(${JSON.stringify(marker).replace(/"/g, "'")}, 'ran')"` },
+        scripts: writes(marker),
       },
     ]),
   );
@@ -69,7 +76,7 @@ afterAll(async () => {
 });
 
 /** A project locked by the real npm against the fixture registry (package.json and package-lock.json, no node_modules). */
-async function project(dependencies: Record<string, string>, ranges?: Record<string, string>): Promise<string> {
+async function project(dependencies: Record<string, string>, ranges?: Record<string, string>, url = registry.url): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'depguard-preview-project-'));
   const lock = async (deps: Record<string, string>): Promise<void> => {
     writeFileSync(
@@ -79,7 +86,7 @@ async function project(dependencies: Record<string, string>, ranges?: Record<str
     // asynchronously: the registry answers from this process
     await run('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
       cwd: dir,
-      env: { PATH: process.env.PATH, HOME: home, npm_config_registry: registry.url },
+      env: { PATH: process.env.PATH, HOME: home, npm_config_registry: url },
       timeout: SPAWN_TIMEOUT_MS,
     });
   };
@@ -276,6 +283,48 @@ describe('depguard preview -- npm', () => {
       const forced = await depguard(['preview', '--then-run', '--force', '--', 'npm', 'update', 'marker-pkg'], dir);
       expect(forced.code).toBe(0);
       expect(readFileSync(marker, 'utf8')).toBe('ran');
+    },
+    TEST_TIMEOUT_MS,
+  );
+  it(
+    '--then-run installs the lockfile that was judged, not what the registry offers a moment later',
+    async () => {
+      // once the preview's lockfile is written and judged (its advisory request), 1.0.2 appears with an install script
+      const late = path.join(mkdtempSync(path.join(os.tmpdir(), 'depguard-preview-marker-')), 'late-release-ran');
+      const releases = [
+        { version: '1.0.0', time: '2020-01-01T00:00:00.000Z' },
+        { version: '1.0.1', time: '2020-02-01T00:00:00.000Z' },
+      ];
+      const docs = new Map([['moving-lib', spec('moving-lib', releases)]]);
+      const moving = await startRegistry(docs, {
+        localTarballs: true,
+        fault: (_req: unknown, url: URL) => {
+          if (url.pathname.endsWith('/advisories/bulk'))
+            docs.set(
+              'moving-lib',
+              spec('moving-lib', [...releases, { version: '1.0.2', time: '2020-03-01T00:00:00.000Z', scripts: writes(late) }]),
+            );
+          return undefined;
+        },
+      });
+      try {
+        const dir = await project({ 'moving-lib': '1.0.0' }, { 'moving-lib': '^1.0.0' }, moving.url);
+        const r = await depguard(['preview', '--then-run', '--', 'npm', 'update', 'moving-lib'], dir, {
+          npm_config_registry: moving.url,
+        });
+        expect(r.code).toBe(0);
+        expect(docs.get('moving-lib')?.versions['1.0.2']).toBeDefined();
+        expect(JSON.parse(readFileSync(path.join(dir, 'node_modules', 'moving-lib', 'package.json'), 'utf8')).version).toBe('1.0.1');
+        expect(JSON.parse(readFileSync(path.join(dir, 'package-lock.json'), 'utf8')).packages['node_modules/moving-lib'].version).toBe(
+          '1.0.1',
+        );
+        expect(existsSync(late)).toBe(false);
+        expect(r.stderr).toContain(
+          'depguard: installing what npm update moving-lib locked in the preview: package-lock.json written as previewed, then npm ci',
+        );
+      } finally {
+        await moving.close();
+      }
     },
     TEST_TIMEOUT_MS,
   );
