@@ -146,11 +146,12 @@ export function managerEnv(env: Env, registry: RegistryConfig, preview: boolean,
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) continue;
     // depguard's registry settings replace the user's own spellings of the same keys
-    if (/^npm_config_(registry|@.*:registry)$/i.test(key) || /^YARN_NPM_REGISTRY_SERVER$/i.test(key)) continue;
+    if (/^npm_config_(registry|@.*:registry)$/i.test(key) || /^(YARN_NPM_REGISTRY_SERVER|BUN_CONFIG_REGISTRY)$/i.test(key)) continue;
     out[key] = value;
   }
   out.npm_config_registry = registry.registry;
   out.YARN_NPM_REGISTRY_SERVER = registry.registry.replace(/\/$/, '');
+  out.BUN_CONFIG_REGISTRY = registry.registry;
   // a scope the project's .npmrc maps and depguard's configuration does not goes where depguard looks for it
   for (const scope of scopes) out[`npm_config_${scope}:registry`] = registry.registry;
   for (const [key, value] of Object.entries(registry.options)) if (/^@[^:]+:registry$/.test(key)) out[`npm_config_${key}`] = String(value);

@@ -1,7 +1,7 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ import { readmeBlocks } from '../helpers/readme.js';
 const run = promisify(execFile);
 
 /** The pins scripts/package-managers.mjs makes the lockfile fixtures with. */
-const TOOLS = ['pnpm@10.34.9', '@yarnpkg/cli-dist@4.18.1'];
+const TOOLS = ['pnpm@10.34.9', '@yarnpkg/cli-dist@4.18.1', 'bun@1.4.5'];
 
 const SPAWN_TIMEOUT_MS = 90_000;
 const TEST_TIMEOUT_MS = 180_000;
@@ -563,9 +563,10 @@ describe('the README shell integration', () => {
 });
 
 /**
- * pnpm and Yarn Berry, at the versions the lockfile fixtures are made with, installed from the
- * npm registry into .fixture-tools/preview (git-ignored) on first use; skipped where that fails
- * (no registry), as the issue asks for them where the machine has them.
+ * pnpm, Yarn Berry and Bun, at the versions the lockfile fixtures are made with, installed from
+ * the npm registry into .fixture-tools/preview (git-ignored) on first use; skipped where that
+ * fails (no registry, no Bun binary for this platform), as the issue asks for them where the
+ * machine has them.
  */
 describe.each([
   { manager: 'pnpm', lockfile: 'pnpm-lock.yaml', add: ['add'], files: {} },
@@ -573,8 +574,9 @@ describe.each([
     manager: 'yarn',
     lockfile: 'yarn.lock',
     add: ['up'],
-    files: { '.yarnrc.yml': 'unsafeHttpWhitelist:\n  - "127.0.0.1"\nenableTelemetry: false\n' },
+    files: { '.yarnrc.yml': 'unsafeHttpWhitelist:\n  - "127.0.0.1"\nenableTelemetry: false\nnodeLinker: node-modules\n' },
   },
+  { manager: 'bun', lockfile: 'bun.lock', add: ['add'], files: {} },
 ] as const)('depguard preview -- $manager', ({ manager, lockfile, add, files }) => {
   let bin: string | null = null;
   beforeAll(async () => {
@@ -594,7 +596,18 @@ describe.each([
       }
       writeFileSync(stamp, wanted);
     }
-    bin = path.join(dir, 'node_modules', '.bin');
+    if (manager !== 'bun') {
+      bin = path.join(dir, 'node_modules', '.bin');
+      return;
+    }
+    // bun's binary ships in its @oven/bun-<os>-<cpu> optional dependency (the skipped postinstall only links it)
+    const arch = process.arch === 'arm64' ? 'aarch64' : 'x64';
+    const binary = path.join(dir, 'node_modules', '@oven', `bun-${process.platform}-${arch}`, 'bin', 'bun');
+    if (!existsSync(binary)) return;
+    const linked = path.join(dir, 'bun-bin');
+    mkdirSync(linked, { recursive: true });
+    if (!existsSync(path.join(linked, 'bun'))) symlinkSync(binary, path.join(linked, 'bun'));
+    bin = linked;
   }, TEST_TIMEOUT_MS);
 
   const env = (): NodeJS.ProcessEnv => ({ PATH: `${bin}${path.delimiter}${process.env.PATH}` });
@@ -607,10 +620,11 @@ describe.each([
       `${JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies }, null, 2)}\n`,
     );
     for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
-    const args =
-      manager === 'pnpm'
-        ? ['install', '--lockfile-only', '--ignore-scripts', '--config.minimum-release-age=0']
-        : ['install', '--mode', 'update-lockfile'];
+    const args = {
+      pnpm: ['install', '--lockfile-only', '--ignore-scripts', '--config.minimum-release-age=0'],
+      yarn: ['install', '--mode', 'update-lockfile'],
+      bun: ['install', '--lockfile-only', '--ignore-scripts'],
+    }[manager];
     if (manager === 'yarn') writeFileSync(path.join(dir, 'yarn.lock'), '');
     await run(path.join(bin!, manager), args, {
       cwd: dir,
@@ -619,6 +633,7 @@ describe.each([
         HOME: home,
         npm_config_registry: registry.url,
         YARN_NPM_REGISTRY_SERVER: registry.url.replace(/\/$/, ''),
+        BUN_CONFIG_REGISTRY: registry.url,
         YARN_ENABLE_SCRIPTS: '0',
       },
       timeout: SPAWN_TIMEOUT_MS,
@@ -647,7 +662,7 @@ describe.each([
   );
 
   it(
-    'previews a benign upgrade with exit 0, and --then-run runs it',
+    'previews a benign upgrade with exit 0, and --then-run installs it as previewed',
     async (context) => {
       if (bin === null) context.skip();
       const dir = await managerProject({ 'tiny-lib': '1.0.0' });
@@ -658,6 +673,8 @@ describe.each([
       const r = await depguard(['preview', '--then-run', '--', manager, ...add, 'tiny-lib@1.0.1'], dir, env());
       expect(r.code).toBe(0);
       expect(readFileSync(path.join(dir, lockfile), 'utf8')).toMatch(/tiny-lib@(npm:)?1\.0\.1/);
+      expect(JSON.parse(readFileSync(path.join(dir, 'node_modules', 'tiny-lib', 'package.json'), 'utf8')).version).toBe('1.0.1');
+      expect(r.stderr).toContain(`depguard: installing what ${manager} ${add[0]} tiny-lib@1.0.1 locked in the preview:`);
     },
     TEST_TIMEOUT_MS,
   );

@@ -77,7 +77,12 @@ describe('managerEnv', () => {
 
   it("gives the manager depguard's registries over the user's own spellings, and turns scripts and Corepack's network off in the preview", () => {
     const env = managerEnv(
-      { PATH: '/bin', NPM_CONFIG_REGISTRY: 'https://other.example/', 'npm_config_@acme:registry': 'https://x/' },
+      {
+        PATH: '/bin',
+        NPM_CONFIG_REGISTRY: 'https://other.example/',
+        'npm_config_@acme:registry': 'https://x/',
+        BUN_CONFIG_REGISTRY: 'https://other.example/',
+      },
       registry,
       true,
     );
@@ -86,6 +91,7 @@ describe('managerEnv', () => {
       npm_config_registry: 'https://registry.example/',
       'npm_config_@acme:registry': 'https://acme.example/',
       YARN_NPM_REGISTRY_SERVER: 'https://registry.example',
+      BUN_CONFIG_REGISTRY: 'https://registry.example/',
       npm_config_ignore_scripts: 'true',
       YARN_ENABLE_SCRIPTS: '0',
       COREPACK_ENABLE_NETWORK: '0',
