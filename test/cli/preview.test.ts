@@ -287,6 +287,36 @@ describe('depguard preview -- npm', () => {
     TEST_TIMEOUT_MS,
   );
   it(
+    'previews a git dependency whose prepare and install scripts would write markers, without running either',
+    async () => {
+      const marks = mkdtempSync(path.join(os.tmpdir(), 'depguard-preview-marker-'));
+      const repo = mkdtempSync(path.join(os.tmpdir(), 'depguard-preview-gitdep-'));
+      const scripts = { prepare: writes(path.join(marks, 'prepared')).install, ...writes(path.join(marks, 'installed')) };
+      writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'git-dep', version: '1.0.0', scripts }));
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', ...args], {
+          cwd: repo,
+          env: { PATH: process.env.PATH, GIT_CONFIG_GLOBAL: '/dev/null' },
+        });
+      git('init', '-q');
+      git('add', '.');
+      git('commit', '-qm', 'git-dep');
+      const dir = await project({ 'tiny-lib': '1.0.0' });
+      const before = hashes(dir);
+      const r = await depguard(['preview', '--', 'npm', 'install', `git+file://${repo}`], dir);
+      expect(r.stdout).toMatch(/high +source-changed +installed from git \(git\+file:/);
+      expect(r.code).toBe(1);
+      expect(readdirSync(marks)).toEqual([]);
+      expect(hashes(dir)).toEqual(before);
+      // installed for real, both scripts run: the checks above could fail
+      const forced = await depguard(['preview', '--then-run', '--force', '--', 'npm', 'install', `git+file://${repo}`], dir);
+      expect(forced.code, forced.stderr).toBe(0);
+      expect(readdirSync(marks).sort()).toEqual(['installed', 'prepared']);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     '--then-run installs the lockfile that was judged, not what the registry offers a moment later',
     async () => {
       // once the preview's lockfile is written and judged (its advisory request), 1.0.2 appears with an install script
