@@ -57,13 +57,18 @@ export function runForReal(preview: PreviewRun, environment: Environment): Promi
   );
   const env = managerEnv(environment.env, preview.registry, false, preview.scopes);
   return new Promise((resolve, reject) => {
-    const child = spawn(preview.executable, args, { cwd: preview.projectDir, env, stdio: 'inherit', shell: false });
+    const child = spawn(preview.launcher.executable, [...preview.launcher.prefix, ...args], {
+      cwd: preview.projectDir,
+      env,
+      stdio: 'inherit',
+      shell: false,
+    });
     // Ctrl-C reaches the manager too (same process group): wait for it to stop
     const ignore = (): void => {};
     process.on('SIGINT', ignore);
     child.on('error', (error: NodeJS.ErrnoException) => {
       process.removeListener('SIGINT', ignore);
-      reject(new UsageError(`cannot run ${preview.executable} (${error.code ?? error.message})`));
+      reject(new UsageError(`cannot run ${preview.launcher.executable} (${error.code ?? error.message})`));
     });
     child.on('close', (code, signal) => {
       process.removeListener('SIGINT', ignore);

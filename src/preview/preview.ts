@@ -14,17 +14,8 @@ import { forTerminal as safe } from '../report/sanitize.js';
 import { RULE_IDS } from '../rules/index.js';
 import { decideTrust, npmrcSources, type Env } from '../trust.js';
 import { describeCommand, lockfileOnlyArgs, MANAGER_LOCKFILES, type PreviewCommand } from './command.js';
-import {
-  changedFiles,
-  type ChangedFile,
-  createSandbox,
-  findOnPath,
-  managerEnv,
-  npmrcScopes,
-  packageManagerField,
-  removeSandbox,
-  runManager,
-} from './sandbox.js';
+import { locateManager, type ManagerLauncher } from './manager.js';
+import { changedFiles, type ChangedFile, createSandbox, managerEnv, npmrcScopes, removeSandbox, runManager } from './sandbox.js';
 
 export interface PreviewOptions {
   /** Where the command is run from: the project is found upward from it, as for `diff`. */
@@ -44,8 +35,8 @@ export interface PreviewOptions {
 export interface PreviewRun {
   readonly run: AuditRun;
   readonly command: PreviewCommand;
-  /** The package manager run (found on PATH). */
-  readonly executable: string;
+  /** How the package manager was run (see locateManager). */
+  readonly launcher: ManagerLauncher;
   /** The registry the package manager was given, which the run checked against. */
   readonly registry: RegistryConfig;
   /** The scopes the project's .npmrc maps, given depguard's registry for them (see managerEnv). */
@@ -74,17 +65,11 @@ export async function preview(options: PreviewOptions): Promise<PreviewRun> {
   const lockfile = managerLockfile(projectDir, command);
   const root = await repoRoot(projectDir).catch(() => projectDir);
   const current = await readSource({ kind: 'file', file: lockfile }, cwd, maxBytes, root);
-  const field = packageManagerField(current.packageJson);
-  if (field !== null && field.name !== command.manager)
-    throw new UsageError(
-      `the project uses ${field.name} (packageManager in package.json), not ${command.manager}: preview -- ${field.name} ...`,
-    );
   // the registry and credentials the run checks against, read as audit() reads them: the manager is given the same.
   // Nothing of the project is under review here (the command is): its .npmrc is the user's own, registries included,
   // so a scope it maps to a private registry is resolved and checked there, never on the public one.
   const trust = await decideTrust({ command: 'diff', cwd, env, base: lockfile, head: lockfile, ruleIds: RULE_IDS, ownProject: true });
   const registry = readRegistryConfig(npmrcSources(trust, env, options.audit.registry));
-  const executable = findOnPath(command.manager, env);
 
   const copy = createSandbox({
     projectDir,
@@ -103,8 +88,10 @@ export async function preview(options: PreviewOptions): Promise<PreviewRun> {
     const scopes = npmrcScopes(readRegularFile(path.join(sandbox, '.npmrc'), { maxBytes }));
     const runEnv = managerEnv(env, registry, true, scopes);
     const signal = options.audit.signal;
-    if (command.manager === 'yarn') await refuseYarnClassic(executable, where, runEnv, signal);
-    const ran = await runManager(executable, lockfileOnlyArgs(command), { cwd: where, env: runEnv, ...(signal ? { signal } : {}) });
+    const inCopy = { cwd: where, env: runEnv, ...(signal ? { signal } : {}) };
+    const launcher = await locateManager(command.manager, current.packageJson, env, inCopy);
+    if (command.manager === 'yarn') await refuseYarnClassic(launcher, inCopy);
+    const ran = await runManager(launcher.executable, [...launcher.prefix, ...lockfileOnlyArgs(command)], inCopy);
     if (ran.code !== 0)
       throw new UsageError(
         `${describeCommand(command)} failed in the temporary copy (exit ${ran.code}), nothing was judged: ${lastLines(ran.output)}`,
@@ -125,7 +112,7 @@ export async function preview(options: PreviewOptions): Promise<PreviewRun> {
     return {
       run: relabel(run, cwd, head, await repositoryPath(lockfile, cwd), describeCommand(command)),
       command,
-      executable,
+      launcher,
       registry,
       scopes,
       projectDir,
@@ -154,13 +141,8 @@ function managerLockfile(projectDir: string, command: PreviewCommand): string {
 }
 
 /** Yarn 1 has no lockfile-only mode: it would install, scripts and all. */
-async function refuseYarnClassic(
-  executable: string,
-  cwd: string,
-  env: Record<string, string>,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  const version = await runManager(executable, ['--version'], { cwd, env, ...(signal ? { signal } : {}) });
+async function refuseYarnClassic(launcher: ManagerLauncher, run: Parameters<typeof runManager>[2]): Promise<void> {
+  const version = await runManager(launcher.executable, [...launcher.prefix, '--version'], run);
   if (version.code !== 0) throw new UsageError(`yarn --version failed (exit ${version.code}): ${lastLines(version.output)}`);
   const found = version.output.trim().split('\n').pop() ?? '';
   if (/^1\./.test(found))

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants, cpSync, lstatSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import ini from 'ini';
 import path from 'node:path';
@@ -7,7 +7,6 @@ import { InterruptedError, UsageError } from '../errors.js';
 import { readRegularFile } from '../files.js';
 import type { RegistryConfig } from '../registry/npmrc.js';
 import type { Env } from '../trust.js';
-import type { ManagerName } from './command.js';
 
 const MAX_SETTINGS_BYTES = 16 * 1024 * 1024;
 
@@ -102,38 +101,6 @@ export function changedFiles(sandbox: Sandbox, maxBytes: number): ChangedFile[] 
 
 export function removeSandbox(dir: string): void {
   rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-}
-
-/** The `packageManager` field of the project's package.json (`pnpm@9.15.0+sha512...`): name and version. */
-export function packageManagerField(packageJson: string | null): { readonly name: string; readonly version: string } | null {
-  if (packageJson === null) return null;
-  let field: unknown;
-  try {
-    field = (JSON.parse(packageJson) as { packageManager?: unknown }).packageManager;
-  } catch {
-    return null;
-  }
-  if (typeof field !== 'string') return null;
-  const match = /^(npm|pnpm|yarn|bun)@([^+\s]+)/.exec(field);
-  return match ? { name: match[1]!, version: match[2]! } : null;
-}
-
-/** The manager's executable on PATH (a Corepack shim when Corepack is enabled); a missing one is a one-line error naming it. */
-export function findOnPath(manager: ManagerName, env: Env): string {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (dir === '' || !path.isAbsolute(dir)) continue;
-    const file = path.join(dir, manager);
-    try {
-      if (!statSync(file).isFile()) continue;
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  throw new UsageError(
-    `${manager} is not installed (not found on PATH): install it, or enable Corepack (corepack enable), and preview again`,
-  );
 }
 
 /**

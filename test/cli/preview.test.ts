@@ -19,6 +19,8 @@ const run = promisify(execFile);
 
 /** The pins scripts/package-managers.mjs makes the lockfile fixtures with. */
 const TOOLS = ['pnpm@10.34.9', '@yarnpkg/cli-dist@4.18.1', 'bun@1.4.5'];
+/** The packageManager field of the projects they lock (the versions above). */
+const PINS = { pnpm: 'pnpm@10.34.9', yarn: 'yarn@4.18.1', bun: 'bun@1.4.5' } as const;
 
 const SPAWN_TIMEOUT_MS = 90_000;
 const TEST_TIMEOUT_MS = 180_000;
@@ -504,6 +506,79 @@ describe('depguard preview refuses', () => {
   });
 });
 
+/**
+ * The package manager as the project runs it, with stand-ins that record how they were called
+ * (and fail, so nothing is judged): the one on PATH, Corepack's shim, or Corepack for a pin.
+ */
+describe('depguard preview finds the package manager as the project would', () => {
+  /** A pnpm project pinning `pin`, and a bin folder of stand-ins: each records its arguments in `<name>.args`. */
+  function pinned(pin: string): { dir: string; bin: string; calls: (name: string) => string[] } {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'depguard-preview-pin-'));
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', packageManager: pin }));
+    writeFileSync(path.join(dir, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n\nimporters:\n\n  .: {}\n");
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    const calls = (name: string): string[] => {
+      const file = path.join(dir, `${name}.args`);
+      return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : [];
+    };
+    return { dir, bin, calls };
+  }
+  /** A stand-in that says `version` when asked, and otherwise records the call and fails. */
+  function standIn(file: string, record: string, version: string): void {
+    writeFileSync(
+      file,
+      `#!/bin/sh\necho "$*" >> ${JSON.stringify(record)}\nif [ "$1" = "--version" ]; then echo ${version}; exit 0; fi\necho "stand-in: not run" >&2\nexit 1\n`,
+    );
+    chmodSync(file, 0o755);
+  }
+
+  it('the one on PATH when it is the pinned version', async () => {
+    const { dir, bin, calls } = pinned('pnpm@10.34.9');
+    standIn(path.join(bin, 'pnpm'), path.join(dir, 'pnpm.args'), '10.34.9');
+    standIn(path.join(bin, 'corepack'), path.join(dir, 'corepack.args'), '0.34.0');
+    const r = await depguard(['preview', '--', 'pnpm', 'add', 'tiny-lib'], dir, { PATH: `${bin}${path.delimiter}${process.env.PATH}` });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^depguard: pnpm add tiny-lib failed in the temporary copy \(exit 1\), nothing was judged: stand-in: not run\n$/,
+    );
+    expect(calls('pnpm')).toEqual(['--version', 'add tiny-lib --lockfile-only --ignore-scripts --ignore-pnpmfile']);
+    expect(calls('corepack')).toEqual([]);
+  });
+
+  it('Corepack, asked for the pinned version, when the one on PATH is another', async () => {
+    const { dir, bin, calls } = pinned('pnpm@9.15.0+sha512.abc');
+    standIn(path.join(bin, 'pnpm'), path.join(dir, 'pnpm.args'), '10.34.9');
+    standIn(path.join(bin, 'corepack'), path.join(dir, 'corepack.args'), '0.34.0');
+    const r = await depguard(['preview', '--', 'pnpm', 'add', 'tiny-lib'], dir, { PATH: `${bin}${path.delimiter}${process.env.PATH}` });
+    expect(r.code).toBe(2);
+    expect(calls('pnpm')).toEqual(['--version']);
+    expect(calls('corepack')).toEqual(['pnpm@9.15.0 add tiny-lib --lockfile-only --ignore-scripts --ignore-pnpmfile']);
+  });
+
+  it("Corepack's shim on PATH, which runs the pinned version itself, without asking its version", async () => {
+    const { dir, bin, calls } = pinned('pnpm@9.15.0');
+    const shims = path.join(dir, 'lib', 'corepack', 'shims');
+    mkdirSync(shims, { recursive: true });
+    standIn(path.join(shims, 'pnpm'), path.join(dir, 'pnpm.args'), '9.15.0');
+    symlinkSync(path.join(shims, 'pnpm'), path.join(bin, 'pnpm'));
+    const r = await depguard(['preview', '--', 'pnpm', 'add', 'tiny-lib'], dir, { PATH: `${bin}${path.delimiter}${process.env.PATH}` });
+    expect(r.code).toBe(2);
+    expect(calls('pnpm')).toEqual(['add tiny-lib --lockfile-only --ignore-scripts --ignore-pnpmfile']);
+  });
+
+  it('a pinned manager that is nowhere, in one line naming the pin', async () => {
+    const { dir, bin } = pinned('pnpm@9.15.0');
+    const r = await depguard(['preview', '--', 'pnpm', 'add', 'tiny-lib'], dir, { PATH: bin });
+    expect(r).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr:
+        'depguard: pnpm is not installed (not found on PATH; the project pins pnpm@9.15.0): install it, or enable Corepack (corepack enable), and preview again\n',
+    });
+  });
+});
+
 function realDir(dir: string): string {
   return execFileSync('realpath', [dir], { encoding: 'utf8' }).trim();
 }
@@ -647,7 +722,8 @@ describe.each([
     const dir = mkdtempSync(path.join(os.tmpdir(), `depguard-preview-${manager}-`));
     writeFileSync(
       path.join(dir, 'package.json'),
-      `${JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies }, null, 2)}\n`,
+      // pinned at the version on PATH, which is then run as it is
+      `${JSON.stringify({ name: 'app', version: '1.0.0', private: true, packageManager: PINS[manager], dependencies }, null, 2)}\n`,
     );
     for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
     const args = {

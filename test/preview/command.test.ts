@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeCommand, lockfileOnlyArgs, parsePreviewCommand } from '../../src/preview/command.js';
-import { managerEnv, npmrcScopes, packageManagerField } from '../../src/preview/sandbox.js';
+import { packageManagerField } from '../../src/preview/manager.js';
+import { managerEnv, npmrcScopes } from '../../src/preview/sandbox.js';
 
 describe('parsePreviewCommand and lockfileOnlyArgs', () => {
   it.each([
