@@ -15,6 +15,9 @@
 // 1,000-package package-lock.json (scripts/bench/exposure-repo.mjs, with git fast-import) and
 // times `depguard exposure` on it: event-stream (in 2,800 of the revisions: each is parsed) and
 // flatmap-stream (in 200: the rest are passed over unparsed).
+// The preview scenario (issue 16) previews the diff's ten upgrades as `npm update <names>` (the
+// npm on PATH, lockfile-only) with --no-code and a cold depguard cache, next to the same npm
+// command alone in a copy of the project: the ratio is what the copy and the judgement add.
 // Usage: npm run bench [-- --runs N] [-- --quick (one run, 2,000 packages only)] [-- --code-only] [-- --exposure-only]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -64,6 +67,8 @@ const LABELS = {
   audit: 'audit, whole tree',
   'floor-diff': 'fetch floor, the 10 diff documents',
   'floor-audit': 'fetch floor, every document',
+  preview: 'preview -- npm update (the 10)',
+  'floor-preview': 'npm update --package-lock-only alone',
   code: 'diff with code, real bump',
   'no-code': 'diff --no-code, real bump',
   'floor-code': 'fetch floor, its documents + tarballs',
@@ -133,6 +138,15 @@ function inspect(label, result, expectedChanges) {
   return out;
 }
 
+/** The npm on PATH (the bench runs its script with this Node, as depguard preview runs it). */
+function whichNpm() {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const file = path.join(dir, 'npm');
+    if (dir && fs.existsSync(file)) return file;
+  }
+  throw new Error('npm is not on PATH: the preview scenario needs it');
+}
+
 /** Every run's figures, by scenario, size and cache. */
 const samples = new Map();
 function record(scenario, size, cache, { seconds, rssMb, code }) {
@@ -162,6 +176,9 @@ async function benchSize(target) {
     rewrite: { args: ['diff', '--no-code', '--base', lockfile('base'), '--head', lockfile('rewrite')], changes: 0 },
     audit: { args: ['audit', '--lockfile', lockfile('base')] },
   };
+  // npm's own cache is shared by both sides of the preview scenario (warm after the first run)
+  const npmCli = fs.realpathSync(whichNpm());
+  const update = ['update', ...project.changed];
   const fresh = () => fs.mkdtempSync(path.join(work, 'cache-'));
   try {
     for (let run = 1; run <= runs; run++) {
@@ -182,6 +199,23 @@ async function benchSize(target) {
         }
         fs.rmSync(cache, { recursive: true, force: true });
       }
+      const copy = fs.mkdtempSync(path.join(work, 'npm-'));
+      fs.cpSync(base, copy, { recursive: true });
+      const alone = await measure(
+        [npmCli, ...update, '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund', '--registry', registry.url],
+        copy,
+      );
+      if (alone.code !== 0) throw new Error(`npm update failed: ${alone.stderr.trim()}`);
+      record('floor-preview', target, '-', alone);
+      fs.rmSync(copy, { recursive: true, force: true });
+      const cache = fresh();
+      const previewed = await measure(
+        [bin, 'preview', '--no-code', '--registry', registry.url, '--cache-dir', cache, '--format', 'json', '--', 'npm', ...update],
+        base,
+      );
+      inspect(`preview (${target}, run ${run})`, previewed, 10);
+      record('preview', target, 'cold', previewed);
+      fs.rmSync(cache, { recursive: true, force: true });
     }
   } finally {
     registry.close();
