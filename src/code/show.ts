@@ -27,10 +27,13 @@ export async function packageDiff(fetcher: TarballFetcher, change: Change): Prom
     const tgz = await fetcher.tarball(change.name, side.version, side.integrity);
     return new Map((await readTarball(tgz)).files.map((f) => [f.path, f]));
   };
+  // both fetched at once; a failure is reported old side first, whichever failed first in time
+  const [left, right] = await Promise.allSettled([before ? load(before) : new Map<string, TarFile>(), load(after)]);
   let old: Map<string, TarFile>;
   let now: Map<string, TarFile>;
   try {
-    [old, now] = await Promise.all([before ? load(before) : new Map<string, TarFile>(), load(after)]);
+    old = settledValue(left);
+    now = settledValue(right);
   } catch (error) {
     if (error instanceof RegistryError) return `${forTerminal(title)}: ${forTerminal(error.reason)}\n`;
     throw error;
@@ -44,6 +47,11 @@ export async function packageDiff(fetcher: TarballFetcher, change: Change): Prom
   }
   if (out.length === 1) out.push('(no file differs)');
   return `${out.join('\n')}\n`;
+}
+
+function settledValue<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }
 
 function same(a: TarFile, b: TarFile): boolean {
