@@ -275,9 +275,8 @@ const offline = toggle('offline', {
   description: 'use only cached registry metadata; what is not cached is reported as not checked (exit 3 unless `--allow-incomplete`)',
 });
 
-/** `depguard audit`. */
-export const AUDIT_OPTIONS = [
-  lockfile,
+/** How a judged change is reported and how the registry is asked: `audit`'s, `diff`'s and `preview`'s. */
+const REPORT_OPTIONS = [
   format,
   outputFile,
   jsonFile,
@@ -297,6 +296,9 @@ export const AUDIT_OPTIONS = [
   verbose,
   offline,
 ] as const;
+
+/** `depguard audit`. */
+export const AUDIT_OPTIONS = [lockfile, ...REPORT_OPTIONS] as const;
 
 const noCode = toggle('code', {
   flags: '--no-code',
@@ -327,24 +329,7 @@ export const PREVIEW_OPTIONS = [
       'with `--then-run`: install what was previewed even when it has findings at or above `--fail-on` or is incomplete (after a review)',
   }),
   noCode,
-  format,
-  outputFile,
-  jsonFile,
-  failOn,
-  config,
-  asOf,
-  registry,
-  cacheDir,
-  cacheMaxAge,
-  concurrency,
-  allowIncomplete,
-  maxLockfileSize,
-  maxResponseSize,
-  timeout,
-  deadline,
-  retries,
-  verbose,
-  offline,
+  ...REPORT_OPTIONS,
 ] as const;
 
 export type PreviewValues = OptionValues<typeof PREVIEW_OPTIONS>;
