@@ -339,19 +339,13 @@ function registryClients(
   limits: AuditLimits,
   deadline: AbortSignal,
 ): { client: MetadataClient; code: TarballAnalyzer; advisories: AdvisorySource } {
-  const { timeoutMs, retries, maxResponseBytes } = limits;
-  const bulk = new BulkAdvisoryClient({
-    config,
-    limits: { timeoutMs, retries, maxResponseBytes },
-    maxSockets: limits.concurrency,
-    signal: deadline,
-  });
+  const bulk = new BulkAdvisoryClient(httpOptions(config, limits, deadline));
   const { raw, client, cache } = factsClient(config, limits, deadline, { options: options.cache, cwd: options.cwd, env });
-  const dir = cacheDirOf(options.cache, options.cwd, env);
+  const dir = cache?.dir;
   const code = new TarballAnalyzer(storedTarballs(raw, dir), { cacheDir: dir, offline: Boolean(cache?.offline), signal: deadline });
   if (cache === null) return { client, code, advisories: bulk };
   const advisories = new CachedAdvisories(bulk, {
-    dir: dir!,
+    dir: cache.dir,
     registryOf: (name) => registryFor(config, name),
     maxAgeMs: Math.min(cache.maxAgeMs, ADVISORY_MAX_AGE_MS),
     offline: cache.offline,
@@ -367,28 +361,31 @@ function registryClients(
  */
 export function factsClient(
   config: RegistryConfig,
-  limits: Pick<AuditLimits, 'timeoutMs' | 'retries' | 'maxResponseBytes' | 'concurrency'>,
+  limits: HttpLimits,
   deadline: AbortSignal,
   cache: { readonly options: CacheOptions | false | undefined; readonly cwd: string; readonly env: Env },
 ): {
   raw: PacoteClient;
   client: MetadataClient;
-  cache: { readonly maxAgeMs: number; readonly offline: boolean; readonly client: CachedClient } | null;
+  cache: { readonly dir: string; readonly maxAgeMs: number; readonly offline: boolean; readonly client: CachedClient } | null;
 } {
-  const { timeoutMs, retries, maxResponseBytes } = limits;
-  const raw = new PacoteClient({
-    config,
-    limits: { timeoutMs, retries, maxResponseBytes },
-    maxSockets: limits.concurrency,
-    signal: deadline,
-  });
+  const raw = new PacoteClient(httpOptions(config, limits, deadline));
   const pacote = new DeadlineClient(raw, deadline);
   if (cache.options === false) return { raw, client: pacote, cache: null };
   const maxAgeMs = cache.options?.maxAgeMs ?? AUDIT_DEFAULTS.cacheMaxAgeMs;
   const offline = Boolean(cache.options?.offline);
   const dir = cacheDirOf(cache.options, cache.cwd, cache.env)!;
   const client = new CachedClient(pacote, { dir, registry: config.registry, maxAgeMs, offline, now: Date.now });
-  return { raw, client, cache: { maxAgeMs, offline, client } };
+  return { raw, client, cache: { dir, maxAgeMs, offline, client } };
+}
+
+/** The limits a registry client is built with. */
+type HttpLimits = Pick<AuditLimits, 'timeoutMs' | 'retries' | 'maxResponseBytes' | 'concurrency'>;
+
+/** What every registry client of a run is built with: the registries, the run's limits, its sockets and deadline. */
+function httpOptions(config: RegistryConfig, limits: HttpLimits, deadline: AbortSignal) {
+  const { timeoutMs, retries, maxResponseBytes } = limits;
+  return { config, limits: { timeoutMs, retries, maxResponseBytes }, maxSockets: limits.concurrency, signal: deadline };
 }
 
 /** depguard's cache directory as the options choose it; undefined with `cache: false`. */
