@@ -45,7 +45,7 @@ Exit codes:
   141  standard output was closed before the report was written (\`| head\`)`;
 
 const PREVIEW_EXIT_HELP = `
-Exit codes (with --then-run, once the command has run: its own exit code):
+Exit codes (with --then-run, once what was previewed is installed: the package manager's exit code):
   0    no finding at or above --fail-on
   1    findings at or above --fail-on (with --then-run: the command was not run)
   2    usage or input error, a package manager that is missing or refused (Yarn 1), or a command that failed in the copy
@@ -178,7 +178,7 @@ function program(): Command {
     cli
       .command('preview')
       .description(
-        'run an npm, pnpm, Yarn (Berry) or Bun command in a temporary copy of the project, lockfile-only with scripts off, and judge the lockfile it writes as diff would; the project is not touched (--then-run runs it for real when it passes)',
+        'run an npm, pnpm, Yarn (Berry) or Bun command in a temporary copy of the project, lockfile-only with scripts off, and judge the lockfile it writes as diff would; the project is not touched (--then-run installs what was previewed when it passes)',
       )
       .argument(
         '<command...>',

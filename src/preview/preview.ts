@@ -136,7 +136,7 @@ function managerLockfile(projectDir: string, command: PreviewCommand): string {
   throw new UsageError(
     other !== undefined
       ? `the project in ${projectDir} is locked by ${other}, not by ${command.manager}: preview with the package manager that wrote it`
-      : `no ${MANAGER_LOCKFILES[command.manager].filter((n) => n !== BUN_BINARY).join(' or ')} in ${projectDir}: preview compares the new lockfile with the current one (write it first: ${lockfileOnlyArgs({ manager: command.manager, args: ['install'] }).reduce((s, a) => `${s} ${a}`, command.manager)})`,
+      : `no ${MANAGER_LOCKFILES[command.manager].filter((n) => n !== BUN_BINARY).join(' or ')} in ${projectDir}: preview compares the new lockfile with the current one (write it first: ${[command.manager, ...lockfileOnlyArgs({ manager: command.manager, args: ['install'] })].join(' ')})`,
   );
 }
 
