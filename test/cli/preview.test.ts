@@ -115,6 +115,31 @@ function hashes(dir: string): Map<string, string> {
   return out;
 }
 
+/** `dir` made a git repository whose one commit holds every file in it. */
+function commitAll(dir: string, message: string): void {
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, GIT_CONFIG_GLOBAL: '/dev/null' },
+    });
+  git('init', '-q');
+  git('add', '.');
+  git('commit', '-qm', message);
+}
+
+/** What every manager's preview of event-stream@3.3.6 over 3.3.4 shows, and leaves: exit 1, the incident's findings, nothing changed or left behind. */
+function expectIncidentPreviewed(r: CliResult & { tmp: string }, dir: string, before: Map<string, string>, head: string): void {
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain(`depguard diff ${head}\n`);
+  expect(r.stdout).toMatch(/CRITICAL event-stream 3\.3\.4 -> 3\.3\.6/);
+  expect(r.stdout).toMatch(/critical new-dependency +3\.3\.6 depends on flatmap-stream/);
+  expect(hashes(dir)).toEqual(before);
+  expect(existsSync(path.join(dir, 'node_modules'))).toBe(false);
+  // the temporary copy is gone
+  expect(copiesLeft(r.tmp)).toEqual([]);
+}
+
 /** depguard's temporary copies left in a TMPDIR (Node 22+ and the managers keep their own node-compile-cache there). */
 function copiesLeft(tmp: string): string[] {
   return readdirSync(tmp).filter((name) => name.startsWith('depguard-'));
@@ -150,17 +175,11 @@ describe('depguard preview -- npm', () => {
       const dir = await project({ 'event-stream': '3.3.4' });
       const before = hashes(dir);
       const r = await depguard(['preview', '--', 'npm', 'install', 'event-stream@3.3.6'], dir);
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(1);
-      expect(r.stdout).toContain('depguard diff package-lock.json -> package-lock.json after npm install event-stream@3.3.6\n');
+      expectIncidentPreviewed(r, dir, before, 'package-lock.json -> package-lock.json after npm install event-stream@3.3.6');
       expect(r.stdout).toMatch(/CRITICAL event-stream 3\.3\.4 -> 3\.3\.6 {2}\(upgraded, direct\)/);
       expect(r.stdout).toMatch(/critical publisher-changed/);
       expect(r.stdout).toMatch(/critical new-dependency +3\.3\.6 depends on flatmap-stream@\^0\.1\.0/);
       expect(r.stdout).toMatch(/flatmap-stream 0\.1\.1 {2}\(added, transitive\)\n {2}high +code-capabilities/);
-      expect(hashes(dir)).toEqual(before);
-      expect(existsSync(path.join(dir, 'node_modules'))).toBe(false);
-      // the temporary copy is gone
-      expect(copiesLeft(r.tmp)).toEqual([]);
     },
     TEST_TIMEOUT_MS,
   );
@@ -179,14 +198,7 @@ describe('depguard preview -- npm', () => {
       try {
         const dir = await project({ 'tiny-lib': '1.0.0' });
         writeFileSync(path.join(dir, '.npmrc'), `@acme:registry=${acme.url}\n`);
-        const git = (...args: string[]) =>
-          execFileSync('git', ['-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', ...args], {
-            cwd: dir,
-            env: { PATH: process.env.PATH, GIT_CONFIG_GLOBAL: '/dev/null' },
-          });
-        git('init', '-q');
-        git('add', '.');
-        git('commit', '-qm', 'app');
+        commitAll(dir, 'app');
         const asked = registry.requests.length;
         const r = await depguard(['preview', '--no-code', '--', 'npm', 'install', '@acme/widget@1.0.0'], dir);
         expect(r.code, r.stderr).toBe(0);
@@ -300,14 +312,7 @@ describe('depguard preview -- npm', () => {
       const repo = mkdtempSync(path.join(os.tmpdir(), 'depguard-preview-gitdep-'));
       const scripts = { prepare: writes(path.join(marks, 'prepared')).install, ...writes(path.join(marks, 'installed')) };
       writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'git-dep', version: '1.0.0', scripts }));
-      const git = (...args: string[]) =>
-        execFileSync('git', ['-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', ...args], {
-          cwd: repo,
-          env: { PATH: process.env.PATH, GIT_CONFIG_GLOBAL: '/dev/null' },
-        });
-      git('init', '-q');
-      git('add', '.');
-      git('commit', '-qm', 'git-dep');
+      commitAll(repo, 'git-dep');
       const dir = await project({ 'tiny-lib': '1.0.0' });
       const before = hashes(dir);
       const r = await depguard(['preview', '--', 'npm', 'install', `git+file://${repo}`], dir);
@@ -391,12 +396,7 @@ describe('depguard preview, judged as the project says', () => {
           timeout: SPAWN_TIMEOUT_MS,
         });
       }
-      await run('git', ['init', '-q'], { cwd: repo, timeout: SPAWN_TIMEOUT_MS });
-      await run('git', ['add', '.'], { cwd: repo, timeout: SPAWN_TIMEOUT_MS });
-      await run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'base'], {
-        cwd: repo,
-        timeout: SPAWN_TIMEOUT_MS,
-      });
+      commitAll(repo, 'base');
       const before = hashes(repo);
       const app = path.join(repo, 'packages', 'app');
       const r = await depguard(['preview', '--format', 'json', '--', 'npm', 'update', 'marker-pkg'], app);
@@ -760,14 +760,7 @@ describe.each([
       const dir = await managerProject({ 'event-stream': '3.3.4' });
       const before = hashes(dir);
       const r = await depguard(['preview', '--', manager, ...add, 'event-stream@3.3.6'], dir, env());
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(1);
-      expect(r.stdout).toContain(`depguard diff ${lockfile} -> ${lockfile} after ${manager} ${add[0]} event-stream@3.3.6\n`);
-      expect(r.stdout).toMatch(/CRITICAL event-stream 3\.3\.4 -> 3\.3\.6/);
-      expect(r.stdout).toMatch(/critical new-dependency +3\.3\.6 depends on flatmap-stream/);
-      expect(hashes(dir)).toEqual(before);
-      expect(existsSync(path.join(dir, 'node_modules'))).toBe(false);
-      expect(copiesLeft(r.tmp)).toEqual([]);
+      expectIncidentPreviewed(r, dir, before, `${lockfile} -> ${lockfile} after ${manager} ${add[0]} event-stream@3.3.6`);
     },
     TEST_TIMEOUT_MS,
   );
